@@ -1,0 +1,34 @@
+# Two commands on a fresh machine (Python 3.11+, make, node):
+#   make run    install into .venv, load the seed data into the embedded store, serve it
+#   make test   install into .venv and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+STORE  ?= embedded:data/graph
+
+.PHONY: run test install load stats clean
+
+run: load
+	$(BIN)/conflictgraph stats --store $(STORE)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+load: install
+	$(BIN)/conflictgraph load --store $(STORE)
+
+stats: install
+	$(BIN)/conflictgraph stats --store $(STORE)
+
+clean:
+	rm -rf $(VENV) data build *.egg-info

@@ -1,0 +1,3 @@
+// Number of provenance documents.
+MATCH (d:Document)
+RETURN count(*) AS n

@@ -1,0 +1,166 @@
+"""The `conflictgraph` command: validate, load, stats, query."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .dataset import check_seed_path, read_dataset
+from .errors import ConflictGraphError
+from .paths import SEED_DIR
+from .settings import Settings
+from .store import open_store
+from .validation import ValidationFailed
+
+app = typer.Typer(help="ConflictGraph: a dated, sourced knowledge graph of conflict actors.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+PathArg = typer.Argument(None, help="A seed file or a directory of seed files (default: the project's seed_data/).")
+StoreOpt = typer.Option(None, "--store", help="Store location, e.g. embedded:./data/graph "
+                        "(default: $CONFLICTGRAPH_STORE or embedded:data/graph).")
+# Progress bars only pay off when a load takes more than a moment.
+PROGRESS_THRESHOLD = 20_000
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _print_problems(problems) -> None:
+    for p in problems:
+        err.print(f"[red]✗[/] {p}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]{len(problems)} problem(s)[/]; nothing was loaded.", highlight=False)
+
+
+@app.command()
+def validate(path: Optional[Path] = PathArg) -> None:
+    """Check seed files against the ontology; list every problem with file, record and field."""
+    dataset, problems = check_seed_path(path or SEED_DIR)
+    if problems:
+        for p in problems:
+            err.print(f"[red]✗[/] {p}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]{len(problems)} problem(s)[/]", highlight=False)
+        raise typer.Exit(1)
+    c = dataset.counts()
+    out.print(f"[green]✓[/] valid: {c['actors']} actors, {c['relations']} relations, "
+              f"{c['documents']} documents", highlight=False)
+
+
+@app.command()
+def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
+         batch_size: Optional[int] = typer.Option(None, help="Records per write batch.")) -> None:
+    """Validate, then replace the store's graph with the seed data, atomically."""
+    settings = Settings.from_env()
+    try:
+        dataset = read_dataset(path or SEED_DIR)
+    except ValidationFailed as e:
+        _print_problems(e.problems)
+        raise typer.Exit(1)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    total = sum(dataset.counts().values())
+    try:
+        with open_store(store, settings=settings) as s:
+            if total >= PROGRESS_THRESHOLD and err.is_terminal:
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), console=err) as bar:
+                    task = bar.add_task("loading", total=total)
+                    report = s.load(dataset, batch_size=batch_size or settings.batch_size,
+                                    progress=lambda stage, done, _t: bar.update(
+                                        task, completed=done, description=stage))
+            else:
+                report = s.load(dataset, batch_size=batch_size or settings.batch_size)
+    except ConflictGraphError as e:
+        _fail(f"{e}\nThe previously loaded graph, if any, is unchanged.")
+    c = report.counts
+    out.print(f"[green]✓[/] loaded {c['actors']} actors, {c['relations']} relations, "
+              f"{c['documents']} documents into {report.location} in {report.seconds:.2f} s",
+              highlight=False)
+    for t, n in report.relations_by_type.items():
+        out.print(f"  {t:<20} {n}", highlight=False)
+
+
+@app.command()
+def stats(store: Optional[str] = StoreOpt,
+          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Counts of actors by kind, relations by type, and documents."""
+    try:
+        with open_store(store) as s:
+            st = s.stats()
+    except ConflictGraphError as e:
+        _fail(str(e))
+    if as_json:
+        print(json.dumps(st, indent=2))
+        return
+    out.print(f"{st['actors']} actors, {st['relations']} relations, {st['documents']} documents",
+              highlight=False)
+    for title, key, head in (("Actors by kind", "actors_by_kind", "kind"),
+                             ("Relations by type", "relations_by_type", "type")):
+        table = Table(title=title, title_justify="left")
+        table.add_column(head)
+        table.add_column("count", justify="right")
+        for k, n in st[key].items():
+            table.add_row(k, str(n))
+        out.print(table)
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    """`name=value`; the value is read as JSON when it parses (numbers, lists), else as text."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name:
+        raise typer.BadParameter(f"{text!r}: write parameters as name=value", param_hint="--param")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.lstrip("$"), value
+
+
+@app.command()
+def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
+          param: list[str] = typer.Option([], "--param", "-p", help="name=value (JSON or text); repeatable."),
+          fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+          store: Optional[str] = StoreOpt) -> None:
+    """Run a read-only Cypher query against the store (writes are rejected)."""
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("use table, json or csv", param_hint="--format")
+    params = dict(_parse_param(p) for p in param)
+    try:
+        with open_store(store) as s:
+            result = s.query(cypher, params)
+    except ConflictGraphError as e:
+        _fail(str(e))
+    if fmt == "json":
+        print(json.dumps({"columns": result.columns, "rows": result.rows,
+                          "truncated": result.truncated}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(result.columns)
+        for row in result.rows:
+            w.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                        for v in row])
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(*result.columns)
+        for row in result.rows:
+            table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
+                            else "" if v is None else str(v) for v in row))
+        out.print(table)
+        out.print(f"{len(result.rows)} row(s)" + (" (truncated at the row limit)" if result.truncated else ""),
+                  highlight=False)
+
+
+def main() -> None:  # console-script entry point
+    app()

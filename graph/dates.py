@@ -1,0 +1,65 @@
+"""Partial ISO dates (`2020`, `2020-06`, `2020-11-25`) that keep their precision."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PRECISIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "PartialDate":
+        """Parse a partial ISO date; ValueError with a readable reason otherwise."""
+        if not isinstance(text, str):
+            raise ValueError(f"expected a date string like 2020, 2020-06 or 2020-11-25, got {text!r}")
+        m = _PATTERN.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        y, mo, d = (int(g) if g else None for g in m.groups())
+        if mo is not None and not 1 <= mo <= 12:
+            raise ValueError(f"{text!r} has month {mo}, which does not exist")
+        if d is not None and not 1 <= d <= calendar.monthrange(y, mo)[1]:
+            raise ValueError(f"{text!r} is not a day of the calendar")
+        return cls(y, mo, d)
+
+    @property
+    def precision(self) -> str:
+        return PRECISIONS[(self.month is not None) + (self.day is not None)]
+
+    def earliest(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> date:
+        month = self.month or 12
+        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def __str__(self) -> str:
+        s = f"{self.year:04d}"
+        if self.month is not None:
+            s += f"-{self.month:02d}"
+        if self.day is not None:
+            s += f"-{self.day:02d}"
+        return s
+
+
+def valid_on(start: PartialDate | None, end: PartialDate | None, day: date) -> bool:
+    """True when a relation with these bounds holds on `day`.
+
+    A bound is compared at its own precision: a relation that started in "2020-11" is
+    valid on 2020-11-01, and one that ended in "2019-04" is still valid on 2019-04-30.
+    A missing bound is unknown and does not exclude the day.
+    """
+    if start is not None and start.earliest() > day:
+        return False
+    if end is not None and end.latest() < day:
+        return False
+    return True

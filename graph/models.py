@@ -1,0 +1,68 @@
+"""The domain records, as read from seed files and as stores return them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import PartialDate
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    description: str | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    kind: str | None = None
+    publisher: str | None = None
+    date: PartialDate | None = None
+    language: str | None = None
+    url: str | None = None
+    cites: list[str] = field(default_factory=list)
+    archive_ref: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class Evidence:
+    document: str
+    paragraph: int
+    summary: str
+    quote: str | None = None
+
+
+@dataclass
+class Relation:
+    id: str
+    type: str
+    source: str
+    target: str
+    confidence: str
+    status: str
+    evidence: list[Evidence]
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    attributed_to: str | None = None
+    location: str | None = None
+    notes: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    actors: list[Actor] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"actors": len(self.actors), "relations": len(self.relations),
+                "documents": len(self.documents)}

@@ -1,0 +1,130 @@
+"""The ontology (actor kinds, relation types, polarity, properties), read from YAML.
+
+Everything that needs to know what a BACKS relation is asks this module; the YAML file
+is the single definition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .paths import ONTOLOGY_FILE
+
+PROPERTY_TYPES = {"string", "enum", "enum_list", "actor_ref", "actor_ref_list"}
+LIST_TYPES = {"enum_list", "actor_ref_list"}
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    name: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in LIST_TYPES
+
+
+@dataclass(frozen=True)
+class RelationType:
+    name: str
+    directed: bool
+    polarity: int
+    description: str
+    source_kinds: frozenset[str]
+    target_kinds: frozenset[str]
+    cameo: str | None
+    plover: str | None
+    properties: dict[str, PropertySpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ontology:
+    actor_kinds: dict[str, str]  # kind -> description
+    relation_types: dict[str, RelationType]
+    confidence_levels: tuple[str, ...]
+    statuses: tuple[str, ...]
+    source_file: Path
+
+    def relation_type(self, name: str) -> RelationType | None:
+        return self.relation_types.get(name)
+
+    def all_relation_properties(self) -> dict[str, PropertySpec]:
+        """Every type-specific property by name, across types (a name has one type)."""
+        merged: dict[str, PropertySpec] = {}
+        for rt in self.relation_types.values():
+            merged.update(rt.properties)
+        return merged
+
+
+class OntologyError(ValueError):
+    pass
+
+
+def _expand_kinds(names, groups, kinds, where) -> frozenset[str]:
+    out: set[str] = set()
+    for n in names:
+        if n in groups:
+            out.update(groups[n])
+        elif n in kinds:
+            out.add(n)
+        else:
+            raise OntologyError(f"{where}: unknown actor kind or kind group {n!r}")
+    return frozenset(out)
+
+
+def parse_ontology(data: dict, source_file: Path) -> Ontology:
+    kinds = {k: (v or {}).get("description", "") for k, v in data["actor_kinds"].items()}
+    groups = {}
+    for g, members in (data.get("kind_groups") or {}).items():
+        groups[g] = list(_expand_kinds(members, {}, kinds, f"kind_groups.{g}"))
+    fields = data.get("relation_fields") or {}
+    types: dict[str, RelationType] = {}
+    # Property names are shared across types (a graph column has one type), so a name
+    # must mean the same thing wherever it appears.
+    seen_props: dict[str, PropertySpec] = {}
+    for name, spec in data["relation_types"].items():
+        where = f"relation_types.{name}"
+        props = {}
+        for pname, p in (spec.get("properties") or {}).items():
+            if p.get("type") not in PROPERTY_TYPES:
+                raise OntologyError(f"{where}.properties.{pname}: type must be one of {sorted(PROPERTY_TYPES)}")
+            ps = PropertySpec(pname, p["type"], bool(p.get("required", False)),
+                              tuple(p.get("values") or ()), p.get("description", ""))
+            if pname in seen_props and seen_props[pname].type != ps.type:
+                raise OntologyError(f"{where}.properties.{pname}: type {ps.type} differs from "
+                                    f"its type elsewhere ({seen_props[pname].type})")
+            seen_props[pname] = ps
+            props[pname] = ps
+        polarity = spec.get("polarity")
+        if polarity not in (-1, 0, 1):
+            raise OntologyError(f"{where}.polarity must be -1, 0 or 1")
+        types[name] = RelationType(
+            name=name,
+            directed=bool(spec.get("directed", True)),
+            polarity=polarity,
+            description=(spec.get("description") or "").strip(),
+            source_kinds=_expand_kinds(spec["source_kinds"], groups, kinds, f"{where}.source_kinds"),
+            target_kinds=_expand_kinds(spec["target_kinds"], groups, kinds, f"{where}.target_kinds"),
+            cameo=spec.get("cameo"),
+            plover=spec.get("plover"),
+            properties=props,
+        )
+    return Ontology(kinds, types, tuple(fields.get("confidence", ())), tuple(fields.get("status", ())),
+                    source_file)
+
+
+def load_ontology(path: Path | str = ONTOLOGY_FILE) -> Ontology:
+    path = Path(path)
+    with path.open(encoding="utf-8") as fh:
+        return parse_ontology(yaml.safe_load(fh), path)
+
+
+@lru_cache(maxsize=1)
+def default_ontology() -> Ontology:
+    return load_ontology()

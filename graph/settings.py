@@ -1,0 +1,36 @@
+"""Settings from the environment, read in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_STORE = "embedded:data/graph"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"setting {name}={raw!r} must be a whole number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str                  # CONFLICTGRAPH_STORE: embedded:PATH or neo4j://host:7687
+    query_timeout_ms: int       # CONFLICTGRAPH_QUERY_TIMEOUT_MS: server-side limit for research queries
+    row_limit: int              # CONFLICTGRAPH_ROW_LIMIT: rows returned before `truncated`
+    batch_size: int             # CONFLICTGRAPH_BATCH_SIZE: records per write batch when loading
+    buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            store=os.environ.get("CONFLICTGRAPH_STORE") or DEFAULT_STORE,
+            query_timeout_ms=_int("CONFLICTGRAPH_QUERY_TIMEOUT_MS", 10_000),
+            row_limit=_int("CONFLICTGRAPH_ROW_LIMIT", 10_000),
+            batch_size=_int("CONFLICTGRAPH_BATCH_SIZE", 2_000),
+            buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
+        )

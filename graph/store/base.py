@@ -1,0 +1,95 @@
+"""The store interface every engine implements, and what it returns."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..cypher import registry
+from ..cypher_text import parameter_names, statements
+from ..errors import MissingParameters, QueryError
+from ..models import Dataset
+from ..ontology import Ontology
+
+# progress(stage, done, total): called after every written batch; raising aborts the load,
+# which must then leave the previously loaded graph untouched.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def column(self, name: str) -> list[Any]:
+        i = self.columns.index(name)
+        return [row[i] for row in self.rows]
+
+
+@dataclass
+class LoadReport:
+    location: str
+    counts: dict[str, int]
+    relations_by_type: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def check_query_text(query: str, params: dict[str, Any] | None) -> None:
+    """Reject what an engine would misread: several statements, or unbound parameters."""
+    if not query or not query.strip():
+        raise QueryError("the query is empty")
+    if len(statements(query)) > 1:
+        raise QueryError("send one statement at a time (this text has several, separated by ';')")
+    missing = sorted(parameter_names(query) - set(params or {}))
+    if missing:
+        raise MissingParameters("missing parameter(s): " + ", ".join(f"${m}" for m in missing) +
+                                " (pass them with --param name=value)")
+
+
+class GraphStore(ABC):
+    """A graph of actors and relations, loaded whole from a validated Dataset."""
+
+    dialect: str  # "embedded" | "neo4j": picks the text of each named query
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store is, for messages (a path or a URI without credentials)."""
+
+    @abstractmethod
+    def load(self, dataset: Dataset, *, batch_size: int = 2000,
+             progress: Progress | None = None) -> LoadReport:
+        """Replace the graph with `dataset`, atomically: readers see the old graph or the new one."""
+
+    @abstractmethod
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *,
+              row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+        """Run a read-only query; writes are rejected with WriteRejected."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def run_named(self, name: str, **params: Any) -> QueryResult:
+        q = registry()[name]
+        return self.query(q.text(self.dialect), params)
+
+    def stats(self) -> dict[str, Any]:
+        kinds = {r["kind"]: r["n"] for r in self.run_named("stats_actors_by_kind").records()}
+        types = {r["type"]: r["n"] for r in self.run_named("stats_relations_by_type").records()}
+        docs = self.run_named("stats_documents").rows[0][0]
+        return {"actors": sum(kinds.values()), "relations": sum(types.values()), "documents": docs,
+                "actors_by_kind": dict(sorted(kinds.items())),
+                "relations_by_type": dict(sorted(types.items()))}

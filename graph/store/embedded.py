@@ -1,0 +1,260 @@
+"""The embedded store: LadybugDB (a Kùzu fork) on local disk, the default store.
+
+Layout under the store directory:
+
+    CURRENT                  name of the generation readers use (replaced atomically)
+    generations/<name>/      one complete database per successful load
+    load.lock                held by the one running load
+
+A load writes a brand-new generation and only then points CURRENT at it, so a failed or
+killed load leaves the previous graph exactly as it was, and readers (the API service, a
+researcher's query) never see a half-written graph. Readers open the current generation
+read-only and move to a newer one on their next query. The generation before the current
+one is kept, so a reader still on it is not cut off; older ones are deleted by the next load.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import threading
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import ladybug
+
+from ..cypher import query_text
+from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySyntaxError,
+                      QueryTimeout, StoreEmpty, StoreUnavailable, WriteRejected)
+from ..models import Dataset
+from ..ontology import Ontology
+from .base import GraphStore, LoadReport, Progress, QueryResult, check_query_text
+from .embedded_schema import create_nodes_statement, create_relations_statement, schema_statements
+from .rows import actor_row, document_row, relation_row
+from .values import plain
+
+DB_FILE = "graph.lbug"
+_POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
+
+
+def _translate(e: Exception) -> ConflictGraphError:
+    msg = str(e).strip()
+    if "read-only database" in msg:
+        return WriteRejected("writes are not allowed: research queries run on a read-only connection")
+    if msg.startswith("Interrupted"):
+        return QueryTimeout("the query ran past the server's time limit and was stopped")
+    if msg.startswith("Parser exception"):
+        m = _POSITION.search(msg)
+        line, col = (int(m.group(1)), int(m.group(2)) + 1) if m else (None, None)
+        return QuerySyntaxError(msg, line, col)
+    if msg.startswith(("Binder exception", "Catalog exception")):
+        return QuerySyntaxError(msg)
+    return QueryError(msg)
+
+
+def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
+         row_limit: int | None = None) -> QueryResult:
+    try:
+        result = conn.execute(cypher, params or {})
+    except RuntimeError as e:
+        raise _translate(e) from e
+    try:
+        columns = result.get_column_names()
+        rows, truncated = [], False
+        while result.has_next():
+            if row_limit is not None and len(rows) >= row_limit:
+                truncated = True
+                break
+            rows.append([plain(v) for v in result.get_next()])
+    except RuntimeError as e:
+        raise _translate(e) from e
+    finally:
+        result.close()
+    return QueryResult(columns, rows, truncated)
+
+
+class EmbeddedStore(GraphStore):
+    dialect = "embedded"
+
+    def __init__(self, root: Path | str, ontology: Ontology, *, buffer_pool_mb: int = 1024,
+                 query_timeout_ms: int = 10_000, row_limit: int | None = 10_000):
+        super().__init__(ontology)
+        self.root = Path(root)
+        self.buffer_pool_mb = buffer_pool_mb
+        self.query_timeout_ms = query_timeout_ms
+        self.row_limit = row_limit
+        self._db: ladybug.Database | None = None
+        self._conn: ladybug.Connection | None = None
+        self._seen: tuple | None = None   # CURRENT's (inode, mtime, size) when last opened
+        self._generation: str | None = None
+        self._mutex = threading.Lock()   # one query at a time on the shared connection
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
+
+    # --- generations ---------------------------------------------------------------
+    @property
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    @property
+    def _generations(self) -> Path:
+        return self.root / "generations"
+
+    def current_generation(self) -> str | None:
+        try:
+            return self._current_file.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _database(self, read_only: bool, path: Path) -> ladybug.Database:
+        return ladybug.Database(str(path), read_only=read_only,
+                                buffer_pool_size=self.buffer_pool_mb * 1024 * 1024)
+
+    def _reader(self) -> ladybug.Connection:
+        try:
+            st = self._current_file.stat()
+            seen = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`") from None
+        if seen != self._seen or self._conn is None:
+            generation = self.current_generation()
+            path = self._generations / str(generation) / DB_FILE
+            if not path.exists():
+                raise StoreUnavailable(f"{self._current_file} names generation {generation!r}, "
+                                       f"but {path} does not exist; run `conflictgraph load` again")
+            self._close_reader()
+            try:
+                self._db = self._database(True, path)
+                self._conn = ladybug.Connection(self._db)
+            except RuntimeError as e:
+                raise StoreUnavailable(f"cannot open {path}: {e}") from e
+            self._seen, self._generation = seen, generation
+        return self._conn
+
+    def _close_reader(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._db is not None:
+            self._db.close()
+        self._conn = self._db = None
+
+    def close(self) -> None:
+        with self._mutex:
+            self._close_reader()
+
+    # --- reading -------------------------------------------------------------------
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *,
+              row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+        check_query_text(cypher, params)
+        with self._mutex:
+            conn = self._reader()
+            conn.set_query_timeout(timeout_ms or self.query_timeout_ms)
+            return _run(conn, cypher, params, row_limit if row_limit is not None else self.row_limit)
+
+    # --- loading -------------------------------------------------------------------
+    @contextmanager
+    def _load_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "load.lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "unknown"
+                raise LoadInProgress(f"another load into {self.root} is running (pid {holder}); "
+                                     "wait for it to finish") from None
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def load(self, dataset: Dataset, *, batch_size: int = 2000,
+             progress: Progress | None = None) -> LoadReport:
+        started = time.perf_counter()
+        with self._load_lock():
+            previous = self.current_generation()
+            name = datetime.now(timezone.utc).strftime("g%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
+            gen_dir = self._generations / name
+            gen_dir.mkdir(parents=True)
+            try:
+                by_type = self._write_generation(gen_dir / DB_FILE, dataset, batch_size, progress)
+            except BaseException:
+                shutil.rmtree(gen_dir, ignore_errors=True)
+                raise
+            self._publish(name)
+            self._prune(keep={name, previous})
+        return LoadReport(str(self.root), dataset.counts(), by_type,
+                          round(time.perf_counter() - started, 3))
+
+    def _write_generation(self, path: Path, dataset: Dataset, batch_size: int,
+                          progress: Progress | None) -> dict[str, int]:
+        db = self._database(False, path)
+        conn = ladybug.Connection(db)
+        try:
+            for stmt in schema_statements(self.ontology):
+                _run(conn, stmt, None)
+            total = sum(dataset.counts().values())
+            done = 0
+
+            def write(stage: str, statement: str, rows: list[dict]) -> None:
+                nonlocal done
+                for i in range(0, len(rows), batch_size):
+                    batch = rows[i:i + batch_size]
+                    _run(conn, statement, {"rows": batch})
+                    done += len(batch)
+                    if progress:
+                        progress(stage, done, total)
+
+            write("documents", create_nodes_statement("Document"),
+                  [document_row(d) for d in dataset.documents])
+            write("actors", create_nodes_statement("Actor"), [actor_row(a) for a in dataset.actors])
+            grouped: dict[str, list[dict]] = defaultdict(list)
+            for r in dataset.relations:
+                grouped[r.type].append(relation_row(r, self.ontology))
+            for type_name, rows in grouped.items():
+                write(f"relations:{type_name}", create_relations_statement(self.ontology, type_name), rows)
+
+            # The new generation must hold exactly what was validated before anyone reads it.
+            stored = {r[0]: r[1] for r in _run(conn, query_text("stats_relations_by_type", "embedded"),
+                                               None).rows}
+            expected = dict(Counter(r.type for r in dataset.relations))
+            actors = _run(conn, "MATCH (a:Actor) RETURN count(*)", None).rows[0][0]
+            documents = _run(conn, query_text("stats_documents", "embedded"), None).rows[0][0]
+            if stored != expected or actors != len(dataset.actors) or documents != len(dataset.documents):
+                raise ConflictGraphError(
+                    f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
+                    f"expected {len(dataset.actors)}, {len(dataset.documents)}, {expected}")
+            _run(conn, "CHECKPOINT", None)
+            return dict(sorted(stored.items()))
+        finally:
+            conn.close()
+            db.close()
+
+    def _publish(self, name: str) -> None:
+        tmp = self.root / "CURRENT.tmp"
+        with open(tmp, "w") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._current_file)
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _prune(self, keep: set[str | None]) -> None:
+        for entry in self._generations.iterdir():
+            if entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)

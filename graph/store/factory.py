@@ -1,0 +1,26 @@
+"""Opening a store from its location setting (CONFLICTGRAPH_STORE)."""
+from __future__ import annotations
+
+from ..errors import StoreUnavailable
+from ..ontology import Ontology, default_ontology
+from ..settings import Settings
+from .base import GraphStore
+
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+
+def open_store(uri: str | None = None, ontology: Ontology | None = None,
+               settings: Settings | None = None) -> GraphStore:
+    """`embedded:PATH` (or a plain path) opens the embedded store; Neo4j URIs the Neo4j store."""
+    settings = settings or Settings.from_env()
+    uri = uri or settings.store
+    ontology = ontology or default_ontology()
+    if uri.startswith(NEO4J_SCHEMES):
+        raise StoreUnavailable(f"{uri.split('@')[-1]}: the Neo4j store is not available in this "
+                               "version yet; use an embedded:PATH store")
+    from .embedded import EmbeddedStore
+    path = uri[len("embedded:"):] if uri.startswith("embedded:") else uri
+    if not path:
+        raise StoreUnavailable("the embedded store needs a path: embedded:PATH")
+    return EmbeddedStore(path, ontology, buffer_pool_mb=settings.buffer_pool_mb,
+                         query_timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)

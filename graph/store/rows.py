@@ -1,0 +1,88 @@
+"""How domain records become graph properties, identically in every store.
+
+Neither engine stores a map in a property, so evidence is kept as a JSON text
+(`evidence_json`) beside a `document_ids` list that Cypher can filter on
+(`'doc-…' IN r.document_ids`); identifiers become `scheme:value` texts. Partial dates are
+kept as their ISO text with a precision, because `end` is reserved in the embedded
+engine's Cypher: the graph says `start_date`/`end_date` where seed files say `start`/`end`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ..models import Actor, Document, Relation
+from ..ontology import Ontology
+
+# Column name -> "string" | "string_list"; the order is the column order in both stores.
+ACTOR_COLUMNS = {"id": "string", "name": "string", "kind": "string", "aliases": "string_list",
+                 "country": "string", "description": "string", "identifiers": "string_list"}
+DOCUMENT_COLUMNS = {"id": "string", "title": "string", "kind": "string", "publisher": "string",
+                    "date": "string", "date_precision": "string", "language": "string",
+                    "url": "string", "cites": "string_list", "archive_ref": "string", "notes": "string"}
+RELATION_COMMON_COLUMNS = {
+    "id": "string", "start_date": "string", "start_precision": "string", "end_date": "string",
+    "end_precision": "string", "confidence": "string", "status": "string",
+    "attributed_to": "string", "location": "string", "notes": "string",
+    "evidence_json": "string", "document_ids": "string_list",
+}
+
+
+def relation_columns(ontology: Ontology, type_name: str) -> dict[str, str]:
+    cols = dict(RELATION_COMMON_COLUMNS)
+    for name, spec in ontology.relation_types[type_name].properties.items():
+        cols[name] = "string_list" if spec.is_list else "string"
+    return cols
+
+
+def actor_row(a: Actor) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases),
+            "country": a.country, "description": a.description,
+            "identifiers": [f"{k}:{v}" for k, v in sorted(a.identifiers.items())]}
+
+
+def document_row(d: Document) -> dict[str, Any]:
+    return {"id": d.id, "title": d.title, "kind": d.kind, "publisher": d.publisher,
+            "date": str(d.date) if d.date else None,
+            "date_precision": d.date.precision if d.date else None,
+            "language": d.language, "url": d.url, "cites": list(d.cites),
+            "archive_ref": d.archive_ref, "notes": d.notes}
+
+
+def relation_row(r: Relation, ontology: Ontology) -> dict[str, Any]:
+    """The relation's properties plus `source`/`target` ids for the loader's MATCH."""
+    row: dict[str, Any] = {
+        "source": r.source, "target": r.target, "id": r.id,
+        "start_date": str(r.start) if r.start else None,
+        "start_precision": r.start.precision if r.start else None,
+        "end_date": str(r.end) if r.end else None,
+        "end_precision": r.end.precision if r.end else None,
+        "confidence": r.confidence, "status": r.status, "attributed_to": r.attributed_to,
+        "location": r.location, "notes": r.notes,
+        "evidence_json": json.dumps([{k: v for k, v in asdict(e).items() if v is not None}
+                                     for e in r.evidence], ensure_ascii=False),
+        "document_ids": sorted({e.document for e in r.evidence}),
+    }
+    for name, spec in ontology.relation_types[r.type].properties.items():
+        value = r.properties.get(name)
+        # An absent list is stored as [] so every row of a batch has the same column type.
+        row[name] = list(value or ()) if spec.is_list else value
+    return row
+
+
+def relation_from_properties(type_name: str, source: str, target: str, props: dict[str, Any],
+                             ontology: Ontology) -> dict[str, Any]:
+    """The JSON shape of a relation (seed-file vocabulary) from its stored properties."""
+    spec = ontology.relation_types[type_name]
+    return {
+        "id": props["id"], "type": type_name, "source": source, "target": target,
+        "directed": spec.directed,
+        "start": props.get("start_date"), "end": props.get("end_date"),
+        "start_precision": props.get("start_precision"), "end_precision": props.get("end_precision"),
+        "confidence": props.get("confidence"), "status": props.get("status"),
+        "attributed_to": props.get("attributed_to"), "location": props.get("location"),
+        "notes": props.get("notes"),
+        "properties": {k: props.get(k) for k in spec.properties if props.get(k) not in (None, [])},
+        "evidence": json.loads(props.get("evidence_json") or "[]"),
+    }

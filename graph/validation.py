@@ -1,0 +1,307 @@
+"""Checks seed records against the ontology and builds the domain records.
+
+Every problem names the file, the record (section, index, id) and the field, so a
+reviewer can go straight to it. Nothing is built unless everything is valid.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .dates import PartialDate
+from .models import Actor, Dataset, Document, Evidence, Relation
+from .ontology import Ontology
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_QUOTE_WORDS = 25
+
+ACTOR_FIELDS = {"id", "name", "kind", "aliases", "country", "description", "identifiers"}
+DOCUMENT_FIELDS = {"id", "title", "kind", "publisher", "date", "language", "url", "cites",
+                   "archive_ref", "notes"}
+RELATION_FIELDS = {"id", "type", "source", "target", "start", "end", "confidence", "status",
+                   "attributed_to", "location", "notes", "properties", "evidence"}
+EVIDENCE_FIELDS = {"document", "paragraph", "summary", "quote"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    section: str | None
+    index: int | None
+    field: str | None
+    message: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.section is not None and self.index is not None:
+            where += f": {self.section}[{self.index}]"
+            if self.record_id:
+                where += f" (id {self.record_id!r})"
+        if self.field:
+            where += f": field {self.field!r}"
+        return f"{where}: {self.message}"
+
+
+class ValidationFailed(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the seed data:\n" +
+                         "\n".join(f"  {p}" for p in problems))
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return f" — did you mean {close[0]!r}?" if close else ""
+
+
+class _Checker:
+    """Collects problems for one record."""
+
+    def __init__(self, rec, problems: list[Problem]):
+        self.rec = rec
+        self.problems = problems
+        data = rec.data if isinstance(rec.data, dict) else {}
+        rid = data.get("id")
+        self.record_id = rid if isinstance(rid, str) else None
+        self.ok = True
+
+    def error(self, field: str | None, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.rec.file, self.rec.section, self.rec.index, field,
+                                     message, self.record_id))
+
+    def unknown_fields(self, data: dict, allowed: set[str], prefix: str = "") -> None:
+        for key in data:
+            if key not in allowed:
+                self.error(f"{prefix}{key}", f"unknown field{did_you_mean(key, allowed)}"
+                           f" (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, data: dict, field: str, required: bool = False, prefix: str = "") -> str | None:
+        value = data.get(field)
+        if value is None or value == "":
+            if required:
+                self.error(prefix + field, "is required")
+            return None
+        if not isinstance(value, str):
+            self.error(prefix + field, f"must be text, got {type(value).__name__} {value!r}")
+            return None
+        return value
+
+    def text_list(self, data: dict, field: str) -> list[str]:
+        value = data.get(field)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.error(field, "must be a list of non-empty texts")
+            return []
+        return value
+
+    def date(self, data: dict, field: str) -> PartialDate | None:
+        value = data.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            # YAML reads an unquoted 2020-11-25 as a date and 2020 as an int.
+            self.error(field, f"must be a quoted date string like \"2020-11-25\", got {value!r}")
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as e:
+            self.error(field, str(e))
+            return None
+
+    def identifier(self, data: dict) -> str | None:
+        rid = self.text(data, "id", required=True)
+        if rid is not None and not ID_PATTERN.match(rid):
+            self.error("id", f"{rid!r} is not a valid id: use lower-case letters, digits, '-', '.', '_'")
+            return None
+        return rid
+
+
+def _check_actor(c: _Checker, data: dict, ontology: Ontology) -> Actor | None:
+    c.unknown_fields(data, ACTOR_FIELDS)
+    rid = c.identifier(data)
+    name = c.text(data, "name", required=True)
+    kind = c.text(data, "kind", required=True)
+    if kind is not None and kind not in ontology.actor_kinds:
+        c.error("kind", f"unknown actor kind {kind!r}{did_you_mean(kind, ontology.actor_kinds)}"
+                f" (kinds: {', '.join(ontology.actor_kinds)})")
+    aliases = c.text_list(data, "aliases")
+    country = c.text(data, "country")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        c.error("country", f"{country!r} is not an ISO 3166-1 alpha-2 code (e.g. LY, US)")
+    identifiers = data.get("identifiers") or {}
+    if not isinstance(identifiers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
+        c.error("identifiers", "must be a mapping of scheme to text, e.g. {wikidata: Q159}")
+        identifiers = {}
+    if not c.ok:
+        return None
+    return Actor(rid, name, kind, aliases, country, c.text(data, "description"), identifiers)
+
+
+def _check_document(c: _Checker, data: dict) -> Document | None:
+    c.unknown_fields(data, DOCUMENT_FIELDS)
+    rid = c.identifier(data)
+    title = c.text(data, "title", required=True)
+    d = c.date(data, "date")
+    cites = c.text_list(data, "cites")
+    fields = {f: c.text(data, f) for f in ("kind", "publisher", "language", "url", "archive_ref", "notes")}
+    if not c.ok:
+        return None
+    return Document(rid, title, date=d, cites=cites, **fields)
+
+
+def _check_property(c: _Checker, spec, value, actor_ids) -> None:
+    field = f"properties.{spec.name}"
+    if spec.type == "string":
+        if not isinstance(value, str):
+            c.error(field, f"must be text, got {value!r}")
+    elif spec.type == "enum":
+        if value not in spec.values:
+            c.error(field, f"{value!r} is not one of {', '.join(spec.values)}")
+    elif spec.type == "actor_ref":
+        if not isinstance(value, str) or value not in actor_ids:
+            c.error(field, f"unknown actor {value!r}{did_you_mean(value, actor_ids)}")
+    else:  # list types
+        if not isinstance(value, list) or not value:
+            c.error(field, "must be a non-empty list")
+            return
+        for item in value:
+            if spec.type == "enum_list" and item not in spec.values:
+                c.error(field, f"{item!r} is not one of {', '.join(spec.values)}"
+                        f"{did_you_mean(item, spec.values)}")
+            elif spec.type == "actor_ref_list" and (not isinstance(item, str) or item not in actor_ids):
+                c.error(field, f"unknown actor {item!r}{did_you_mean(item, actor_ids)}")
+
+
+def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
+    if not isinstance(items, list) or not items:
+        c.error("evidence", "at least one evidence item (document, paragraph, summary) is required")
+        return []
+    out = []
+    for i, item in enumerate(items):
+        prefix = f"evidence[{i}]."
+        if not isinstance(item, dict):
+            c.error(f"evidence[{i}]", "must be a mapping with document, paragraph, summary")
+            continue
+        c.unknown_fields(item, EVIDENCE_FIELDS, prefix)
+        doc = c.text(item, "document", required=True, prefix=prefix)
+        if doc is not None and doc not in document_ids:
+            c.error(prefix + "document", f"unknown document {doc!r}{did_you_mean(doc, document_ids)}")
+        para = item.get("paragraph")
+        if not isinstance(para, int) or isinstance(para, bool) or para < 1:
+            c.error(prefix + "paragraph", f"must be a paragraph number ≥ 1, got {para!r}")
+        summary = c.text(item, "summary", required=True, prefix=prefix)
+        quote = c.text(item, "quote", prefix=prefix)
+        if quote is not None and len(quote.split()) > MAX_QUOTE_WORDS:
+            c.error(prefix + "quote", f"quotes are limited to {MAX_QUOTE_WORDS} words "
+                    f"(this one has {len(quote.split())}); summarise in our own words instead")
+        out.append(Evidence(doc, para, summary, quote))
+    return out
+
+
+def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, Actor],
+                    document_ids: set[str]) -> Relation | None:
+    c.unknown_fields(data, RELATION_FIELDS)
+    rid = c.identifier(data)
+    rtype_name = c.text(data, "type", required=True)
+    rtype = ontology.relation_type(rtype_name) if rtype_name else None
+    if rtype_name is not None and rtype is None:
+        c.error("type", f"unknown relation type {rtype_name!r}{did_you_mean(rtype_name, ontology.relation_types)}"
+                f" (types: {', '.join(ontology.relation_types)})")
+    ends = {}
+    for end in ("source", "target"):
+        aid = c.text(data, end, required=True)
+        if aid is not None and aid not in actors:
+            c.error(end, f"unknown actor {aid!r}{did_you_mean(aid, actors)}")
+            aid = None
+        ends[end] = aid
+    source, target = ends["source"], ends["target"]
+    if source is not None and source == target:
+        c.error("target", f"a relation cannot join an actor to itself (source and target are both {source!r})")
+    if rtype is not None:
+        for end, allowed in (("source", rtype.source_kinds), ("target", rtype.target_kinds)):
+            aid = ends[end]
+            if aid is not None and actors[aid].kind and actors[aid].kind not in allowed:
+                c.error(end, f"{rtype.name} cannot have a {actors[aid].kind} ({aid!r}) as {end}; "
+                        f"allowed kinds: {', '.join(sorted(allowed))}")
+    start, end_ = c.date(data, "start"), c.date(data, "end")
+    if start is not None and end_ is not None and end_.latest() < start.earliest():
+        c.error("end", f"ends ({end_}) before it starts ({start})")
+    confidence = c.text(data, "confidence", required=True)
+    if confidence is not None and confidence not in ontology.confidence_levels:
+        c.error("confidence", f"{confidence!r} is not one of {', '.join(ontology.confidence_levels)}")
+    status = c.text(data, "status", required=True)
+    if status is not None and status not in ontology.statuses:
+        c.error("status", f"{status!r} is not one of {', '.join(ontology.statuses)}"
+                f"{did_you_mean(status, ontology.statuses)}")
+    attributed = c.text(data, "attributed_to")
+    if attributed is not None and attributed not in actors:
+        c.error("attributed_to", f"unknown actor {attributed!r}{did_you_mean(attributed, actors)}")
+    props = data.get("properties") or {}
+    if not isinstance(props, dict):
+        c.error("properties", "must be a mapping")
+        props = {}
+    if rtype is not None:
+        for pname, value in props.items():
+            spec = rtype.properties.get(pname)
+            if spec is None:
+                allowed = ", ".join(rtype.properties) or "none"
+                c.error(f"properties.{pname}", f"not a property of {rtype.name}"
+                        f"{did_you_mean(pname, rtype.properties)} (allowed: {allowed})")
+            else:
+                _check_property(c, spec, value, actors)
+        for spec in rtype.properties.values():
+            if spec.required and spec.name not in props:
+                c.error(f"properties.{spec.name}", f"is required for {rtype.name}")
+    evidence = _check_evidence(c, data.get("evidence"), document_ids)
+    location, notes = c.text(data, "location"), c.text(data, "notes")
+    if not c.ok:
+        return None
+    return Relation(rid, rtype_name, source, target, confidence, status, evidence, start, end_,
+                    attributed, location, notes, dict(props))
+
+
+def validate_records(records: list, ontology: Ontology) -> tuple[Dataset, list[Problem]]:
+    """Check every record; return the dataset (complete only when there are no problems)."""
+    problems: list[Problem] = []
+    by_section: dict[str, list] = {"actors": [], "relations": [], "documents": []}
+    for rec in records:
+        by_section[rec.section].append(rec)
+
+    def unique(section: str, build) -> dict[str, Any]:
+        seen: dict[str, tuple] = {}
+        out: dict[str, Any] = {}
+        for rec in by_section[section]:
+            c = _Checker(rec, problems)
+            if not isinstance(rec.data, dict):
+                c.error(None, "must be a mapping of fields")
+                continue
+            rid = c.record_id
+            if rid is not None and rid in seen:
+                f, i = seen[rid]
+                c.error("id", f"duplicate id {rid!r} (first defined in {f}: {section}[{i}])")
+                continue
+            if rid is not None:
+                seen[rid] = (rec.file, rec.index)
+            item = build(c, rec.data)
+            if item is not None:
+                out[item.id] = item
+        return out
+
+    documents = unique("documents", _check_document)
+    actors = unique("actors", lambda c, d: _check_actor(c, d, ontology))
+    # Relations are checked against every declared id, so one bad actor record does not
+    # also report each of its relations as pointing at an unknown actor.
+    declared_actors = {r.data["id"]: a for r in by_section["actors"] if isinstance(r.data, dict)
+                       and isinstance(r.data.get("id"), str)
+                       for a in [actors.get(r.data["id"]) or Actor(r.data["id"], "", "")]}
+    declared_docs = {r.data["id"] for r in by_section["documents"] if isinstance(r.data, dict)
+                     and isinstance(r.data.get("id"), str)}
+    relations = unique("relations", lambda c, d: _check_relation(c, d, ontology, declared_actors,
+                                                                   declared_docs))
+    return Dataset(list(actors.values()), list(relations.values()), list(documents.values())), problems
