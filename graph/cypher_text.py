@@ -16,16 +16,34 @@ _TOKEN = re.compile(
 _PARAM = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)")
 
 
-def code_only(query: str) -> str:
-    """The query with string literals replaced by '' and comments by a space."""
+# Clauses that write, touch files or the network, or manage the database, in either
+# engine's dialect (COPY/LOAD FROM/INSTALL/ATTACH/EXPORT are the embedded engine's).
+WRITE_OR_IO_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "DROP",
+                       "ALTER", "LOAD", "COPY", "INSTALL", "ATTACH", "EXPORT", "IMPORT",
+                       "CHECKPOINT", "BEGIN", "COMMIT", "ROLLBACK", "USE", "GRANT", "REVOKE",
+                       "DENY", "START", "STOP", "TERMINATE")
+# A keyword, not a property (`a.set`), a parameter ($create) or part of a longer name.
+_CLAUSE = re.compile(r"(?<![.\w$])(" + "|".join(WRITE_OR_IO_CLAUSES) + r")(?![\w])", re.IGNORECASE)
+
+
+def code_only(query: str, keep_identifiers: bool = True) -> str:
+    """The query with string literals replaced by '' and comments by a space.
+
+    With keep_identifiers=False, `quoted identifiers` are blanked too, for keyword scans.
+    """
     def repl(m: re.Match) -> str:
         t = m.group(0)
         if t.startswith("//") or t.startswith("/*"):
             return " "
         if t.startswith("`"):
-            return t  # a quoted identifier is code
+            return t if keep_identifiers else "``"
         return "''"
     return _TOKEN.sub(repl, query)
+
+
+def write_or_io_clauses(query: str) -> list[str]:
+    """The write, file/network or admin clauses a query contains, upper-cased, in order."""
+    return [m.group(1).upper() for m in _CLAUSE.finditer(code_only(query, keep_identifiers=False))]
 
 
 def parameter_names(query: str) -> set[str]:

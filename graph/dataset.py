@@ -14,6 +14,10 @@ def check_seed_path(path: Path | str = SEED_DIR, ontology: Ontology | None = Non
                     ) -> tuple[Dataset, list[Problem]]:
     ontology = ontology or default_ontology()
     records, problems = read_seed_records(Path(path))
+    if problems:
+        # A file that could not be read would make every reference into it look broken:
+        # report the file-level problems alone, and check the records once they are fixed.
+        return validate_records([], ontology)[0], problems
     dataset, more = validate_records(records, ontology)
     return dataset, problems + more
 

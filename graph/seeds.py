@@ -36,6 +36,15 @@ def seed_files(path: Path) -> list[Path]:
                   and p.is_file() and p.name not in SKIP_FILES)
 
 
+def _yaml_message(e: yaml.MarkedYAMLError) -> str:
+    def at(mark) -> str:
+        return f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    msg = f"YAML syntax error{at(e.problem_mark)}: {e.problem or e}"
+    if e.context:
+        msg += f" ({e.context}{at(e.context_mark)})"
+    return msg
+
+
 def display_path(p: Path) -> str:
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
@@ -57,10 +66,7 @@ def read_seed_records(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             with f.open(encoding="utf-8") as fh:
                 doc = yaml.load(fh, Loader=_Loader)
         except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problems.append(Problem(name, None, None, None,
-                                    f"YAML syntax error{where}: {e.problem or e}"))
+            problems.append(Problem(name, None, None, None, _yaml_message(e)))
             continue
         except (yaml.YAMLError, UnicodeDecodeError) as e:
             problems.append(Problem(name, None, None, None, f"cannot read file: {e}"))

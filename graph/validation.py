@@ -227,7 +227,9 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
         for end, allowed in (("source", rtype.source_kinds), ("target", rtype.target_kinds)):
             aid = ends[end]
             if aid is not None and actors[aid].kind and actors[aid].kind not in allowed:
-                c.error(end, f"{rtype.name} cannot have a {actors[aid].kind} ({aid!r}) as {end}; "
+                kind = actors[aid].kind
+                article = "an" if kind[0] in "aeiou" else "a"
+                c.error(end, f"{rtype.name} cannot have {article} {kind} ({aid!r}) as {end}; "
                         f"allowed kinds: {', '.join(sorted(allowed))}")
     start, end_ = c.date(data, "start"), c.date(data, "end")
     if start is not None and end_ is not None and end_.latest() < start.earliest():

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..cypher import registry
-from ..cypher_text import parameter_names, statements
-from ..errors import MissingParameters, QueryError
+from ..cypher_text import parameter_names, statements, write_or_io_clauses
+from ..errors import MissingParameters, QueryError, WriteRejected
 from ..models import Dataset
 from ..ontology import Ontology
 
@@ -39,11 +39,17 @@ class LoadReport:
 
 
 def check_query_text(query: str, params: dict[str, Any] | None) -> None:
-    """Reject what an engine would misread: several statements, or unbound parameters."""
+    """Reject, before any engine sees it, a text that is not one read-only statement with
+    all its parameters bound. Stores also run research queries on read-only connections;
+    this check makes the refusal the same, and explained, on every engine."""
     if not query or not query.strip():
         raise QueryError("the query is empty")
     if len(statements(query)) > 1:
         raise QueryError("send one statement at a time (this text has several, separated by ';')")
+    clauses = write_or_io_clauses(query)
+    if clauses:
+        raise WriteRejected(f"writes are not allowed: research queries are read-only, and "
+                            f"{clauses[0]} writes, reads files or manages the database")
     missing = sorted(parameter_names(query) - set(params or {}))
     if missing:
         raise MissingParameters("missing parameter(s): " + ", ".join(f"${m}" for m in missing) +

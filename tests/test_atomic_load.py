@@ -1,0 +1,160 @@
+"""Loads are all-or-nothing, repeatable, and safe beside readers and other loaders."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.dataset import read_dataset
+from graph.errors import LoadInProgress, StoreEmpty
+from graph.paths import PROJECT_ROOT, SEED_DIR
+from graph.store.embedded import EmbeddedStore
+from synthetic import synthetic_dataset
+
+TESTS = Path(__file__).parent
+
+
+def counts(store):
+    st = store.stats()
+    return st["actors"], st["relations"], st["documents"]
+
+
+def test_an_empty_store_says_so(embedded_store):
+    with pytest.raises(StoreEmpty, match="conflictgraph load"):
+        embedded_store.stats()
+
+
+def test_loading_twice_gives_the_same_graph(embedded_store, seed_dataset):
+    embedded_store.load(seed_dataset)
+    first = embedded_store.stats()
+    embedded_store.load(seed_dataset)
+    assert embedded_store.stats() == first
+    assert counts(embedded_store) == (16, 25, 2)
+
+
+def test_a_load_that_fails_half_way_leaves_the_earlier_graph(embedded_store, seed_dataset):
+    embedded_store.load(seed_dataset)
+    before = embedded_store.stats()
+    generations = sorted(p.name for p in (embedded_store.root / "generations").iterdir())
+
+    batches = []
+
+    def fail_on_third_batch(stage, done, total):
+        batches.append(stage)
+        if len(batches) == 3:
+            raise RuntimeError("disk full (simulated)")
+
+    big = synthetic_dataset(300, 1000)
+    with pytest.raises(RuntimeError, match="disk full"):
+        embedded_store.load(big, batch_size=100, progress=fail_on_third_batch)
+    assert len(batches) == 3  # it really was mid-way: later batches never ran
+    assert embedded_store.stats() == before
+    # The half-written generation is gone; the published one is untouched.
+    assert sorted(p.name for p in (embedded_store.root / "generations").iterdir()) == generations
+    # And a fresh reader (another process, say) sees the earlier graph too.
+    again = EmbeddedStore(embedded_store.root, embedded_store.ontology)
+    assert again.stats() == before
+    again.close()
+
+
+def test_invalid_seed_data_never_reaches_the_store(embedded_store, seed_dataset, mini_dir):
+    from graph.validation import ValidationFailed
+    embedded_store.load(seed_dataset)
+    rel = mini_dir / "relations.yaml"
+    rel.write_text(rel.read_text().replace("target: haftar-forces", "target: nobody"))
+    with pytest.raises(ValidationFailed):
+        embedded_store.load(read_dataset(mini_dir))
+    assert counts(embedded_store) == (16, 25, 2)
+
+
+KILLABLE_LOAD = textwrap.dedent("""
+    import sys
+    sys.path[:0] = [{tests!r}, {root!r}]
+    from graph.ontology import default_ontology
+    from graph.store.embedded import EmbeddedStore
+    from synthetic import synthetic_dataset
+    store = EmbeddedStore({path!r}, default_ontology(), buffer_pool_mb=256)
+    def progress(stage, done, total):
+        print(done, flush=True)
+    store.load(synthetic_dataset(2000, 40000, tag="k"), batch_size=200, progress=progress)
+    print("FINISHED", flush=True)
+""")
+
+
+def test_a_load_killed_with_sigkill_leaves_the_earlier_graph(embedded_store, seed_dataset):
+    embedded_store.load(seed_dataset)
+    before = embedded_store.stats()
+    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(PROJECT_ROOT), path=str(embedded_store.root))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    # Wait until it has written relation batches (documents and actors come first).
+    for line in child.stdout:
+        if line.strip().isdigit() and int(line) > 6000:
+            break
+    else:
+        pytest.fail("the child load ended before it could be killed")
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    # The killed load's half-written generation exists, but nothing points at it.
+    assert len(list((embedded_store.root / "generations").iterdir())) == 2
+    assert embedded_store.stats() == before
+    # The next load succeeds and clears the debris.
+    embedded_store.load(seed_dataset)
+    assert embedded_store.stats() == before
+    assert len(list((embedded_store.root / "generations").iterdir())) == 2  # current + previous
+
+
+def test_a_second_loader_is_refused_while_one_runs(embedded_store, seed_dataset):
+    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(PROJECT_ROOT), path=str(embedded_store.root))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip().isdigit()  # it holds the lock and is writing
+        with pytest.raises(LoadInProgress, match=f"pid {child.pid}"):
+            embedded_store.load(seed_dataset)
+    finally:
+        child.kill()
+        child.wait()
+
+
+READER = textwrap.dedent("""
+    import sys, time, json
+    sys.path[:0] = [{root!r}]
+    from graph.ontology import default_ontology
+    from graph.store.embedded import EmbeddedStore
+    store = EmbeddedStore({path!r}, default_ontology(), buffer_pool_mb=128)
+    for line in sys.stdin:  # one query per line of input, on one long-lived store
+        st = store.stats()
+        print(json.dumps([st["actors"], st["relations"], st["documents"]]), flush=True)
+""")
+
+
+def test_a_reader_holding_the_store_open_keeps_working_through_loads(embedded_store, seed_dataset):
+    """The service holds the store open for its lifetime; loads happen beside it."""
+    import json
+    embedded_store.load(seed_dataset)
+    reader = subprocess.Popen([sys.executable, "-c", READER.format(root=str(PROJECT_ROOT),
+                                                                  path=str(embedded_store.root))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask():
+        reader.stdin.write("?\n")
+        reader.stdin.flush()
+        return json.loads(reader.stdout.readline())
+
+    try:
+        assert ask() == [16, 25, 2]
+        embedded_store.load(synthetic_dataset(50, 120, tag="v2"))
+        assert ask() == [50, 120, 1]           # the reader moved to the new graph
+        embedded_store.load(seed_dataset)
+        embedded_store.load(synthetic_dataset(10, 20, tag="v4"))
+        assert ask() == [10, 20, 1]            # and again, after its old generation was pruned
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert reader.returncode == 0

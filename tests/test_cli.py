@@ -1,0 +1,107 @@
+"""The `conflictgraph` command as a researcher uses it."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graph.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store_uri(tmp_path, monkeypatch):
+    uri = f"embedded:{tmp_path / 'graph'}"
+    monkeypatch.setenv("CONFLICTGRAPH_STORE", uri)
+    return uri
+
+
+def run(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_validate_the_project_seed_data():
+    r = run("validate")
+    assert r.exit_code == 0
+    assert "valid: 16 actors, 25 relations, 2 documents" in r.output
+
+
+def test_validate_lists_problems_and_fails(mini_dir):
+    rel = mini_dir / "relations.yaml"
+    rel.write_text(rel.read_text().replace("target: haftar-forces", "target: hafter-forces"))
+    r = run("validate", str(mini_dir))
+    assert r.exit_code == 1
+    assert "field 'target': unknown actor 'hafter-forces' — did you mean 'haftar-forces'?" in r.output
+    assert "1 problem(s)" in r.output
+
+
+def test_load_then_stats(store_uri):
+    r = run("load")
+    assert r.exit_code == 0, r.output
+    assert "loaded 16 actors, 25 relations, 2 documents" in r.output
+    r = run("stats", "--json")
+    st = json.loads(r.output)
+    assert (st["actors"], st["relations"], st["documents"]) == (16, 25, 2)
+    assert st["relations_by_type"]["BACKS"] == 4
+
+
+def test_a_rejected_load_names_the_problem_and_keeps_the_graph(store_uri, mini_dir):
+    assert run("load").exit_code == 0
+    rel = mini_dir / "relations.yaml"
+    rel.write_text(rel.read_text().replace("status: reported", "status: rumour", 1))
+    r = run("load", str(mini_dir))
+    assert r.exit_code == 1
+    assert "relations[0] (id 'r-backs'): field 'status': 'rumour' is not one of" in r.output
+    assert "nothing was loaded" in r.output
+    assert json.loads(run("stats", "--json").output)["actors"] == 16
+
+
+def test_query_formats_and_parameters(store_uri):
+    run("load")
+    q = "MATCH (a:Actor)-[:BACKS]->(b:Actor {id: $target}) RETURN a.id AS backer ORDER BY backer"
+    r = run("query", q, "--param", "target=haftar-forces", "--format", "json")
+    assert json.loads(r.output) == {"columns": ["backer"], "rows": [["egypt"], ["russia"], ["uae"]],
+                                    "truncated": False}
+    r = run("query", q, "-p", "target=haftar-forces", "-f", "csv")
+    assert list(csv.reader(io.StringIO(r.output))) == [["backer"], ["egypt"], ["russia"], ["uae"]]
+    r = run("query", q, "-p", "target=haftar-forces")
+    assert "russia" in r.output and "3 row(s)" in r.output
+    # JSON values: numbers and lists
+    r = run("query", "RETURN $n + 1 AS n, size($xs) AS k", "-p", "n=41", "-p", 'xs=["a","b"]', "-f", "json")
+    assert json.loads(r.output)["rows"] == [[42, 2]]
+
+
+@pytest.mark.parametrize("query,message", [
+    ("CREATE (:Actor {id: 'x'})", "writes are not allowed"),
+    ("MATCH (a:Actor {id: $id}) RETURN a", "missing parameter(s): $id"),
+    ("MATCH (a:Actor) RETURN a LIMIT", "Parser exception"),
+])
+def test_query_errors_are_clear_and_exit_non_zero(store_uri, query, message):
+    run("load")
+    r = run("query", query)
+    assert r.exit_code == 1
+    assert message in r.output
+
+
+def test_stats_on_an_empty_store_explains_what_to_do(store_uri):
+    r = run("stats")
+    assert r.exit_code == 1
+    assert "nothing has been loaded" in r.output and "conflictgraph load" in r.output
+
+
+def test_the_installed_console_script(tmp_path):
+    script = Path(sys.executable).with_name("conflictgraph")
+    assert script.exists(), "the package is not installed with its console script"
+    env = {"CONFLICTGRAPH_STORE": f"embedded:{tmp_path / 'g'}", "PATH": "/usr/bin:/bin"}
+    load = subprocess.run([str(script), "load"], capture_output=True, text=True, env=env)
+    assert load.returncode == 0, load.stderr
+    r = subprocess.run([str(script), "query", "MATCH (a:Actor {id: 'kaniyat'}) RETURN a.aliases", "-f", "json"],
+                       capture_output=True, text=True, env=env)
+    assert "al-Kani militia" in json.loads(r.stdout)["rows"][0][0]

@@ -1,0 +1,50 @@
+import pytest
+import yaml
+
+from graph.ontology import OntologyError, parse_ontology
+from graph.paths import ONTOLOGY_FILE
+
+REQUIRED_KINDS = {"state", "government", "armed_group", "person", "family", "government_agency",
+                  "intergovernmental_body", "organization"}
+
+
+def test_required_actor_kinds_exist(ontology):
+    assert REQUIRED_KINDS <= set(ontology.actor_kinds)
+
+
+@pytest.mark.parametrize("name,directed,polarity", [
+    ("BACKS", True, 1), ("SANCTIONS", True, -1), ("BLOCKS", True, -1),
+    ("PROPOSES_SANCTIONS", True, -1), ("ALLIED_WITH", False, 1), ("FIGHTS", False, -1),
+    ("LEADS", True, 0), ("PART_OF", True, 0), ("ACCUSES", True, -1),
+])
+def test_relation_types_have_direction_and_polarity(ontology, name, directed, polarity):
+    rt = ontology.relation_types[name]
+    assert (rt.directed, rt.polarity) == (directed, polarity)
+    assert rt.description and rt.source_kinds and rt.target_kinds
+
+
+def test_type_properties_match_the_contract(ontology):
+    rts = ontology.relation_types
+    assert set(rts["BACKS"].properties["support"].values) == {
+        "troops", "weapons", "funding", "training", "intelligence", "political", "territory", "other"}
+    assert set(rts["SANCTIONS"].properties) == {"program", "measures"}
+    assert set(rts["SANCTIONS"].properties["measures"].values) == {
+        "asset_freeze", "travel_ban", "business_prohibition", "arms_embargo"}
+    assert set(rts["BLOCKS"].properties) == {"blocked_action", "targets", "reason"}
+    assert rts["BLOCKS"].properties["targets"].type == "actor_ref_list"
+    assert rts["PROPOSES_SANCTIONS"].properties["forum"].type == "actor_ref"
+    assert "allegations" in rts["ACCUSES"].properties
+
+
+def test_a_kind_group_naming_an_unknown_kind_is_an_ontology_error():
+    data = yaml.safe_load(ONTOLOGY_FILE.read_text())
+    data["kind_groups"]["belligerent"].append("nation")
+    with pytest.raises(OntologyError, match="kind_groups.belligerent: unknown actor kind or kind group 'nation'"):
+        parse_ontology(data, ONTOLOGY_FILE)
+
+
+def test_a_property_name_cannot_change_type_between_relation_types():
+    data = yaml.safe_load(ONTOLOGY_FILE.read_text())
+    data["relation_types"]["PROPOSES_SANCTIONS"]["properties"]["measures"]["type"] = "string"
+    with pytest.raises(OntologyError, match="properties.measures: type"):
+        parse_ontology(data, ONTOLOGY_FILE)

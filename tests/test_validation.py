@@ -1,0 +1,160 @@
+"""Every validation rule, each with a bad-input fixture and the exact message a reviewer sees."""
+from __future__ import annotations
+
+import pytest
+
+from graph.dataset import check_seed_path, read_dataset
+from graph.validation import ValidationFailed
+
+
+def test_the_mini_fixture_is_valid(mini_dir):
+    dataset, problems = check_seed_path(mini_dir)
+    assert problems == []
+    assert dataset.counts() == {"actors": 4, "relations": 2, "documents": 1}
+
+
+# (file to edit, text to replace, replacement, the exact problem lines; {dir} is the seed folder)
+CASES = {
+    "unknown actor, with a suggestion": (
+        "relations.yaml", "target: haftar-forces", "target: hafter-forces",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'target': "
+        "unknown actor 'hafter-forces' — did you mean 'haftar-forces'?"),
+    "duplicate actor id": (
+        "actors.yaml", "  - id: kaniyat", "  - id: russia\n    name: Russia again\n    kind: state\n  - id: kaniyat",
+        "{dir}/actors.yaml: actors[3] (id 'russia'): field 'id': "
+        "duplicate id 'russia' (first defined in {dir}/actors.yaml: actors[1])"),
+    "duplicate relation id": (
+        "relations.yaml", "id: r-blocks", "id: r-backs",
+        "{dir}/relations.yaml: relations[1] (id 'r-backs'): field 'id': "
+        "duplicate id 'r-backs' (first defined in {dir}/relations.yaml: relations[0])"),
+    "unknown relation type": (
+        "relations.yaml", "type: BACKS", "type: BACK",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'type': unknown relation type "
+        "'BACK' — did you mean 'BACKS'? (types: BACKS, SANCTIONS, BLOCKS, PROPOSES_SANCTIONS, "
+        "ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, PART_OF, ACCUSES)"),
+    "unknown actor kind": (
+        "actors.yaml", "kind: state", "kind: states",
+        "{dir}/actors.yaml: actors[1] (id 'russia'): field 'kind': unknown actor kind 'states' — "
+        "did you mean 'state'? (kinds: state, government, armed_group, person, family, "
+        "government_agency, intergovernmental_body, organization)"),
+    "relation end of a forbidden kind": (
+        "relations.yaml", "target: unsc-committee", "target: kaniyat",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'target': BLOCKS cannot have an "
+        "armed_group ('kaniyat') as target; allowed kinds: government, government_agency, "
+        "intergovernmental_body, organization"),
+    "a month that does not exist": (
+        "relations.yaml", 'start: "2019"', 'start: "2019-13"',
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'start': "
+        "'2019-13' has month 13, which does not exist"),
+    "a day that does not exist": (
+        "relations.yaml", 'start: "2019"', 'start: "2021-02-29"',
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'start': "
+        "'2021-02-29' is not a day of the calendar"),
+    "not a date at all": (
+        "relations.yaml", 'start: "2019"', 'start: "last spring"',
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'start': "
+        "'last spring' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+    "an unquoted date that YAML turns into a date object": (
+        "relations.yaml", 'start: "2020-11-20"', "start: 2020-11-20",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'start': must be a quoted date "
+        "string like \"2020-11-25\", got datetime.date(2020, 11, 20)"),
+    "end before start": (
+        "relations.yaml", 'start: "2019"', 'start: "2019"\n    end: "2018-12"',
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'end': ends (2018-12) before it starts (2019)"),
+    "missing evidence": (
+        "relations.yaml", "    evidence:\n      - document: doc-a\n        paragraph: 2\n"
+        "        summary: Russia supports Haftar's forces.\n", "",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'evidence': at least one evidence "
+        "item (document, paragraph, summary) is required"),
+    "evidence citing an unknown document": (
+        "relations.yaml", "document: doc-a\n        paragraph: 2", "document: doc-b\n        paragraph: 2",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'evidence[0].document': "
+        "unknown document 'doc-b' — did you mean 'doc-a'?"),
+    "evidence paragraph that is not a number": (
+        "relations.yaml", "paragraph: 2", "paragraph: two",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'evidence[0].paragraph': "
+        "must be a paragraph number ≥ 1, got 'two'"),
+    "quote over 25 words": (
+        "relations.yaml", "summary: Russia blocked the committee.",
+        "summary: Russia blocked the committee.\n        quote: \"" + " ".join(["word"] * 26) + "\"",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'evidence[0].quote': quotes are "
+        "limited to 25 words (this one has 26); summarise in our own words instead"),
+    "property not allowed for the type": (
+        "relations.yaml", "support: [weapons]", "support: [weapons]\n      program: Magnitsky",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'properties.program': not a "
+        "property of BACKS (allowed: support)"),
+    "property value outside its vocabulary": (
+        "relations.yaml", "support: [weapons]", "support: [weapon]",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'properties.support': 'weapon' is "
+        "not one of troops, weapons, funding, training, intelligence, political, territory, other — "
+        "did you mean 'weapons'?"),
+    "required property missing": (
+        "relations.yaml", "      blocked_action: sanctions on Kaniyat\n", "",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'properties.blocked_action': "
+        "is required for BLOCKS"),
+    "actor list property naming an unknown actor": (
+        "relations.yaml", "targets: [kaniyat]", "targets: [kanyat]",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'properties.targets': "
+        "unknown actor 'kanyat' — did you mean 'kaniyat'?"),
+    "self-loop": (
+        "relations.yaml", "source: russia\n    target: haftar-forces", "source: haftar-forces\n    target: haftar-forces",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'target': a relation cannot join "
+        "an actor to itself (source and target are both 'haftar-forces')"),
+    "unknown field": (
+        "relations.yaml", "source: russia\n    target: haftar", "sourse: russia\n    target: haftar",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'sourse': unknown field — did you "
+        "mean 'source'? (allowed: attributed_to, confidence, end, evidence, id, location, notes, "
+        "properties, source, start, status, target, type)",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'source': is required"),
+    "confidence outside its scale": (
+        "relations.yaml", "confidence: high\n    status: reported\n    properties:\n      support",
+        "confidence: certain\n    status: reported\n    properties:\n      support",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'confidence': "
+        "'certain' is not one of low, medium, high"),
+    "attribution to an unknown actor": (
+        "relations.yaml", "status: reported\n    properties:\n      support",
+        "status: reported\n    attributed_to: us-tresury\n    properties:\n      support",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'attributed_to': "
+        "unknown actor 'us-tresury'"),
+    "unknown top-level key": (
+        "documents.yaml", "documents:", "document:",
+        "{dir}/documents.yaml: field 'document': unknown top-level key 'document'; "
+        "allowed: actors, relations, documents"),
+    "YAML syntax error, with its line": (
+        "actors.yaml", "aliases: [LNA]", "aliases: [LNA",
+        "{dir}/actors.yaml: YAML syntax error at line 6, column 7: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 5, column 14)"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_rule_reports_file_record_and_field(mini_dir, case):
+    filename, old, new, *expected = CASES[case]
+    path = mini_dir / filename
+    text = path.read_text()
+    assert old in text, "the fixture edit no longer applies"
+    path.write_text(text.replace(old, new, 1))
+    _, problems = check_seed_path(mini_dir)
+    assert [str(p) for p in problems] == [e.format(dir=mini_dir) for e in expected]
+
+
+def test_every_problem_is_reported_at_once_and_nothing_is_built(mini_dir):
+    rel = mini_dir / "relations.yaml"
+    rel.write_text(rel.read_text().replace("type: BACKS", "type: BACK").replace("status: reported", "status: rumour"))
+    with pytest.raises(ValidationFailed) as info:
+        read_dataset(mini_dir)
+    fields = [(p.record_id, p.field) for p in info.value.problems]
+    assert fields == [("r-backs", "type"), ("r-backs", "status"), ("r-blocks", "status")]
+    assert "3 problem(s) in the seed data" in str(info.value)
+
+
+def test_a_broken_actor_does_not_cascade_into_its_relations(mini_dir):
+    actors = mini_dir / "actors.yaml"
+    actors.write_text(actors.read_text().replace("kind: state", "kind: nation"))
+    _, problems = check_seed_path(mini_dir)
+    assert [(p.record_id, p.field) for p in problems] == [("russia", "kind")]
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    _, problems = check_seed_path(tmp_path)
+    assert [p.message for p in problems] == ["no seed files (*.yaml) found here"]
