@@ -6,6 +6,7 @@ with `//` comment lines: the first is its summary, a `// params:` line lists par
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,11 @@ def registry(root: Path = CYPHER_DIR) -> dict[str, NamedQuery]:
         if q is None:
             summary, params = _header(text)
             q = queries[name] = NamedQuery(name, group, summary, params)
+        # The header is documentation; the text sent to an engine starts at the query.
+        lines = text.splitlines(keepends=True)
+        while lines and lines[0].startswith("//"):
+            lines.pop(0)
+        text = "".join(lines).strip() + "\n"
         targets = (dialect,) if dialect else DIALECTS
         for d in targets:
             if d not in DIALECTS:
@@ -67,8 +73,22 @@ def registry(root: Path = CYPHER_DIR) -> dict[str, NamedQuery]:
     return queries
 
 
-def query_text(name: str, dialect: str) -> str:
+def query_text(query_name: str, dialect: str, /, **placeholders: str) -> str:
+    """The text of a named query; `__KEY__` placeholders are filled from `placeholders`.
+
+    Placeholders stand where Cypher cannot take a parameter (a label, a relationship type,
+    a property list) and are filled from the ontology, never from user input.
+    """
     try:
-        return registry()[name].text(dialect)
+        text = registry()[query_name].text(dialect)
     except KeyError:
-        raise KeyError(f"no named query {name!r} in {CYPHER_DIR}") from None
+        raise KeyError(f"no named query {query_name!r} in {CYPHER_DIR}") from None
+    for key, value in placeholders.items():
+        text = text.replace(f"__{key.upper()}__", value)
+    left = _PLACEHOLDER.findall(text)
+    if left:
+        raise KeyError(f"query {query_name!r} needs placeholder(s) {sorted(set(left))}")
+    return text
+
+
+_PLACEHOLDER = re.compile(r"__([A-Z]+)__")

@@ -53,3 +53,14 @@ def parameter_names(query: str) -> set[str]:
 def statements(query: str) -> list[str]:
     """The non-empty statements of a text, split at semicolons outside strings and comments."""
     return [s for s in code_only(query).split(";") if s.strip()]
+
+
+_NAME_PART = r"(?:`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)"
+_CALL = re.compile(r"(?<![.\w$])CALL\s+(" + _NAME_PART + r"(?:\s*\.\s*" + _NAME_PART + r")*)",
+                   re.IGNORECASE)
+
+
+def called_procedures(query: str) -> list[str]:
+    """Names after CALL (`CALL db.labels()`, `CALL show_tables()`), lower-case, without
+    backticks; `CALL { ... }` and `CALL (x) { ... }` subqueries are not procedures."""
+    return [re.sub(r"[`\s]", "", m.group(1)).lower() for m in _CALL.finditer(code_only(query))]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..cypher import registry
-from ..cypher_text import parameter_names, statements, write_or_io_clauses
+from ..cypher_text import called_procedures, parameter_names, statements, write_or_io_clauses
 from ..errors import MissingParameters, QueryError, WriteRejected
 from ..models import Dataset
 from ..ontology import Ontology
@@ -38,7 +38,8 @@ class LoadReport:
     seconds: float = 0.0
 
 
-def check_query_text(query: str, params: dict[str, Any] | None) -> None:
+def check_query_text(query: str, params: dict[str, Any] | None,
+                     allowed_procedures: frozenset[str] = frozenset()) -> None:
     """Reject, before any engine sees it, a text that is not one read-only statement with
     all its parameters bound. Stores also run research queries on read-only connections;
     this check makes the refusal the same, and explained, on every engine."""
@@ -50,6 +51,11 @@ def check_query_text(query: str, params: dict[str, Any] | None) -> None:
     if clauses:
         raise WriteRejected(f"writes are not allowed: research queries are read-only, and "
                             f"{clauses[0]} writes, reads files or manages the database")
+    for name in called_procedures(query):
+        if name not in allowed_procedures:
+            allowed = ", ".join(sorted(allowed_procedures)) or "none"
+            raise WriteRejected(f"procedure {name!r} is not allowed in research queries "
+                                f"(allowed: {allowed})")
     missing = sorted(parameter_names(query) - set(params or {}))
     if missing:
         raise MissingParameters("missing parameter(s): " + ", ".join(f"${m}" for m in missing) +
@@ -60,6 +66,8 @@ class GraphStore(ABC):
     """A graph of actors and relations, loaded whole from a validated Dataset."""
 
     dialect: str  # "embedded" | "neo4j": picks the text of each named query
+    # Read-only catalogue procedures a research query may CALL (lower-case names).
+    allowed_procedures: frozenset[str] = frozenset()
 
     def __init__(self, ontology: Ontology):
         self.ontology = ontology

@@ -80,6 +80,7 @@ def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
 
 class EmbeddedStore(GraphStore):
     dialect = "embedded"
+    allowed_procedures = frozenset({"show_tables", "table_info", "show_connection", "db_version"})
 
     def __init__(self, root: Path | str, ontology: Ontology, *, buffer_pool_mb: int = 1024,
                  query_timeout_ms: int = 10_000, row_limit: int | None = 10_000):
@@ -152,7 +153,7 @@ class EmbeddedStore(GraphStore):
     # --- reading -------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *,
               row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
-        check_query_text(cypher, params)
+        check_query_text(cypher, params, self.allowed_procedures)
         with self._mutex:
             conn = self._reader()
             conn.set_query_timeout(timeout_ms or self.query_timeout_ms)

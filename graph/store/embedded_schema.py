@@ -39,11 +39,9 @@ def _property_map(columns) -> str:
 
 def create_nodes_statement(label: str) -> str:
     columns = {"Actor": ACTOR_COLUMNS, "Document": DOCUMENT_COLUMNS}[label]
-    return (query_text("create_nodes", "embedded")
-            .replace("__LABEL__", label).replace("__PROPERTIES__", _property_map(columns)))
+    return query_text("create_nodes", "embedded", label=label, properties=_property_map(columns))
 
 
 def create_relations_statement(ontology: Ontology, type_name: str) -> str:
-    return (query_text("create_relations", "embedded")
-            .replace("__TYPE__", type_name)
-            .replace("__PROPERTIES__", _property_map(relation_columns(ontology, type_name))))
+    return query_text("create_relations", "embedded", type=type_name,
+                      properties=_property_map(relation_columns(ontology, type_name)))

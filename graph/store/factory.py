@@ -16,8 +16,13 @@ def open_store(uri: str | None = None, ontology: Ontology | None = None,
     uri = uri or settings.store
     ontology = ontology or default_ontology()
     if uri.startswith(NEO4J_SCHEMES):
-        raise StoreUnavailable(f"{uri.split('@')[-1]}: the Neo4j store is not available in this "
-                               "version yet; use an embedded:PATH store")
+        from .neo4j_store import Neo4jStore
+        try:
+            return Neo4jStore(uri, ontology, user=settings.neo4j_user, password=settings.neo4j_password,
+                              database=settings.neo4j_database, query_timeout_ms=settings.query_timeout_ms,
+                              row_limit=settings.row_limit, max_tx_records=settings.neo4j_max_tx_records)
+        except ValueError as e:  # the driver's verdict on a malformed URI
+            raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {e}") from e
     from .embedded import EmbeddedStore
     path = uri[len("embedded:"):] if uri.startswith("embedded:") else uri
     if not path:

@@ -7,9 +7,31 @@ import uuid
 from typing import Any
 
 
+def _neo4j_graph_types():
+    try:
+        from neo4j.graph import Node, Path, Relationship
+        return Node, Relationship, Path
+    except ImportError:  # pragma: no cover - the driver is a dependency
+        return (), (), ()
+
+
+_NODE, _REL, _PATH = _neo4j_graph_types()
+
+
 def plain(value: Any) -> Any:
+    """Both engines' values as JSON-friendly Python: nodes {"_labels", props}, relationships
+    {"_type", props}, paths {"nodes", "relationships"}, temporal values as ISO text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if _NODE and isinstance(value, _NODE):
+        return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if _REL and isinstance(value, _REL):
+        return {"_type": value.type, **{k: plain(v) for k, v in value.items()}}
+    if _PATH and isinstance(value, _PATH):
+        return {"nodes": [plain(n) for n in value.nodes],
+                "relationships": [plain(r) for r in value.relationships]}
+    if hasattr(value, "iso_format"):  # neo4j.time Date, DateTime, Time, Duration
+        return value.iso_format()
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):

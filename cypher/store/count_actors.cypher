@@ -1,0 +1,3 @@
+// Number of actors.
+MATCH (a:Actor)
+RETURN count(*) AS n

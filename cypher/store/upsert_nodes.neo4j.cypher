@@ -1,0 +1,6 @@
+// Create or update one batch of __LABEL__ nodes by id; `SET n = row` also drops properties
+// the record no longer has. __LABEL__ is Actor or Document (never input).
+// params: rows
+UNWIND $rows AS row
+MERGE (n:__LABEL__ {id: row.id})
+SET n = row

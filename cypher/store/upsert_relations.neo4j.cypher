@@ -1,0 +1,7 @@
+// Create or update one batch of __TYPE__ relations by id (type from the ontology, never input).
+// params: rows
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.source})
+MATCH (b:Actor {id: row.target})
+MERGE (a)-[r:__TYPE__ {id: row.id}]->(b)
+SET r = row.props

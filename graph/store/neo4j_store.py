@@ -1,0 +1,226 @@
+"""The Neo4j store (production), through the official `neo4j` driver.
+
+Works unchanged on a single server (`bolt://`, `neo4j://`) and on a cluster or Aura
+(`neo4j+s://`): reads go through read transactions, which the driver routes to readers;
+loads go through one managed write transaction, routed to the leader.
+
+Loading is atomic per load: one write transaction deletes what the new seed set no longer
+has and MERGEs everything else by id in UNWIND batches, then checks the counts before it
+commits. Readers see the old graph until the commit and the new one after it; a failure at
+any point (or a killed loader) rolls the whole load back. Neo4j keeps a transaction's state
+in memory, so a load is limited to `max_tx_records` records; larger graphs are bulk-imported
+(neo4j-admin database import) rather than loaded through the driver.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, Query, READ_ACCESS
+from neo4j import exceptions as nx
+
+from ..cypher import query_text
+from ..errors import (ConflictGraphError, QueryError, QuerySyntaxError, QueryTimeout,
+                      StoreUnavailable, WriteRejected)
+from ..models import Dataset
+from ..ontology import Ontology
+from .base import GraphStore, LoadReport, Progress, QueryResult, check_query_text
+from .rows import actor_row, document_row, relation_row
+from .values import plain
+
+_POSITION = re.compile(r"line (\d+), column (\d+)")
+# The driver logs connection failures that we raise as StoreUnavailable anyway; without a
+# handler Python would print them to stderr beside our own message.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+def schema_statements(ontology: Ontology) -> list[str]:
+    """Constraints and indexes, each idempotent (IF NOT EXISTS)."""
+    stmts = [query_text(name, "neo4j") for name in
+             ("actor_id_unique", "document_id_unique", "actor_kind_index", "actor_name_text_index")]
+    for type_name in ontology.relation_types:
+        for name in ("relation_id_index", "relation_start_index"):
+            stmts.append(query_text(name, "neo4j", type=type_name, name=type_name.lower()))
+    return stmts
+
+
+def upsert_relations_statement(type_name: str) -> str:
+    return query_text("upsert_relations", "neo4j", type=type_name)
+
+
+def upsert_nodes_statement(label: str) -> str:
+    return query_text("upsert_nodes", "neo4j", label=label)
+
+
+def _relation_params(row: dict[str, Any]) -> dict[str, Any]:
+    # Neo4j drops a property set to null, so only present values are sent.
+    props = {k: v for k, v in row.items() if k not in ("source", "target") and v is not None}
+    return {"id": row["id"], "source": row["source"], "target": row["target"], "props": props}
+
+
+def _node_params(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _translate(e: Exception, where: str) -> ConflictGraphError:
+    if isinstance(e, nx.AuthError):
+        return StoreUnavailable(f"Neo4j at {where} rejected the user name or password "
+                                "(check NEO4J_USER and NEO4J_PASSWORD)")
+    if isinstance(e, (nx.ServiceUnavailable, nx.SessionExpired)):
+        return StoreUnavailable(f"cannot reach Neo4j at {where}: {e}")
+    if isinstance(e, nx.CypherSyntaxError):
+        m = _POSITION.search(str(e.message or e))
+        return QuerySyntaxError(str(e.message or e), *(int(g) for g in m.groups()) if m else (None, None))
+    code = getattr(e, "code", "") or ""
+    if "TransactionTimedOut" in code or "Terminated" in code:
+        return QueryTimeout("the query ran past the server's time limit and was stopped")
+    if "Forbidden" in code or "AccessMode" in code:
+        return WriteRejected(f"writes are not allowed: {getattr(e, 'message', e)}")
+    if isinstance(e, nx.Neo4jError):
+        return QueryError(getattr(e, "message", None) or str(e))
+    return ConflictGraphError(str(e))
+
+
+class Neo4jStore(GraphStore):
+    dialect = "neo4j"
+    allowed_procedures = frozenset({"db.labels", "db.relationshiptypes", "db.propertykeys",
+                                    "db.schema.visualization", "db.schema.nodetypeproperties",
+                                    "db.schema.reltypeproperties"})
+
+    def __init__(self, uri: str, ontology: Ontology, *, user: str = "neo4j", password: str = "",
+                 database: str = "neo4j", query_timeout_ms: int = 10_000,
+                 row_limit: int | None = 10_000, max_tx_records: int = 200_000):
+        super().__init__(ontology)
+        self.uri, self.database = uri, database
+        self.query_timeout_ms, self.row_limit = query_timeout_ms, row_limit
+        self.max_tx_records = max_tx_records
+        self._driver = GraphDatabase.driver(uri, auth=(user, password))
+        self._verified = False
+        self._lock = threading.Lock()
+
+    @property
+    def location(self) -> str:
+        return f"{self.uri} (database {self.database})"
+
+    def _ensure_connected(self) -> None:
+        if self._verified:
+            return
+        with self._lock:
+            try:
+                self._driver.verify_connectivity()
+            except Exception as e:  # noqa: BLE001 - every failure here means "cannot use the store"
+                raise _translate(e, self.uri) from e
+            self._verified = True
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # --- schema --------------------------------------------------------------------
+    def init_schema(self) -> list[str]:
+        self._ensure_connected()
+        stmts = schema_statements(self.ontology)
+        try:
+            with self._driver.session(database=self.database) as session:
+                for stmt in stmts:
+                    session.run(stmt).consume()
+        except Exception as e:  # noqa: BLE001
+            raise _translate(e, self.uri) from e
+        return stmts
+
+    # --- reading -------------------------------------------------------------------
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *,
+              row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+        check_query_text(cypher, params, self.allowed_procedures)
+        self._ensure_connected()
+        limit = row_limit if row_limit is not None else self.row_limit
+        timeout = (timeout_ms or self.query_timeout_ms) / 1000
+
+        def work(tx) -> QueryResult:
+            result = tx.run(Query(cypher, timeout=timeout), params or {})
+            columns, rows, truncated = list(result.keys()), [], False
+            for record in result:
+                if limit is not None and len(rows) >= limit:
+                    truncated = True
+                    break
+                rows.append([plain(v) for v in record.values()])
+            return QueryResult(columns, rows, truncated)
+
+        try:
+            with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                # The planner's own verdict: only read-only queries (type "r") run.
+                summary = session.run("EXPLAIN " + cypher, params or {}).consume()
+                if summary.query_type != "r":
+                    raise WriteRejected("writes are not allowed: research queries are read-only "
+                                        f"(Neo4j classifies this query as {summary.query_type!r})")
+                return session.execute_read(work)
+        except ConflictGraphError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise _translate(e, self.uri) from e
+
+    # --- loading -------------------------------------------------------------------
+    def load(self, dataset: Dataset, *, batch_size: int = 2000,
+             progress: Progress | None = None) -> LoadReport:
+        total = sum(dataset.counts().values())
+        if total > self.max_tx_records:
+            raise ConflictGraphError(
+                f"{total} records exceed the one-transaction load limit of {self.max_tx_records} "
+                "(CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS). Raise it together with Neo4j's "
+                "db.memory.transaction.total.max, or bulk-import with neo4j-admin database import.")
+        started = time.perf_counter()
+        self.init_schema()
+        relations: dict[str, list[dict]] = defaultdict(list)
+        for r in dataset.relations:
+            relations[r.type].append(_relation_params(relation_row(r, self.ontology)))
+        expected = dict(Counter(r.type for r in dataset.relations))
+
+        def work(tx) -> dict[str, int]:
+            done = 0
+
+            def write(stage: str, statement: str, rows: list[dict]) -> None:
+                nonlocal done
+                for i in range(0, len(rows), batch_size):
+                    batch = rows[i:i + batch_size]
+                    tx.run(statement, rows=batch).consume()
+                    done += len(batch)
+                    if progress:
+                        progress(stage, done, total)
+
+            tx.run(query_text("delete_stale_relations", "neo4j"),
+                   keys=[f"{r.type}|{r.id}|{r.source}|{r.target}" for r in dataset.relations]).consume()
+            tx.run(query_text("delete_stale_actors", "neo4j"), ids=[a.id for a in dataset.actors]).consume()
+            tx.run(query_text("delete_stale_documents", "neo4j"),
+                   ids=[d.id for d in dataset.documents]).consume()
+            write("documents", upsert_nodes_statement("Document"),
+                  [_node_params(document_row(d)) for d in dataset.documents])
+            write("actors", upsert_nodes_statement("Actor"),
+                  [_node_params(actor_row(a)) for a in dataset.actors])
+            for type_name, rows in relations.items():
+                write(f"relations:{type_name}", upsert_relations_statement(type_name), rows)
+            stored = {rec["type"]: rec["n"] for rec in tx.run(query_text("stats_relations_by_type", "neo4j"))}
+            actors = tx.run(query_text("count_actors", "neo4j")).single()["n"]
+            documents = tx.run(query_text("stats_documents", "neo4j")).single()["n"]
+            if stored != expected or actors != len(dataset.actors) or documents != len(dataset.documents):
+                # Raising here rolls the whole transaction back.
+                raise ConflictGraphError(
+                    f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
+                    f"expected {len(dataset.actors)}, {len(dataset.documents)}, {expected}")
+            return dict(sorted(stored.items()))
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                by_type = session.execute_write(work)
+        except ConflictGraphError:
+            raise
+        except neo4j.exceptions.Neo4jError as e:
+            raise _translate(e, self.uri) from e
+        except (nx.ServiceUnavailable, nx.SessionExpired) as e:
+            raise _translate(e, self.uri) from e
+        return LoadReport(self.location, dataset.counts(), by_type,
+                          round(time.perf_counter() - started, 3))
+
