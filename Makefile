@@ -12,10 +12,15 @@ STORE  ?= embedded:data/graph
 run: load
 	$(BIN)/conflictgraph stats --store $(STORE)
 
-test: install
+test: install node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
+
+# Neo4j's own Cypher front end, for the lint of every Cypher text the Neo4j store sends.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -31,4 +36,4 @@ stats: install
 	$(BIN)/conflictgraph stats --store $(STORE)
 
 clean:
-	rm -rf $(VENV) data build *.egg-info
+	rm -rf $(VENV) data build *.egg-info node_modules

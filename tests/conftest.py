@@ -1,12 +1,14 @@
 """Shared fixtures. Stores are real databases on disk in a temporary folder; no mocks."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from graph.dataset import read_dataset
+from graph.models import Dataset
 from graph.ontology import default_ontology
 from graph.paths import SEED_DIR
 from graph.store.embedded import EmbeddedStore
@@ -34,17 +36,46 @@ def mini_dir(tmp_path) -> Path:
     return dst
 
 
+# The contract suite runs against every store: the embedded one always, Neo4j whenever
+# NEO4J_URI points at a server (e.g. the one `docker compose up neo4j` starts).
+STORE_KINDS = ["embedded", "neo4j"]
+
+
+def make_store(kind: str, folder: Path, ontology):
+    if kind == "embedded":
+        return EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256)
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        pytest.skip("NEO4J_URI is not set: the Neo4j variant of the store contract runs only "
+                    "against a live Neo4j server (README: 'Testing against Neo4j')")
+    from graph.store.neo4j_store import Neo4jStore
+    store = Neo4jStore(uri, ontology, user=os.environ.get("NEO4J_USER", "neo4j"),
+                       password=os.environ.get("NEO4J_PASSWORD", ""),
+                       database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    store.load(Dataset())  # every test starts from an empty graph
+    return store
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request, tmp_path, ontology):
+    """An empty store of each kind."""
+    s = make_store(request.param, tmp_path, ontology)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def loaded_store(request, tmp_path_factory, ontology):
+    """The Libya seed data loaded once into a store of each kind, for read-only tests."""
+    s = make_store(request.param, tmp_path_factory.mktemp("libya"), ontology)
+    s.load(read_dataset(SEED_DIR))
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def embedded_store(tmp_path, ontology):
+    """For what only the embedded store has: generations on disk, the single-writer lock."""
     store = EmbeddedStore(tmp_path / "graph", ontology, buffer_pool_mb=256)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def loaded_store(tmp_path_factory, ontology):
-    """The Libya seed data loaded once into a real embedded store, for read-only tests."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("libya") / "graph", ontology, buffer_pool_mb=256)
-    store.load(read_dataset(SEED_DIR))
     yield store
     store.close()

@@ -30,31 +30,48 @@ def test_an_empty_store_says_so(embedded_store):
         embedded_store.stats()
 
 
-def test_loading_twice_gives_the_same_graph(embedded_store, seed_dataset):
-    embedded_store.load(seed_dataset)
-    first = embedded_store.stats()
-    embedded_store.load(seed_dataset)
-    assert embedded_store.stats() == first
-    assert counts(embedded_store) == (16, 25, 2)
+def test_loading_twice_gives_the_same_graph(store, seed_dataset):
+    store.load(seed_dataset)
+    first = store.stats()
+    store.load(seed_dataset)
+    assert store.stats() == first
+    assert counts(store) == (16, 25, 2)
 
 
-def test_a_load_that_fails_half_way_leaves_the_earlier_graph(embedded_store, seed_dataset):
+def test_a_load_replaces_the_graph_rather_than_adding_to_it(store, seed_dataset):
+    store.load(synthetic_dataset(30, 60, tag="old"))
+    store.load(seed_dataset)
+    assert counts(store) == (16, 25, 2)
+    assert store.query("MATCH (a:Actor) WHERE a.id STARTS WITH 'old-' RETURN count(*)").rows == [[0]]
+
+
+def fail_on_third_batch(batches):
+    def progress(stage, done, total):
+        batches.append(stage)
+        if len(batches) == 3:
+            raise RuntimeError("disk full (simulated)")
+    return progress
+
+
+def test_a_load_that_fails_half_way_leaves_the_earlier_graph(store, seed_dataset):
+    store.load(seed_dataset)
+    before = store.stats()
+    batches = []
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.load(synthetic_dataset(300, 1000), batch_size=100, progress=fail_on_third_batch(batches))
+    assert len(batches) == 3  # it really was mid-way: later batches never ran
+    assert store.stats() == before
+    assert store.query("MATCH (a:Actor {id: 'kaniyat'}) RETURN a.name").rows == [["Kaniyat militia"]]
+
+
+def test_a_failed_embedded_load_leaves_no_debris(embedded_store, seed_dataset):
     embedded_store.load(seed_dataset)
     before = embedded_store.stats()
     generations = sorted(p.name for p in (embedded_store.root / "generations").iterdir())
 
-    batches = []
-
-    def fail_on_third_batch(stage, done, total):
-        batches.append(stage)
-        if len(batches) == 3:
-            raise RuntimeError("disk full (simulated)")
-
-    big = synthetic_dataset(300, 1000)
     with pytest.raises(RuntimeError, match="disk full"):
-        embedded_store.load(big, batch_size=100, progress=fail_on_third_batch)
-    assert len(batches) == 3  # it really was mid-way: later batches never ran
-    assert embedded_store.stats() == before
+        embedded_store.load(synthetic_dataset(300, 1000), batch_size=100,
+                            progress=fail_on_third_batch([]))
     # The half-written generation is gone; the published one is untouched.
     assert sorted(p.name for p in (embedded_store.root / "generations").iterdir()) == generations
     # And a fresh reader (another process, say) sees the earlier graph too.
@@ -63,14 +80,14 @@ def test_a_load_that_fails_half_way_leaves_the_earlier_graph(embedded_store, see
     again.close()
 
 
-def test_invalid_seed_data_never_reaches_the_store(embedded_store, seed_dataset, mini_dir):
+def test_invalid_seed_data_never_reaches_the_store(store, seed_dataset, mini_dir):
     from graph.validation import ValidationFailed
-    embedded_store.load(seed_dataset)
+    store.load(seed_dataset)
     rel = mini_dir / "relations.yaml"
     rel.write_text(rel.read_text().replace("target: haftar-forces", "target: nobody"))
     with pytest.raises(ValidationFailed):
-        embedded_store.load(read_dataset(mini_dir))
-    assert counts(embedded_store) == (16, 25, 2)
+        store.load(read_dataset(mini_dir))
+    assert counts(store) == (16, 25, 2)
 
 
 KILLABLE_LOAD = textwrap.dedent("""

@@ -71,6 +71,17 @@ def test_parameters_are_bound_and_missing_ones_are_an_error(loaded_store):
     assert r.rows == [["United States", "$notaparam"]]
 
 
+@pytest.mark.parametrize("procedure", [
+    "CALL dbms.components() YIELD name RETURN name",
+    "CALL apoc.load.json('file:///etc/passwd') YIELD value RETURN value",
+    "CALL threads = 1",
+    "CALL `db`.`createLabel`('X')",
+])
+def test_procedures_outside_the_allow_list_are_refused(loaded_store, procedure):
+    with pytest.raises(WriteRejected, match="is not allowed in research queries"):
+        loaded_store.query(procedure)
+
+
 @pytest.mark.parametrize("write", [
     "CREATE (:Actor {id: 'x'})",
     "MATCH (a:Actor {id: 'usa'}) SET a.name = 'x'",
@@ -97,10 +108,11 @@ def test_keywords_inside_strings_names_and_properties_are_not_clauses(loaded_sto
 
 
 def test_the_engine_refuses_writes_too(loaded_store):
-    """Defence in depth: the connection itself is read-only, whatever the lexical check misses."""
-    from graph.store.embedded import _run
+    """Defence in depth: whatever the lexical check misses, the engine's own verdict stops a
+    write (the embedded store's read-only connection; Neo4j's EXPLAIN query type)."""
     with pytest.raises(WriteRejected):
-        _run(loaded_store._reader(), "CREATE (:Actor {id: 'x'})", None)
+        loaded_store.engine_read_only_check("CREATE (:Actor {id: 'x'})")
+    loaded_store.engine_read_only_check("MATCH (a:Actor) RETURN a.id")  # reads pass
 
 
 def test_one_statement_at_a_time(loaded_store):

@@ -87,6 +87,11 @@ class GraphStore(ABC):
               row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
         """Run a read-only query; writes are rejected with WriteRejected."""
 
+    @abstractmethod
+    def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
+        """Ask the engine itself whether `cypher` is read-only, without the lexical check;
+        raise WriteRejected if not. The second line of defence, testable on its own."""
+
     def close(self) -> None:
         pass
 

@@ -159,6 +159,17 @@ class EmbeddedStore(GraphStore):
             conn.set_query_timeout(timeout_ms or self.query_timeout_ms)
             return _run(conn, cypher, params, row_limit if row_limit is not None else self.row_limit)
 
+    def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
+        # The reader connection is opened read-only: the engine refuses any write on it.
+        # Run inside a transaction that is always rolled back, so a read costs nothing.
+        with self._mutex:
+            conn = self._reader()
+            _run(conn, "BEGIN TRANSACTION READ ONLY", None)
+            try:
+                _run(conn, cypher, params, row_limit=0)
+            finally:
+                _run(conn, "ROLLBACK", None)
+
     # --- loading -------------------------------------------------------------------
     @contextmanager
     def _load_lock(self) -> Iterator[None]:
