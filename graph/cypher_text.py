@@ -18,10 +18,11 @@ _PARAM = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)")
 
 # Clauses that write, touch files or the network, or manage the database, in either
 # engine's dialect (COPY/LOAD FROM/INSTALL/ATTACH/EXPORT are the embedded engine's).
+# Neo4j's administration commands (GRANT, START DATABASE, ...) are left to its own
+# EXPLAIN classification and read-only sessions: words like `start` are common aliases.
 WRITE_OR_IO_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "DROP",
                        "ALTER", "LOAD", "COPY", "INSTALL", "ATTACH", "EXPORT", "IMPORT",
-                       "CHECKPOINT", "BEGIN", "COMMIT", "ROLLBACK", "USE", "GRANT", "REVOKE",
-                       "DENY", "START", "STOP", "TERMINATE")
+                       "CHECKPOINT", "BEGIN", "COMMIT", "ROLLBACK", "USE")
 # A keyword, not a property (`a.set`), a parameter ($create) or part of a longer name.
 _CLAUSE = re.compile(r"(?<![.\w$])(" + "|".join(WRITE_OR_IO_CLAUSES) + r")(?![\w])", re.IGNORECASE)
 
