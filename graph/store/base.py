@@ -87,6 +87,11 @@ class GraphStore(ABC):
               row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
         """Run a read-only query; writes are rejected with WriteRejected."""
 
+    def init_schema(self) -> list[str]:
+        """Create constraints and indexes where the engine keeps them apart from loads;
+        returns the statements run (none for a store that builds its schema per load)."""
+        return []
+
     @abstractmethod
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
         """Ask the engine itself whether `cypher` is read-only, without the lexical check;
