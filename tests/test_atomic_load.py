@@ -175,3 +175,26 @@ def test_a_reader_holding_the_store_open_keeps_working_through_loads(embedded_st
         reader.stdin.close()
         reader.wait(timeout=30)
     assert reader.returncode == 0
+
+
+def test_concurrent_readers_each_see_a_whole_graph_while_loads_switch_it(embedded_store, seed_dataset):
+    """The service answers many requests at once; each query has its own connection and
+    sees one complete generation, old or new, even while loads replace it."""
+    from concurrent.futures import ThreadPoolExecutor
+    other = synthetic_dataset(40, 90, tag="c")
+    embedded_store.load(seed_dataset)
+    whole = {(16, 25, 2), (40, 90, 1)}
+
+    def read(_):
+        seen = set()
+        for _ in range(25):
+            seen.add(counts(embedded_store))
+        return seen
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(read, i) for i in range(8)]
+        for d in (other, seed_dataset, other):
+            embedded_store.load(d)
+        results = set().union(*(f.result() for f in futures))
+    assert results <= whole
+    assert counts(embedded_store) == (40, 90, 1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, ContextManager
 
 from ..cypher import registry
 from ..cypher_text import called_procedures, parameter_names, statements, write_or_io_clauses
@@ -62,6 +62,27 @@ def check_query_text(query: str, params: dict[str, Any] | None,
                                 " (pass them with --param name=value)")
 
 
+class Reader(ABC):
+    """Read-only queries on one consistent snapshot of the graph (see GraphStore.reading)."""
+
+    def __init__(self, dialect: str, allowed_procedures: frozenset[str]):
+        self.dialect = dialect
+        self.allowed_procedures = allowed_procedures
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *,
+              row_limit: int | None = None) -> QueryResult:
+        """Run one read-only statement; writes are rejected with WriteRejected."""
+        check_query_text(cypher, params, self.allowed_procedures)
+        return self._execute(cypher, params or {}, row_limit)
+
+    def run_named(self, name: str, /, **params: Any) -> QueryResult:
+        return self.query(registry()[name].text(self.dialect), params)
+
+    @abstractmethod
+    def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None) -> QueryResult:
+        ...
+
+
 class GraphStore(ABC):
     """A graph of actors and relations, loaded whole from a validated Dataset."""
 
@@ -83,9 +104,16 @@ class GraphStore(ABC):
         """Replace the graph with `dataset`, atomically: readers see the old graph or the new one."""
 
     @abstractmethod
+    def reading(self, *, timeout_ms: int | None = None,
+                row_limit: int | None = None) -> ContextManager[Reader]:
+        """A Reader whose queries all see the same graph, even if a load replaces it
+        meanwhile; `timeout_ms` bounds the whole read on the server side."""
+
     def query(self, cypher: str, params: dict[str, Any] | None = None, *,
               row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
-        """Run a read-only query; writes are rejected with WriteRejected."""
+        """Run one read-only query; writes are rejected with WriteRejected."""
+        with self.reading(timeout_ms=timeout_ms, row_limit=row_limit) as reader:
+            return reader.query(cypher, params)
 
     def init_schema(self) -> list[str]:
         """Create constraints and indexes where the engine keeps them apart from loads;
@@ -106,14 +134,15 @@ class GraphStore(ABC):
     def __exit__(self, *exc):
         self.close()
 
-    def run_named(self, name: str, **params: Any) -> QueryResult:
-        q = registry()[name]
-        return self.query(q.text(self.dialect), params)
+    def run_named(self, name: str, /, **params: Any) -> QueryResult:
+        with self.reading() as reader:
+            return reader.run_named(name, **params)
 
     def stats(self) -> dict[str, Any]:
-        kinds = {r["kind"]: r["n"] for r in self.run_named("stats_actors_by_kind").records()}
-        types = {r["type"]: r["n"] for r in self.run_named("stats_relations_by_type").records()}
-        docs = self.run_named("stats_documents").rows[0][0]
+        with self.reading() as r:
+            kinds = {x["kind"]: x["n"] for x in r.run_named("stats_actors_by_kind").records()}
+            types = {x["type"]: x["n"] for x in r.run_named("stats_relations_by_type").records()}
+            docs = r.run_named("stats_documents").rows[0][0]
         return {"actors": sum(kinds.values()), "relations": sum(types.values()), "documents": docs,
                 "actors_by_kind": dict(sorted(kinds.items())),
                 "relations_by_type": dict(sorted(types.items()))}

@@ -33,7 +33,7 @@ from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySynta
                       QueryTimeout, StoreEmpty, StoreUnavailable, WriteRejected)
 from ..models import Dataset
 from ..ontology import Ontology
-from .base import GraphStore, LoadReport, Progress, QueryResult, check_query_text
+from .base import GraphStore, LoadReport, Progress, QueryResult, Reader
 from .embedded_schema import create_nodes_statement, create_relations_statement, schema_statements
 from .rows import actor_row, document_row, relation_row
 from .values import plain
@@ -78,6 +78,55 @@ def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
     return QueryResult(columns, rows, truncated)
 
 
+class _Generation:
+    """One published generation opened read-only, with a pool of connections.
+
+    Connections are not shared between concurrent queries; each query takes one from the
+    pool (or a new one) and gives it back. When CURRENT moves on, the old generation is
+    retired: it closes once the last query still running on it is done.
+    """
+
+    def __init__(self, db: ladybug.Database, seen: tuple):
+        self.db, self.seen = db, seen
+        self._free: list[ladybug.Connection] = []
+        self._busy = 0
+        self._retired = False
+        self._lock = threading.Lock()
+
+    def acquire(self) -> ladybug.Connection:
+        with self._lock:
+            self._busy += 1
+            return self._free.pop() if self._free else ladybug.Connection(self.db)
+
+    def release(self, conn: ladybug.Connection) -> None:
+        with self._lock:
+            self._busy -= 1
+            self._free.append(conn)
+            if self._retired and self._busy == 0:
+                self._close()
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retired = True
+            if self._busy == 0:
+                self._close()
+
+    def _close(self) -> None:
+        for conn in self._free:
+            conn.close()
+        self._free.clear()
+        self.db.close()
+
+
+class _EmbeddedReader(Reader):
+    def __init__(self, conn: ladybug.Connection, allowed: frozenset[str], row_limit: int | None):
+        super().__init__("embedded", allowed)
+        self._conn, self._row_limit = conn, row_limit
+
+    def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None) -> QueryResult:
+        return _run(self._conn, cypher, params, row_limit if row_limit is not None else self._row_limit)
+
+
 class EmbeddedStore(GraphStore):
     dialect = "embedded"
     allowed_procedures = frozenset({"show_tables", "table_info", "show_connection", "db_version"})
@@ -89,11 +138,8 @@ class EmbeddedStore(GraphStore):
         self.buffer_pool_mb = buffer_pool_mb
         self.query_timeout_ms = query_timeout_ms
         self.row_limit = row_limit
-        self._db: ladybug.Database | None = None
-        self._conn: ladybug.Connection | None = None
-        self._seen: tuple | None = None   # CURRENT's (inode, mtime, size) when last opened
-        self._generation: str | None = None
-        self._mutex = threading.Lock()   # one query at a time on the shared connection
+        self._lock = threading.Lock()
+        self._reader: _Generation | None = None   # the generation readers are on now
 
     @property
     def location(self) -> str:
@@ -118,52 +164,58 @@ class EmbeddedStore(GraphStore):
         return ladybug.Database(str(path), read_only=read_only,
                                 buffer_pool_size=self.buffer_pool_mb * 1024 * 1024)
 
-    def _reader(self) -> ladybug.Connection:
+    def _current_reader(self) -> "_Generation":
+        """The open read-only generation CURRENT names, opening it if CURRENT has moved."""
         try:
             st = self._current_file.stat()
             seen = (st.st_ino, st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`") from None
-        if seen != self._seen or self._conn is None:
-            generation = self.current_generation()
-            path = self._generations / str(generation) / DB_FILE
-            if not path.exists():
-                raise StoreUnavailable(f"{self._current_file} names generation {generation!r}, "
-                                       f"but {path} does not exist; run `conflictgraph load` again")
-            self._close_reader()
-            try:
-                self._db = self._database(True, path)
-                self._conn = ladybug.Connection(self._db)
-            except RuntimeError as e:
-                raise StoreUnavailable(f"cannot open {path}: {e}") from e
-            self._seen, self._generation = seen, generation
-        return self._conn
+        with self._lock:
+            if self._reader is None or self._reader.seen != seen:
+                name = self.current_generation()
+                path = self._generations / str(name) / DB_FILE
+                if not path.exists():
+                    raise StoreUnavailable(f"{self._current_file} names generation {name!r}, "
+                                           f"but {path} does not exist; run `conflictgraph load` again")
+                try:
+                    db = self._database(True, path)
+                except RuntimeError as e:
+                    raise StoreUnavailable(f"cannot open {path}: {e}") from e
+                old, self._reader = self._reader, _Generation(db, seen)
+                if old is not None:
+                    old.retire()
+            return self._reader
 
-    def _close_reader(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        if self._db is not None:
-            self._db.close()
-        self._conn = self._db = None
+    @contextmanager
+    def _connection(self) -> Iterator[ladybug.Connection]:
+        """A read-only connection of its own, on one generation, until the block ends."""
+        generation = self._current_reader()
+        conn = generation.acquire()
+        try:
+            yield conn
+        finally:
+            generation.release(conn)
+
+    @contextmanager
+    def reading(self, *, timeout_ms: int | None = None,
+                row_limit: int | None = None) -> Iterator["_EmbeddedReader"]:
+        with self._connection() as conn:
+            conn.set_query_timeout(timeout_ms or self.query_timeout_ms)
+            yield _EmbeddedReader(conn, self.allowed_procedures,
+                                  row_limit if row_limit is not None else self.row_limit)
 
     def close(self) -> None:
-        with self._mutex:
-            self._close_reader()
+        with self._lock:
+            if self._reader is not None:
+                self._reader.retire()
+                self._reader = None
 
     # --- reading -------------------------------------------------------------------
-    def query(self, cypher: str, params: dict[str, Any] | None = None, *,
-              row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
-        check_query_text(cypher, params, self.allowed_procedures)
-        with self._mutex:
-            conn = self._reader()
-            conn.set_query_timeout(timeout_ms or self.query_timeout_ms)
-            return _run(conn, cypher, params, row_limit if row_limit is not None else self.row_limit)
-
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
-        # The reader connection is opened read-only: the engine refuses any write on it.
-        # Run inside a transaction that is always rolled back, so a read costs nothing.
-        with self._mutex:
-            conn = self._reader()
+        # Reader connections are opened read-only: the engine refuses any write on them.
+        # Inside a transaction that is always rolled back, a read costs nothing either.
+        with self._connection() as conn:
             _run(conn, "BEGIN TRANSACTION READ ONLY", None)
             try:
                 _run(conn, cypher, params, row_limit=0)

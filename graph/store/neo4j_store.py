@@ -14,14 +14,15 @@ in memory, so a load is limited to `max_tx_records` records; larger graphs are b
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 import re
 import threading
 import time
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Iterator
 
 import neo4j
-from neo4j import GraphDatabase, Query, READ_ACCESS
+from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx
 
 from ..cypher import query_text
@@ -29,7 +30,7 @@ from ..errors import (ConflictGraphError, QueryError, QuerySyntaxError, QueryTim
                       StoreUnavailable, WriteRejected)
 from ..models import Dataset
 from ..ontology import Ontology
-from .base import GraphStore, LoadReport, Progress, QueryResult, check_query_text
+from .base import GraphStore, LoadReport, Progress, QueryResult, Reader
 from .rows import actor_row, document_row, relation_row
 from .values import plain
 
@@ -97,6 +98,36 @@ def _translate(e: Exception, where: str) -> ConflictGraphError:
     return ConflictGraphError(str(e))
 
 
+class _Neo4jReader(Reader):
+    def __init__(self, tx, allowed: frozenset[str], row_limit: int | None, uri: str):
+        super().__init__("neo4j", allowed)
+        self._tx, self._row_limit, self._uri = tx, row_limit, uri
+
+    def classify(self, cypher: str, params: dict[str, Any]) -> None:
+        """The planner's own verdict: only read-only queries (query type "r") may run."""
+        summary = self._tx.run("EXPLAIN " + cypher, params).consume()
+        if summary.query_type != "r":
+            raise WriteRejected("writes are not allowed: research queries are read-only "
+                                f"(Neo4j classifies this query as {summary.query_type!r})")
+
+    def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None) -> QueryResult:
+        limit = row_limit if row_limit is not None else self._row_limit
+        try:
+            self.classify(cypher, params)
+            result = self._tx.run(cypher, params)
+            columns, rows, truncated = list(result.keys()), [], False
+            for record in result:
+                if limit is not None and len(rows) >= limit:
+                    truncated = True
+                    break
+                rows.append([plain(v) for v in record.values()])
+            return QueryResult(columns, rows, truncated)
+        except ConflictGraphError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise _translate(e, self._uri) from e
+
+
 class Neo4jStore(GraphStore):
     dialect = "neo4j"
     allowed_procedures = frozenset({"db.labels", "db.relationshiptypes", "db.propertykeys",
@@ -144,49 +175,26 @@ class Neo4jStore(GraphStore):
         return stmts
 
     # --- reading -------------------------------------------------------------------
-    def query(self, cypher: str, params: dict[str, Any] | None = None, *,
-              row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
-        check_query_text(cypher, params, self.allowed_procedures)
+    @contextmanager
+    def reading(self, *, timeout_ms: int | None = None,
+                row_limit: int | None = None) -> Iterator["_Neo4jReader"]:
+        """One read transaction (routed to a reader on a cluster) for all queries of the block."""
         self._ensure_connected()
-        limit = row_limit if row_limit is not None else self.row_limit
         timeout = (timeout_ms or self.query_timeout_ms) / 1000
-
-        def work(tx) -> QueryResult:
-            result = tx.run(Query(cypher, timeout=timeout), params or {})
-            columns, rows, truncated = list(result.keys()), [], False
-            for record in result:
-                if limit is not None and len(rows) >= limit:
-                    truncated = True
-                    break
-                rows.append([plain(v) for v in record.values()])
-            return QueryResult(columns, rows, truncated)
-
         try:
             with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                self._classify(session, cypher, params)
-                return session.execute_read(work)
+                with session.begin_transaction(timeout=timeout) as tx:
+                    yield _Neo4jReader(tx, self.allowed_procedures,
+                                       row_limit if row_limit is not None else self.row_limit, self.uri)
+                    # Nothing to commit: a read transaction is rolled back when the block ends.
         except ConflictGraphError:
             raise
         except Exception as e:  # noqa: BLE001
             raise _translate(e, self.uri) from e
-
-    @staticmethod
-    def _classify(session, cypher: str, params: dict[str, Any] | None) -> None:
-        """The planner's own verdict: only read-only queries (query type "r") may run."""
-        summary = session.run("EXPLAIN " + cypher, params or {}).consume()
-        if summary.query_type != "r":
-            raise WriteRejected("writes are not allowed: research queries are read-only "
-                                f"(Neo4j classifies this query as {summary.query_type!r})")
 
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
-        self._ensure_connected()
-        try:
-            with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                self._classify(session, cypher, params)
-        except ConflictGraphError:
-            raise
-        except Exception as e:  # noqa: BLE001
-            raise _translate(e, self.uri) from e
+        with self.reading() as reader:
+            reader.classify(cypher, params or {})
 
     # --- loading -------------------------------------------------------------------
     def load(self, dataset: Dataset, *, batch_size: int = 2000,
