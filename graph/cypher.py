@@ -14,6 +14,7 @@ from pathlib import Path
 from .paths import CYPHER_DIR
 
 DIALECTS = ("embedded", "neo4j")
+FRAGMENTS = "fragments"
 
 
 @dataclass
@@ -70,6 +71,16 @@ def registry(root: Path = CYPHER_DIR) -> dict[str, NamedQuery]:
             if dialect or d not in q.texts:
                 q.texts[d] = text
                 q.files[d] = path
+    # Fragments (cypher/fragments/) are pieces shared by several queries: `__NAME__` in a
+    # query stands for the fragment `name`, inserted here once for every consumer.
+    fragments = {n: q for n, q in queries.items() if q.group == FRAGMENTS}
+    for q in queries.values():
+        if q.group == FRAGMENTS:
+            continue
+        for dialect, text in q.texts.items():
+            for fname, frag in fragments.items():
+                text = text.replace(f"__{fname.upper()}__", frag.text(dialect).rstrip("\n"))
+            q.texts[dialect] = text
     return queries
 
 

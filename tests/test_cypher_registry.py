@@ -9,7 +9,10 @@ def test_every_named_query_is_documented_and_declares_its_parameters():
     for q in queries.values():
         assert q.summary, f"{q.name} has no summary comment"
         for dialect, text in q.texts.items():
-            assert parameter_names(text) == set(q.params), f"{q.files[dialect]}: params line is wrong"
+            used, declared = parameter_names(text), set(q.params)
+            assert used <= declared, f"{q.files[dialect]}: undeclared parameters {used - declared}"
+            # Declared but unused only where code fills a placeholder that uses them.
+            assert used == declared or "__" in text, f"{q.files[dialect]}: params line is wrong"
             assert len(statements(text)) == 1, f"{q.files[dialect]}: one statement per file"
 
 

@@ -1,0 +1,5 @@
+// How many relations of each type an actor has, in either direction.
+// params: id
+MATCH (:Actor {id: $id})-[r]-(:Actor)
+RETURN type(r) AS type, count(*) AS n
+ORDER BY type

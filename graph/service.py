@@ -1,0 +1,233 @@
+"""The questions frontends ask, answered through the store interface.
+
+The API's handlers call these functions and only shape their results; the CLI's exports
+use them too. Everything here works the same on every store: the Cypher comes from
+cypher/api/ in the store's dialect, and each function's queries share one snapshot.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cypher import query_text
+from .dates import PartialDate
+from .ontology import Ontology
+from .store.base import GraphStore, Reader
+from .store.rows import relation_from_properties
+
+MAX_HOPS = 6            # the upper bound written into the path queries
+MAX_PATHS = 100
+MAX_SUBGRAPH_DEPTH = 3
+
+# What fills __RETURN__ in the paginated queries (cypher/api/actors, cypher/api/relations).
+PAGE = {"actors": "RETURN a AS actor\nORDER BY a.id\nSKIP $offset LIMIT $limit",
+        "relations": "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id\nSKIP $offset LIMIT $limit"}
+COUNT = "RETURN count(*) AS n"
+
+
+def template_expansions() -> dict[str, list[str]]:
+    """Every text the paginated templates become, per dialect (linted in CI)."""
+    return {name: [query_text(name, d, **{"return": p}) for p in (PAGE[name], COUNT)]
+            for name in PAGE for d in ("neo4j",)}
+
+
+class NotFound(LookupError):
+    pass
+
+
+class BadRequest(ValueError):
+    """A request that is well-formed but cannot be answered (e.g. an unknown relation type)."""
+
+
+@dataclass
+class RelationFilter:
+    """The relation filters every list endpoint accepts. Empty means no filter."""
+    types: list[str] = field(default_factory=list)
+    source: str = ""
+    target: str = ""
+    either: str = ""
+    as_of: str = ""                  # YYYY-MM-DD
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    min_confidence: str = ""
+    statuses: list[str] = field(default_factory=list)
+
+    def params(self, ontology: Ontology) -> dict[str, Any]:
+        unknown = [t for t in self.types if t not in ontology.relation_types]
+        if unknown:
+            raise BadRequest(f"unknown relation type(s): {', '.join(unknown)}; "
+                             f"known: {', '.join(ontology.relation_types)}")
+        if self.min_confidence and self.min_confidence not in ontology.confidence_levels:
+            raise BadRequest(f"min_confidence must be one of {', '.join(ontology.confidence_levels)}")
+        bad = [s for s in self.statuses if s not in ontology.statuses]
+        if bad:
+            raise BadRequest(f"unknown status(es): {', '.join(bad)}; known: {', '.join(ontology.statuses)}")
+        levels = ontology.confidence_levels
+        confidences = levels[levels.index(self.min_confidence):] if self.min_confidence else levels
+        return {
+            "types": self.types or list(ontology.relation_types),
+            "symmetric": [n for n, t in ontology.relation_types.items() if not t.directed],
+            "source": self.source, "target": self.target, "either": self.either,
+            "as_of": self.as_of,
+            "since": self.since.earliest().isoformat() if self.since else "",
+            "until": self.until.latest().isoformat() if self.until else "",
+            "confidences": list(confidences),
+            "statuses": self.statuses or list(ontology.statuses),
+        }
+
+
+def actor_from_properties(props: dict[str, Any]) -> dict[str, Any]:
+    identifiers = dict(i.split(":", 1) for i in props.get("identifiers") or [] if ":" in i)
+    return {"id": props["id"], "name": props.get("name"), "kind": props.get("kind"),
+            "aliases": props.get("aliases") or [], "country": props.get("country"),
+            "description": props.get("description"), "identifiers": identifiers}
+
+
+def document_from_properties(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props.get(k) for k in ("id", "title", "kind", "publisher", "date", "date_precision",
+                                      "language", "url", "archive_ref", "notes")} | {
+        "cites": props.get("cites") or []}
+
+
+class GraphService:
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self.ontology = store.ontology
+
+    # --- helpers -------------------------------------------------------------------
+    def _relations(self, result) -> list[dict[str, Any]]:
+        return [relation_from_properties(rel["_type"], src, dst, rel, self.ontology)
+                for src, dst, rel in result.rows]
+
+    def _page(self, reader: Reader, name: str, params: dict[str, Any], limit: int, offset: int):
+        total = reader.query(query_text(name, reader.dialect, **{"return": COUNT}), params).rows[0][0]
+        page = reader.query(query_text(name, reader.dialect, **{"return": PAGE[name]}),
+                            {**params, "offset": offset, "limit": limit}, row_limit=limit)
+        return page, total
+
+    # --- the questions -------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        st = self.store.stats()
+        return {"status": "ok", "store": self.store.dialect, "actors": st["actors"],
+                "relations": st["relations"], "documents": st["documents"]}
+
+    def search_actors(self, q: str = "", kind: str = "", limit: int = 50, offset: int = 0):
+        if kind and kind not in self.ontology.actor_kinds:
+            raise BadRequest(f"unknown actor kind {kind!r}; known: {', '.join(self.ontology.actor_kinds)}")
+        with self.store.reading() as r:
+            page, total = self._page(r, "actors", {"q": q.strip().lower(), "kind": kind}, limit, offset)
+        return [actor_from_properties(row[0]) for row in page.rows], total
+
+    def actor(self, actor_id: str) -> dict[str, Any]:
+        with self.store.reading() as r:
+            rows = r.run_named("actors_by_id", ids=[actor_id]).rows
+            if not rows:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            degree = {t: n for t, n in r.run_named("actor_degree", id=actor_id).rows}
+        return actor_from_properties(rows[0][0]) | {"degree": degree, "total_degree": sum(degree.values())}
+
+    def relations(self, flt: RelationFilter, limit: int = 100, offset: int = 0):
+        params = flt.params(self.ontology)
+        with self.store.reading() as r:
+            page, total = self._page(r, "relations", params, limit, offset)
+        return self._relations(page), total
+
+    def actor_relations(self, actor_id: str, direction: str, flt: RelationFilter,
+                        limit: int = 100, offset: int = 0):
+        self.actor(actor_id)  # 404 for an unknown actor rather than an empty list
+        if direction == "out":
+            flt.source = actor_id
+        elif direction == "in":
+            flt.target = actor_id
+        else:
+            flt.either = actor_id
+        return self.relations(flt, limit, offset)
+
+    def relation(self, relation_id: str) -> dict[str, Any]:
+        with self.store.reading() as r:
+            rels = self._relations(r.run_named("relations_by_id", ids=[relation_id]))
+            if not rels:
+                raise NotFound(f"no relation with id {relation_id!r}")
+            rel = rels[0]
+            doc_ids = sorted({e["document"] for e in rel["evidence"]})
+            docs = {row[0]["id"]: document_from_properties(row[0])
+                    for row in r.run_named("documents_by_id", ids=doc_ids).rows}
+        rel["evidence"] = [e | {"document": docs.get(e["document"], {"id": e["document"]})}
+                           for e in rel["evidence"]]
+        return rel
+
+    def paths(self, source: str, target: str, max_hops: int = 4, types: list[str] | None = None,
+              as_of: str = "", limit: int = 25) -> list[dict[str, Any]]:
+        if source == target:
+            raise BadRequest("source and target are the same actor")
+        params = RelationFilter(types=types or []).params(self.ontology)
+        with self.store.reading() as r:
+            known = {row[0]["id"] for row in r.run_named("actors_by_id", ids=[source, target]).rows}
+            missing = [a for a in (source, target) if a not in known]
+            if missing:
+                raise NotFound(f"no actor with id {missing[0]!r}")
+            found = r.run_named("paths", source=source, target=target, max_hops=max_hops,
+                                types=params["types"], as_of=as_of, limit=limit).rows
+            rel_ids = sorted({rid for _, rids in found for rid in rids})
+            rels = {x["id"]: x for x in self._relations(r.run_named("relations_by_id", ids=rel_ids))}
+        paths = [{"actors": actors, "relations": [rels[i] for i in rids], "length": len(rids)}
+                 for actors, rids in found]
+        # Same order on every store: the engines list equal-length paths in their own order.
+        return sorted(paths, key=lambda p: (p["actors"], [x["id"] for x in p["relations"]]))
+
+    def subgraph(self, seeds: list[str], depth: int = 1, flt: RelationFilter | None = None):
+        """The seeds and everything within `depth` relations of them (any direction),
+        with every relation met on the way; nodes carry their distance from the seeds."""
+        params = (flt or RelationFilter()).params(self.ontology)
+        with self.store.reading() as r:
+            found = {row[0]["id"] for row in r.run_named("actors_by_id", ids=seeds).rows}
+            missing = [s for s in seeds if s not in found]
+            if missing:
+                raise NotFound(f"no actor with id {missing[0]!r}")
+            distance = {s: 0 for s in seeds}
+            edges: dict[str, dict] = {}
+            frontier = list(seeds)
+            for ring in range(1, depth + 1):
+                if not frontier:
+                    break
+                rels = self._relations(r.run_named("neighbourhood", ids=frontier, **params))
+                nxt = []
+                for rel in rels:
+                    edges.setdefault(rel["id"], rel)
+                    for end in (rel["source"], rel["target"]):
+                        if end not in distance:
+                            distance[end] = ring
+                            nxt.append(end)
+                frontier = nxt
+            actors = {row[0]["id"]: actor_from_properties(row[0])
+                      for row in r.run_named("actors_by_id", ids=sorted(distance)).rows}
+        nodes = [actors[a] | {"distance": d} for a, d in sorted(distance.items(), key=lambda x: (x[1], x[0]))]
+        return {"nodes": nodes, "edges": sorted(edges.values(), key=lambda e: e["id"])}
+
+    def documents(self, limit: int = 100, offset: int = 0):
+        with self.store.reading() as r:
+            total = r.run_named("stats_documents").rows[0][0]
+            rows = r.run_named("documents", offset=offset, limit=limit).rows
+        return [document_from_properties(row[0]) for row in rows], total
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        rows = self.store.run_named("documents_by_id", ids=[document_id]).rows
+        if not rows:
+            raise NotFound(f"no document with id {document_id!r}")
+        return document_from_properties(rows[0][0])
+
+    def ontology_description(self) -> dict[str, Any]:
+        o = self.ontology
+        return {
+            "actor_kinds": [{"name": k, "description": d} for k, d in o.actor_kinds.items()],
+            "relation_types": [{
+                "name": t.name, "directed": t.directed, "polarity": t.polarity,
+                "description": t.description, "source_kinds": sorted(t.source_kinds),
+                "target_kinds": sorted(t.target_kinds), "cameo": t.cameo, "plover": t.plover,
+                "properties": [{"name": p.name, "type": p.type, "required": p.required,
+                                "values": list(p.values), "description": p.description}
+                               for p in t.properties.values()],
+            } for t in o.relation_types.values()],
+            "confidence_levels": list(o.confidence_levels),
+            "statuses": list(o.statuses),
+        }
