@@ -24,6 +24,8 @@ class Settings:
     row_limit: int              # CONFLICTGRAPH_ROW_LIMIT: rows returned before `truncated`
     batch_size: int             # CONFLICTGRAPH_BATCH_SIZE: records per write batch when loading
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
+    query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
+    query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
     neo4j_user: str             # NEO4J_USER
     neo4j_password: str         # NEO4J_PASSWORD
     neo4j_database: str         # NEO4J_DATABASE
@@ -37,6 +39,8 @@ class Settings:
             row_limit=_int("CONFLICTGRAPH_ROW_LIMIT", 10_000),
             batch_size=_int("CONFLICTGRAPH_BATCH_SIZE", 2_000),
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
+            query_workers=_int("CONFLICTGRAPH_QUERY_WORKERS", 2),
+            query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
             neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",
             neo4j_password=os.environ.get("NEO4J_PASSWORD") or "",
             neo4j_database=os.environ.get("NEO4J_DATABASE") or "neo4j",

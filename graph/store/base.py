@@ -134,6 +134,12 @@ class GraphStore(ABC):
     def __exit__(self, *exc):
         self.close()
 
+    def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
+                       row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+        """A researcher's own query, from the API: read-only, bounded in time, rows and
+        memory, and unable to take the service down with it."""
+        return self.query(cypher, params, row_limit=row_limit, timeout_ms=timeout_ms)
+
     def run_named(self, name: str, /, **params: Any) -> QueryResult:
         with self.reading() as reader:
             return reader.run_named(name, **params)

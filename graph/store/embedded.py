@@ -33,7 +33,8 @@ from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySynta
                       QueryTimeout, StoreEmpty, StoreUnavailable, WriteRejected)
 from ..models import Dataset
 from ..ontology import Ontology
-from .base import GraphStore, LoadReport, Progress, QueryResult, Reader
+from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
+from .sandbox import QuerySandbox
 from .embedded_schema import create_nodes_statement, create_relations_statement, schema_statements
 from .rows import actor_row, document_row, relation_row
 from .values import plain
@@ -46,6 +47,8 @@ def _translate(e: Exception) -> ConflictGraphError:
     msg = str(e).strip()
     if "read-only database" in msg:
         return WriteRejected("writes are not allowed: research queries run on a read-only connection")
+    if "bad_alloc" in msg or "Unable to allocate memory" in msg:
+        return QueryError("the query needs more memory than this server allows for a query; narrow it")
     if msg.startswith("Interrupted"):
         return QueryTimeout("the query ran past the server's time limit and was stopped")
     if msg.startswith("Parser exception"):
@@ -132,9 +135,12 @@ class EmbeddedStore(GraphStore):
     allowed_procedures = frozenset({"show_tables", "table_info", "show_connection", "db_version"})
 
     def __init__(self, root: Path | str, ontology: Ontology, *, buffer_pool_mb: int = 1024,
-                 query_timeout_ms: int = 10_000, row_limit: int | None = 10_000):
+                 query_timeout_ms: int = 10_000, row_limit: int | None = 10_000,
+                 query_workers: int = 2, query_memory_mb: int = 1024):
         super().__init__(ontology)
         self.root = Path(root)
+        self.query_workers, self.query_memory_mb = query_workers, query_memory_mb
+        self._sandbox: QuerySandbox | None = None
         self.buffer_pool_mb = buffer_pool_mb
         self.query_timeout_ms = query_timeout_ms
         self.row_limit = row_limit
@@ -205,8 +211,28 @@ class EmbeddedStore(GraphStore):
             yield _EmbeddedReader(conn, self.allowed_procedures,
                                   row_limit if row_limit is not None else self.row_limit)
 
+    def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
+                       row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+        # A researcher's text runs in a worker process under a memory limit: the engine
+        # can crash or allocate without bound on some inputs, and the service must not.
+        check_query_text(cypher, params, self.allowed_procedures)
+        generation = self.current_generation()
+        if generation is None:
+            raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`")
+        with self._lock:
+            if self._sandbox is None:
+                self._sandbox = QuerySandbox(workers=self.query_workers, memory_mb=self.query_memory_mb,
+                                             buffer_pool_mb=min(self.buffer_pool_mb, 512),
+                                             allowed_procedures=self.allowed_procedures)
+        return self._sandbox.run(self._generations / generation / DB_FILE, generation, cypher, params or {},
+                                 timeout_ms or self.query_timeout_ms,
+                                 row_limit if row_limit is not None else self.row_limit)
+
     def close(self) -> None:
         with self._lock:
+            if self._sandbox is not None:
+                self._sandbox.close()
+                self._sandbox = None
             if self._reader is not None:
                 self._reader.retire()
                 self._reader = None
