@@ -1,16 +1,19 @@
 # Two commands on a fresh machine (Python 3.11+, make, node):
 #   make run    install into .venv, load the seed data into the embedded store, serve it
+#               on http://127.0.0.1:8000 (HOST=0.0.0.0 PORT=8080 to change)
 #   make test   install into .venv and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= embedded:data/graph
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: run test install load stats clean
 
 run: load
-	$(BIN)/conflictgraph stats --store $(STORE)
+	$(BIN)/conflictgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 test: install node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

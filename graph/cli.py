@@ -177,5 +177,28 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
                   highlight=False)
 
 
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+          port: int = typer.Option(8000, help="Port to listen on."),
+          store: Optional[str] = StoreOpt) -> None:
+    """Run the HTTP query service (API docs at /docs)."""
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+    if store:
+        os.environ["CONFLICTGRAPH_STORE"] = store
+    settings = Settings.from_env()
+    try:
+        with open_store(settings.store, settings=settings) as s:
+            st = s.stats()
+    except ConflictGraphError as e:
+        _fail(f"{e}\nThe service needs a loaded store: run `conflictgraph load` first.")
+    err.print(f"serving {st['actors']} actors and {st['relations']} relations from {settings.store} "
+              f"on http://{host}:{port} (docs: http://{host}:{port}/docs)", highlight=False)
+    uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="info")
+
+
 def main() -> None:  # console-script entry point
     app()

@@ -36,7 +36,12 @@ class NotFound(LookupError):
 
 
 class BadRequest(ValueError):
-    """A request that is well-formed but cannot be answered (e.g. an unknown relation type)."""
+    """A request that is well-formed but cannot be answered (e.g. an unknown relation type);
+    `parameter` names the request parameter at fault, where there is one."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass
@@ -56,12 +61,13 @@ class RelationFilter:
         unknown = [t for t in self.types if t not in ontology.relation_types]
         if unknown:
             raise BadRequest(f"unknown relation type(s): {', '.join(unknown)}; "
-                             f"known: {', '.join(ontology.relation_types)}")
+                             f"known: {', '.join(ontology.relation_types)}", "types")
         if self.min_confidence and self.min_confidence not in ontology.confidence_levels:
-            raise BadRequest(f"min_confidence must be one of {', '.join(ontology.confidence_levels)}")
+            raise BadRequest(f"must be one of {', '.join(ontology.confidence_levels)}", "min_confidence")
         bad = [s for s in self.statuses if s not in ontology.statuses]
         if bad:
-            raise BadRequest(f"unknown status(es): {', '.join(bad)}; known: {', '.join(ontology.statuses)}")
+            raise BadRequest(f"unknown status(es): {', '.join(bad)}; known: {', '.join(ontology.statuses)}",
+                             "status")
         levels = ontology.confidence_levels
         confidences = levels[levels.index(self.min_confidence):] if self.min_confidence else levels
         return {
@@ -113,7 +119,8 @@ class GraphService:
 
     def search_actors(self, q: str = "", kind: str = "", limit: int = 50, offset: int = 0):
         if kind and kind not in self.ontology.actor_kinds:
-            raise BadRequest(f"unknown actor kind {kind!r}; known: {', '.join(self.ontology.actor_kinds)}")
+            raise BadRequest(f"unknown actor kind {kind!r}; known: {', '.join(self.ontology.actor_kinds)}",
+                             "kind")
         with self.store.reading() as r:
             page, total = self._page(r, "actors", {"q": q.strip().lower(), "kind": kind}, limit, offset)
         return [actor_from_properties(row[0]) for row in page.rows], total
@@ -159,7 +166,7 @@ class GraphService:
     def paths(self, source: str, target: str, max_hops: int = 4, types: list[str] | None = None,
               as_of: str = "", limit: int = 25) -> list[dict[str, Any]]:
         if source == target:
-            raise BadRequest("source and target are the same actor")
+            raise BadRequest("source and target are the same actor", "target")
         params = RelationFilter(types=types or []).params(self.ontology)
         with self.store.reading() as r:
             known = {row[0]["id"] for row in r.run_named("actors_by_id", ids=[source, target]).rows}

@@ -26,6 +26,7 @@ class Settings:
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
     query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
+    cors_origins: list[str]     # CONFLICTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call the API
     neo4j_user: str             # NEO4J_USER
     neo4j_password: str         # NEO4J_PASSWORD
     neo4j_database: str         # NEO4J_DATABASE
@@ -41,6 +42,8 @@ class Settings:
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
             query_workers=_int("CONFLICTGRAPH_QUERY_WORKERS", 2),
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
+            cors_origins=[o.strip() for o in os.environ.get("CONFLICTGRAPH_CORS_ORIGINS", "").split(",")
+                          if o.strip()],
             neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",
             neo4j_password=os.environ.get("NEO4J_PASSWORD") or "",
             neo4j_database=os.environ.get("NEO4J_DATABASE") or "neo4j",

@@ -1,0 +1,82 @@
+"""The ConflictGraph query service (FastAPI)."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi_offline import FastAPIOffline
+
+from graph import __version__, errors
+from graph.service import GraphService
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+
+from . import models, problems
+from .routes import router, service
+
+DESCRIPTION = """A dated, sourced knowledge graph of conflict actors: who backs, sanctions,
+blocks, fights or leads whom. Every relation carries its dates (partial ISO, with precision),
+confidence, status and evidence. Errors are RFC 9457 problem details."""
+
+
+def create_app(store: GraphStore | None = None, settings: Settings | None = None) -> FastAPIOffline:
+    """The app; it opens the store from settings at startup unless one is given."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        own = store is None
+        # One store (and so one driver or one pool of engine connections) for the app's
+        # lifetime; each request takes its own session or connection from it.
+        app.state.service = GraphService(store or open_store(settings.store, settings=settings))
+        try:
+            yield
+        finally:
+            if own:
+                app.state.service.store.close()
+
+    # The docs pages use Swagger UI and ReDoc files shipped in the fastapi-offline package:
+    # no CDN, so /docs and /redoc work on a machine with no internet.
+    app = FastAPIOffline(title="ConflictGraph", version=__version__, description=DESCRIPTION,
+                         lifespan=lifespan,
+                         responses={422: {"model": models.Problem, "description": "Bad parameter"}})
+    problems.install(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["*"])
+
+    @app.get("/health", response_model=models.Health, tags=["service"],
+             responses={503: {"model": models.Problem, "description": "Store unreachable or empty"}})
+    def health(request: Request):
+        try:
+            return service(request).health()
+        except (errors.StoreUnavailable, errors.StoreEmpty) as e:
+            return problems.problem(503, str(e))
+
+    @app.post("/cypher", response_model=models.CypherResponse, tags=["research"],
+              summary="Run a read-only Cypher query",
+              responses={400: {"model": models.Problem, "description": "Syntax error or bad query"},
+                         403: {"model": models.Problem, "description": "Write or forbidden procedure"},
+                         504: {"model": models.Problem, "description": "Time limit reached"}})
+    def cypher(request: Request, body: models.CypherRequest):
+        """Runs one read-only statement with its parameters. Writes, file access and
+        procedures outside a small catalogue allow-list are refused (403); the server's
+        time limit (504) and row limit (`truncated`) apply, and neither can be raised
+        from the request."""
+        result = service(request).store.research_query(
+            body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
+        return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
+
+    app.include_router(router, responses={404: {"model": models.Problem, "description": "Not found"}})
+    return app
+
+
+def __getattr__(name: str):
+    # `uvicorn api.app:app` builds the app from the environment on first use.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)
+

@@ -1,0 +1,168 @@
+"""The public JSON contract of the API: snake_case fields, ISO (partial) dates."""
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Matching items in all pages.")
+    limit: int
+    offset: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    store: Literal["embedded", "neo4j"]
+    actors: int
+    relations: int
+    documents: int
+
+
+class Actor(BaseModel):
+    id: str
+    name: str | None
+    kind: str | None
+    aliases: list[str]
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
+    description: str | None
+    identifiers: dict[str, str] = Field(description="External identifiers by scheme, e.g. wikidata.")
+
+
+class ActorDetail(Actor):
+    degree: dict[str, int] = Field(description="Number of relations of each type, either direction.")
+    total_degree: int
+
+
+class SubgraphNode(Actor):
+    distance: int = Field(description="Hops from the nearest seed (0 for a seed).")
+
+
+class Document(BaseModel):
+    id: str
+    title: str | None
+    kind: str | None
+    publisher: str | None
+    date: str | None = Field(description="Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    date_precision: Literal["year", "month", "day"] | None
+    language: str | None
+    url: str | None
+    cites: list[str]
+    archive_ref: str | None
+    notes: str | None
+
+
+class Evidence(BaseModel):
+    document: str
+    paragraph: int
+    summary: str
+    quote: str | None = None
+
+
+class ResolvedEvidence(BaseModel):
+    document: Document
+    paragraph: int
+    summary: str
+    quote: str | None = None
+
+
+class Relation(BaseModel):
+    id: str
+    type: str
+    source: str
+    target: str
+    directed: bool = Field(description="False for symmetric types (stored once, either end may be source).")
+    start: str | None = Field(description="Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD; null if unknown.")
+    end: str | None = Field(description="Partial ISO date; null if ongoing or unknown.")
+    start_precision: Literal["year", "month", "day"] | None
+    end_precision: Literal["year", "month", "day"] | None
+    confidence: str
+    status: str
+    attributed_to: str | None
+    location: str | None
+    notes: str | None
+    properties: dict[str, Any] = Field(description="The relation type's own properties.")
+    evidence: list[Evidence]
+
+
+class RelationDetail(Relation):
+    evidence: list[ResolvedEvidence]
+
+
+class Path(BaseModel):
+    actors: list[str] = Field(description="Actor ids in path order, from source to target.")
+    relations: list[Relation] = Field(description="relations[i] joins actors[i] and actors[i+1]; "
+                                                  "each keeps its true direction.")
+    length: int
+
+
+class PathList(BaseModel):
+    source: str
+    target: str
+    paths: list[Path]
+
+
+class Subgraph(BaseModel):
+    seeds: list[str]
+    depth: int
+    nodes: list[SubgraphNode]
+    edges: list[Relation]
+
+
+class PropertyDescription(BaseModel):
+    name: str
+    type: str
+    required: bool
+    values: list[str]
+    description: str
+
+
+class RelationTypeDescription(BaseModel):
+    name: str
+    directed: bool
+    polarity: Literal[-1, 0, 1]
+    description: str
+    source_kinds: list[str]
+    target_kinds: list[str]
+    cameo: str | None
+    plover: str | None
+    properties: list[PropertyDescription]
+
+
+class ActorKindDescription(BaseModel):
+    name: str
+    description: str
+
+
+class OntologyDescription(BaseModel):
+    actor_kinds: list[ActorKindDescription]
+    relation_types: list[RelationTypeDescription]
+    confidence_levels: list[str]
+    statuses: list[str]
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=20_000, description="One read-only Cypher statement.",
+                       examples=["MATCH (a:Actor)-[:BACKS]->(b:Actor {id: $target}) RETURN a.id"])
+    params: dict[str, Any] = Field(default_factory=dict, examples=[{"target": "haftar-forces"}])
+
+
+class CypherResponse(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = Field(description="True when the server's row limit cut the result.")
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+    line: int | None = None
+    column: int | None = None

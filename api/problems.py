@@ -1,0 +1,80 @@
+"""Errors as RFC 9457 problem details, so every failure has a status and a useful `detail`."""
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph import errors
+from graph.service import BadRequest, NotFound
+
+log = logging.getLogger("conflictgraph.api")
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, detail: str, **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+_WHERE = {"query": "query parameter", "path": "path parameter", "body": "body field", "header": "header"}
+
+
+def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    items = []
+    for e in exc.errors():
+        loc = [str(x) for x in e.get("loc", ())]
+        where = _WHERE.get(loc[0], loc[0]) if loc else "request"
+        name = ".".join(loc[1:]) or "(body)"
+        items.append({"in": loc[0] if loc else None, "parameter": name, "message": e.get("msg", "")})
+    detail = "; ".join(f"{_WHERE.get(i['in'], i['in'])} '{i['parameter']}': {i['message']}" for i in items)
+    return problem(422, detail, errors=items)
+
+
+# Domain error -> HTTP status. Order matters: subclasses before their bases.
+_STATUS = [
+    (NotFound, 404),
+    (errors.QuerySyntaxError, 400),
+    (errors.MissingParameters, 400),
+    (errors.WriteRejected, 403),
+    (errors.QueryTimeout, 504),
+    (errors.QueryError, 400),
+    (errors.StoreEmpty, 503),
+    (errors.StoreUnavailable, 503),
+]
+
+
+def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, BadRequest):
+        if exc.parameter:
+            return problem(422, f"query parameter '{exc.parameter}': {exc}",
+                           errors=[{"in": "query", "parameter": exc.parameter, "message": str(exc)}])
+        return problem(400, str(exc))
+    for cls, status in _STATUS:
+        if isinstance(exc, cls):
+            return problem(status, str(exc), line=getattr(exc, "line", None), column=getattr(exc, "column", None))
+    log.exception("unexpected error on %s", request.url.path)
+    return problem(500, "internal error; the server log has the details")
+
+
+def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return problem(exc.status_code, str(exc.detail))
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return problem(500, "internal error; the server log has the details")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(errors.ConflictGraphError, _domain)
+    app.add_exception_handler(NotFound, _domain)
+    app.add_exception_handler(BadRequest, _domain)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,150 @@
+"""The graph endpoints. Handlers parse, call graph.service, and shape the response."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from graph.dates import PartialDate
+from graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
+
+from . import models
+
+router = APIRouter()
+
+
+def service(request: Request) -> GraphService:
+    return request.app.state.service
+
+
+Service = Annotated[GraphService, Depends(service)]
+Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page (1-1000).")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+Types = Annotated[str | None, Query(description="Comma-separated relation types, e.g. BACKS,SANCTIONS.",
+                                    max_length=1000, examples=["BACKS,SANCTIONS"])]
+AsOf = Annotated[date | None, Query(description="Only relations valid on this day: started on or before "
+                                                "it and not ended before it, each bound at its precision.")]
+Since = Annotated[str | None, Query(description="Only relations not ended before this (partial) date.",
+                                    max_length=10, examples=["2020", "2020-06"])]
+Until = Annotated[str | None, Query(description="Only relations started by this (partial) date.",
+                                    max_length=10, examples=["2020-12-31"])]
+MinConfidence = Annotated[str | None, Query(description="low, medium or high: this level or above.")]
+Status = Annotated[str | None, Query(description="Comma-separated statuses (alleged, reported, "
+                                                 "confirmed, disputed).", max_length=200)]
+ActorId = Annotated[str, Path(max_length=200, description="An actor id, e.g. haftar-forces.")]
+
+
+def _csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _partial(value: str | None, name: str) -> PartialDate | None:
+    if not value:
+        return None
+    try:
+        return PartialDate.parse(value)
+    except ValueError as e:
+        raise BadRequest(str(e), name) from None
+
+
+def _filter(types, as_of, since, until, min_confidence, status, **ends) -> RelationFilter:
+    return RelationFilter(types=_csv(types), as_of=as_of.isoformat() if as_of else "",
+                          since=_partial(since, "since"), until=_partial(until, "until"),
+                          min_confidence=min_confidence or "", statuses=_csv(status), **ends)
+
+
+@router.get("/actors", response_model=models.Page[models.Actor], tags=["actors"],
+            summary="Search actors by id, name or alias")
+def list_actors(svc: Service,
+                q: Annotated[str | None, Query(max_length=200, description="Case-insensitive substring of "
+                                               "the id, the name or any alias (q=LNA finds haftar-forces).")] = None,
+                kind: Annotated[str | None, Query(max_length=100, description="An actor kind.")] = None,
+                limit: Limit = 50, offset: Offset = 0):
+    items, total = svc.search_actors(q or "", kind or "", limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/actors/{actor_id}", response_model=models.ActorDetail, tags=["actors"],
+            summary="One actor, with its degree by relation type")
+def get_actor(svc: Service, actor_id: ActorId):
+    return svc.actor(actor_id)
+
+
+@router.get("/actors/{actor_id}/relations", response_model=models.Page[models.Relation], tags=["actors"],
+            summary="An actor's relations")
+def actor_relations(svc: Service, actor_id: ActorId,
+                    direction: Annotated[Literal["out", "in", "both"], Query(
+                        description="out: the actor is the source; in: the target; both: either. "
+                                    "Symmetric relations match out and in from either end.")] = "both",
+                    types: Types = None, as_of: AsOf = None, since: Since = None, until: Until = None,
+                    min_confidence: MinConfidence = None, status: Status = None,
+                    limit: Limit = 100, offset: Offset = 0):
+    flt = _filter(types, as_of, since, until, min_confidence, status)
+    items, total = svc.actor_relations(actor_id, direction, flt, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/relations", response_model=models.Page[models.Relation], tags=["relations"],
+            summary="Relations, filtered")
+def list_relations(svc: Service, types: Types = None,
+                   source: Annotated[str | None, Query(max_length=200)] = None,
+                   target: Annotated[str | None, Query(max_length=200)] = None,
+                   as_of: AsOf = None, since: Since = None, until: Until = None,
+                   min_confidence: MinConfidence = None, status: Status = None,
+                   limit: Limit = 100, offset: Offset = 0):
+    flt = _filter(types, as_of, since, until, min_confidence, status,
+                  source=source or "", target=target or "")
+    items, total = svc.relations(flt, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/relations/{relation_id}", response_model=models.RelationDetail, tags=["relations"],
+            summary="One relation, with its evidence resolved to documents")
+def get_relation(svc: Service, relation_id: Annotated[str, Path(max_length=200)]):
+    return svc.relation(relation_id)
+
+
+@router.get("/paths", response_model=models.PathList, tags=["graph"],
+            summary="Shortest paths between two actors (any direction)")
+def paths(svc: Service, source: Annotated[str, Query(max_length=200)],
+          target: Annotated[str, Query(max_length=200)],
+          max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = 4,
+          types: Types = None, as_of: AsOf = None,
+          limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="At most this many paths.")] = 25):
+    flt = _filter(types, as_of, None, None, None, None)
+    found = svc.paths(source, target, max_hops, flt.types, flt.as_of, limit)
+    return {"source": source, "target": target, "paths": found}
+
+
+@router.get("/subgraph", response_model=models.Subgraph, tags=["graph"],
+            summary="The actors and relations around some seed actors")
+def subgraph(svc: Service,
+             seeds: Annotated[str, Query(max_length=2000, description="Comma-separated actor ids.",
+                                         examples=["kaniyat,russia"])],
+             depth: Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_DEPTH)] = 1,
+             types: Types = None, as_of: AsOf = None,
+             format: Annotated[Literal["json"], Query(description="Response format.")] = "json"):
+    seed_ids = _csv(seeds)
+    if not seed_ids:
+        raise BadRequest("give at least one actor id", "seeds")
+    graph = svc.subgraph(seed_ids, depth, _filter(types, as_of, None, None, None, None))
+    return {"seeds": seed_ids, "depth": depth, **graph}
+
+
+@router.get("/documents", response_model=models.Page[models.Document], tags=["documents"],
+            summary="Provenance documents")
+def list_documents(svc: Service, limit: Limit = 100, offset: Offset = 0):
+    items, total = svc.documents(limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/documents/{document_id}", response_model=models.Document, tags=["documents"])
+def get_document(svc: Service, document_id: Annotated[str, Path(max_length=200)]):
+    return svc.document(document_id)
+
+
+@router.get("/ontology", response_model=models.OntologyDescription, tags=["ontology"],
+            summary="Actor kinds, relation types (direction, polarity, properties), vocabularies")
+def ontology(svc: Service):
+    return svc.ontology_description()
