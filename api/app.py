@@ -27,29 +27,33 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
 
     @asynccontextmanager
     async def lifespan(app):
-        own = store is None
         # One store (and so one driver or one pool of engine connections) for the app's
-        # lifetime; each request takes its own session or connection from it.
-        app.state.service = GraphService(store or open_store(settings.store, settings=settings))
+        # lifetime; each request takes its own session or connection from it. A store the
+        # caller passes in is the caller's to close.
+        if store is not None:
+            yield
+            return
+        app.state.service = GraphService(open_store(settings.store, settings=settings))
         try:
             yield
         finally:
-            if own:
-                app.state.service.store.close()
+            app.state.service.store.close()
 
     # The docs pages use Swagger UI and ReDoc files shipped in the fastapi-offline package:
     # no CDN, so /docs and /redoc work on a machine with no internet.
     app = FastAPIOffline(title="ConflictGraph", version=__version__, description=DESCRIPTION,
-                         lifespan=lifespan,
-                         responses={422: {"model": models.Problem, "description": "Bad parameter"}})
+                         lifespan=lifespan, swagger_ui_parameters={"validatorUrl": None},
+                         responses={422: models.problem_response("A parameter is invalid; `errors` names it"),
+                                    503: models.problem_response("The store is unreachable or empty")})
+    if store is not None:
+        app.state.service = GraphService(store)
     problems.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])
 
-    @app.get("/health", response_model=models.Health, tags=["service"],
-             responses={503: {"model": models.Problem, "description": "Store unreachable or empty"}})
+    @app.get("/health", response_model=models.Health, tags=["service"])
     def health(request: Request):
         try:
             return service(request).health()
@@ -58,9 +62,10 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
 
     @app.post("/cypher", response_model=models.CypherResponse, tags=["research"],
               summary="Run a read-only Cypher query",
-              responses={400: {"model": models.Problem, "description": "Syntax error or bad query"},
-                         403: {"model": models.Problem, "description": "Write or forbidden procedure"},
-                         504: {"model": models.Problem, "description": "Time limit reached"}})
+              responses={400: models.problem_response("Syntax error (with line and column), or a query "
+                                                      "the engine cannot run within the limits"),
+                         403: models.problem_response("A write, file access or forbidden procedure"),
+                         504: models.problem_response("The server's time limit was reached")})
     def cypher(request: Request, body: models.CypherRequest):
         """Runs one read-only statement with its parameters. Writes, file access and
         procedures outside a small catalogue allow-list are refused (403); the server's
@@ -70,7 +75,8 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
             body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
         return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
-    app.include_router(router, responses={404: {"model": models.Problem, "description": "Not found"}})
+    app.include_router(router, responses={404: models.problem_response("No such actor, relation or document"),
+                                          400: models.problem_response("The request cannot be answered")})
     return app
 
 

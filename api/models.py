@@ -166,3 +166,9 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
     line: int | None = None
     column: int | None = None
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    """An error response as documented in OpenAPI: problem+json, the Problem schema."""
+    return {"model": Problem, "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}

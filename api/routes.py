@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from graph.dates import PartialDate
+from graph.ontology import default_ontology
 from graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
 
 from . import models
@@ -21,17 +22,30 @@ def service(request: Request) -> GraphService:
 Service = Annotated[GraphService, Depends(service)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page (1-1000).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+_ONTOLOGY = default_ontology()
+
+
+def _list_pattern(values) -> str:
+    """A regex for a comma-separated list of these values, so the schema documents them."""
+    one = "(" + "|".join(values) + ")"
+    return f"^{one}(,{one})*$"
+
+
 Types = Annotated[str | None, Query(description="Comma-separated relation types, e.g. BACKS,SANCTIONS.",
-                                    max_length=1000, examples=["BACKS,SANCTIONS"])]
+                                    max_length=1000, examples=["BACKS,SANCTIONS"],
+                                    pattern=_list_pattern(_ONTOLOGY.relation_types))]
 AsOf = Annotated[date | None, Query(description="Only relations valid on this day: started on or before "
                                                 "it and not ended before it, each bound at its precision.")]
-Since = Annotated[str | None, Query(description="Only relations not ended before this (partial) date.",
-                                    max_length=10, examples=["2020", "2020-06"])]
-Until = Annotated[str | None, Query(description="Only relations started by this (partial) date.",
-                                    max_length=10, examples=["2020-12-31"])]
-MinConfidence = Annotated[str | None, Query(description="low, medium or high: this level or above.")]
-Status = Annotated[str | None, Query(description="Comma-separated statuses (alleged, reported, "
-                                                 "confirmed, disputed).", max_length=200)]
+_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+Since = Annotated[str | None, Query(description="Only relations not ended before this partial date "
+                                                "(YYYY, YYYY-MM or YYYY-MM-DD).",
+                                    examples=["2020", "2020-06"], pattern=_PARTIAL_DATE)]
+Until = Annotated[str | None, Query(description="Only relations started by this partial date.",
+                                    examples=["2020-12-31"], pattern=_PARTIAL_DATE)]
+MinConfidence = Annotated[Literal[_ONTOLOGY.confidence_levels] | None, Query(  # type: ignore[valid-type]
+    description="Only relations of this confidence or above.")]
+Status = Annotated[str | None, Query(description="Comma-separated statuses.", max_length=200,
+                                     pattern=_list_pattern(_ONTOLOGY.statuses))]
 ActorId = Annotated[str, Path(max_length=200, description="An actor id, e.g. haftar-forces.")]
 
 
@@ -59,7 +73,8 @@ def _filter(types, as_of, since, until, min_confidence, status, **ends) -> Relat
 def list_actors(svc: Service,
                 q: Annotated[str | None, Query(max_length=200, description="Case-insensitive substring of "
                                                "the id, the name or any alias (q=LNA finds haftar-forces).")] = None,
-                kind: Annotated[str | None, Query(max_length=100, description="An actor kind.")] = None,
+                kind: Annotated[Literal[tuple(_ONTOLOGY.actor_kinds)] | None, Query(  # type: ignore[valid-type]
+                    description="An actor kind.")] = None,
                 limit: Limit = 50, offset: Offset = 0):
     items, total = svc.search_actors(q or "", kind or "", limit, offset)
     return {"items": items, "total": total, "limit": limit, "offset": offset}

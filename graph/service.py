@@ -12,7 +12,7 @@ from typing import Any
 from .cypher import query_text
 from .dates import PartialDate
 from .ontology import Ontology
-from .store.base import GraphStore, Reader
+from .store.base import GraphStore, QueryResult, Reader
 from .store.rows import relation_from_properties
 
 MAX_HOPS = 6            # the upper bound written into the path queries
@@ -107,6 +107,10 @@ class GraphService:
 
     def _page(self, reader: Reader, name: str, params: dict[str, Any], limit: int, offset: int):
         total = reader.query(query_text(name, reader.dialect, **{"return": COUNT}), params).rows[0][0]
+        if offset >= total:
+            # Past the end there is nothing to fetch, and the embedded engine (0.22) crashes
+            # on ORDER BY ... SKIP beyond the last row of a node scan.
+            return QueryResult([], []), total
         page = reader.query(query_text(name, reader.dialect, **{"return": PAGE[name]}),
                             {**params, "offset": offset, "limit": limit}, row_limit=limit)
         return page, total
@@ -214,7 +218,8 @@ class GraphService:
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:
             total = r.run_named("stats_documents").rows[0][0]
-            rows = r.run_named("documents", offset=offset, limit=limit).rows
+            # Never SKIP past the end: see _page.
+            rows = r.run_named("documents", offset=offset, limit=limit).rows if offset < total else []
         return [document_from_properties(row[0]) for row in rows], total
 
     def document(self, document_id: str) -> dict[str, Any]:

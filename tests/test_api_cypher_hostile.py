@@ -1,0 +1,131 @@
+"""POST /cypher is read-only, bounded and boring to attack: every hostile query is
+refused or bounded, the service keeps answering, and the graph is unchanged."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.settings import Settings
+
+REFUSED, BAD, TIMEOUT = 403, 400, 504
+
+# (query, params, acceptable statuses). 400/504 where the engines differ in how they stop it.
+HOSTILE = [
+    # writes, plain and hidden
+    ("CREATE (n:Actor {id: 'x'})", {}, {REFUSED}),
+    ("MERGE (n:Actor {id: 'usa'}) SET n.name = 'pwned'", {}, {REFUSED}),
+    ("MATCH (n:Actor) SET n.name = 'pwned'", {}, {REFUSED}),
+    ("MATCH (n:Actor) DELETE n", {}, {REFUSED}),
+    ("MATCH (n) DETACH DELETE n", {}, {REFUSED}),
+    ("MATCH (n:Actor) REMOVE n.name", {}, {REFUSED}),
+    ("CALL { CREATE (:Actor {id: 'y'}) } RETURN 1", {}, {REFUSED}),
+    ("MATCH (a:Actor) WITH a CALL { WITH a SET a.name = 'x' } RETURN 1", {}, {REFUSED}),
+    ("FOREACH (x IN [1, 2] | CREATE (:Actor {id: 'z'}))", {}, {REFUSED}),
+    ("MATCH (a:Actor) /* harmless */ cReAtE (:Actor {id: 'c1'})", {}, {REFUSED}),
+    ("MATCH (a:Actor) // harmless\nCREATE (:Actor {id: 'c2'})", {}, {REFUSED}),
+    ("CREATE\u00a0(:Actor {id: 'nbsp'})", {}, {REFUSED}),
+    ("EXPLAIN CREATE (:Actor {id: 'e'})", {}, {REFUSED}),
+    ("CALL db.labels() YIELD label CREATE (:Actor {id: label})", {}, {REFUSED}),
+    # files, network, extensions, the database itself
+    ("LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line", {}, {REFUSED}),
+    ("LOAD FROM '/etc/passwd' RETURN *", {}, {REFUSED}),
+    ("COPY Actor FROM '/etc/passwd'", {}, {REFUSED}),
+    ("COPY (MATCH (a:Actor) RETURN a.id) TO '/tmp/conflictgraph-leak.csv'", {}, {REFUSED}),
+    ("INSTALL httpfs", {}, {REFUSED}),
+    ("LOAD EXTENSION httpfs", {}, {REFUSED}),
+    ("ATTACH '/tmp/other.lbug' AS other (dbtype lbug)", {}, {REFUSED}),
+    ("EXPORT DATABASE '/tmp/conflictgraph-dump'", {}, {REFUSED}),
+    ("DROP TABLE Actor", {}, {REFUSED}),
+    ("ALTER TABLE Actor ADD pwned INT64", {}, {REFUSED}),
+    ("CHECKPOINT", {}, {REFUSED}),
+    ("BEGIN TRANSACTION", {}, {REFUSED}),
+    ("USE system SHOW USERS", {}, {REFUSED}),
+    # procedures outside the allow-list, including settings that would lift the limits
+    ("CALL dbms.components() YIELD name RETURN name", {}, {REFUSED}),
+    ("CALL dbms.security.listUsers()", {}, {REFUSED}),
+    ("CALL apoc.load.json('file:///etc/passwd') YIELD value RETURN value", {}, {REFUSED}),
+    ("CALL timeout = 100000000", {}, {REFUSED}),
+    ("CALL threads = 64", {}, {REFUSED}),
+    ("CALL `dbms`.`killQueries`(['x'])", {}, {REFUSED}),
+    ("RETURN apoc.version()", {}, {BAD}),
+    # several statements
+    ("MATCH (a:Actor) RETURN a.id; MATCH (n) DETACH DELETE n", {}, {BAD}),
+    ("RETURN 1; RETURN 2", {}, {BAD}),
+    # unicode tricks: look-alike letters and invisible characters are not keywords
+    ("MATCH (a:Actor) ＣＲＥＡＴＥ (:Actor {id: 'fullwidth'})", {}, {BAD}),
+    ("CRE\u200bATE (:Actor {id: 'zwsp'})", {}, {BAD}),
+    ("MATCH (a:Actor) RETURN a.id AS \u202eetaerc", {}, {BAD, 200}),
+    # injection through parameters does nothing: parameters are values, never text
+    ("MATCH (a:Actor {id: $id}) RETURN a.name", {"id": "usa'}) DETACH DELETE a //"}, {200}),
+    ("MATCH (a:Actor) WHERE a.id = $id RETURN a.name", {"id": "x' OR 1=1 --"}, {200}),
+    # exhaustion: time, memory, rows
+    # walks on the embedded engine (out of time or memory); trails on Neo4j (may finish)
+    ("MATCH p = (a:Actor)-[*1..30]-(b:Actor) RETURN count(p)", {}, {BAD, TIMEOUT, 200}),
+    ("MATCH p = (a:Actor)-[*1..40]-(b:Actor) RETURN count(p)", {}, {BAD, TIMEOUT, 200}),
+    ("UNWIND range(1, 1000000) AS x UNWIND range(1, 1000000) AS y RETURN count(*)", {}, {TIMEOUT}),
+    ("UNWIND range(1, 10000000000) AS x RETURN count(*)", {}, {BAD, TIMEOUT}),
+    ("UNWIND range(1, 200000000) AS x RETURN count(*)", {}, {BAD, TIMEOUT}),
+    ("RETURN size(repeat('x', 1000000000)) AS n", {}, {BAD, TIMEOUT}),
+    ("UNWIND range(1, $n) AS x RETURN count(*)", {"n": 10_000_000_000}, {BAD, TIMEOUT}),
+    # undeclared parameter (the embedded engine would read it as NULL)
+    ("MATCH (a:Actor {id: $who}) RETURN a", {}, {BAD}),
+]
+
+
+@pytest.fixture(scope="module")
+def client(loaded_store):
+    settings = dataclasses.replace(Settings.from_env(), query_timeout_ms=1500, row_limit=1000)
+    with TestClient(create_app(store=loaded_store, settings=settings)) as c:
+        yield c
+
+
+def fingerprint(store):
+    """Everything a write could change: counts, every actor's properties, every relation."""
+    with store.reading() as r:
+        actors = r.query("MATCH (a:Actor) RETURN a ORDER BY a.id").rows
+        rels = r.query("MATCH (a:Actor)-[r]->(b:Actor) RETURN a.id, b.id, r ORDER BY r.id").rows
+    return store.stats(), actors, rels
+
+
+def test_there_are_at_least_thirty_hostile_queries():
+    assert len(HOSTILE) >= 30
+
+
+def test_hostile_queries_are_refused_or_bounded_and_change_nothing(client, loaded_store):
+    before = fingerprint(loaded_store)
+    outcomes = []
+    for query, params, allowed in HOSTILE:
+        r = client.post("/cypher", json={"query": query, "params": params})
+        outcomes.append((query, r.status_code, r.json().get("detail", "")[:120]))
+        assert r.status_code in allowed, f"{query!r}: {r.status_code} {r.text[:300]}"
+        if r.status_code != 200:
+            assert r.headers["content-type"].startswith("application/problem+json")
+        # The service is still there after each one.
+        assert client.get("/health").status_code == 200
+    assert fingerprint(loaded_store) == before
+    assert not any(status >= 500 and status != TIMEOUT for _, status, _ in outcomes)
+
+
+def test_the_row_limit_truncates_and_cannot_be_raised_from_the_request(client):
+    body = client.post("/cypher", json={"query": "UNWIND range(1, 5000) AS x RETURN x"}).json()
+    assert len(body["rows"]) == 1000 and body["truncated"] is True
+
+
+def test_errors_say_what_and_where(client):
+    r = client.post("/cypher", json={"query": "MATCH (a:Actor)\nRETURN a.id LIMIT"})
+    body = r.json()
+    assert r.status_code == 400 and body["line"] == 2
+    r = client.post("/cypher", json={"query": "MATCH (n) DETACH DELETE n"})
+    assert r.status_code == 403 and "read-only" in r.json()["detail"]
+    r = client.post("/cypher", json={"query": "UNWIND range(1, 1000000) AS x UNWIND range(1, 1000000) AS y "
+                                              "RETURN count(*)"})
+    assert r.status_code == 504 and "time limit" in r.json()["detail"]
+
+
+def test_oversized_or_empty_bodies_are_422(client):
+    assert client.post("/cypher", json={"query": ""}).status_code == 422
+    assert client.post("/cypher", json={"query": "RETURN 1 " + " " * 20_000}).status_code == 422
+    assert client.post("/cypher", json={"params": {}}).status_code == 422

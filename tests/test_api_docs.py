@@ -1,0 +1,37 @@
+"""/docs and /redoc work with no internet: every asset they load is served by the app."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+
+URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\s*:\s*["']([^"']+)["']""")
+
+
+@pytest.fixture(scope="module")
+def client(loaded_store):
+    with TestClient(create_app(store=loaded_store)) as c:
+        yield c
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_only_local_assets(client, page):
+    r = client.get(page)
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    urls = [a or b for a, b in URL.findall(r.text)]
+    assert any(u.endswith(".js") for u in urls), urls
+    for u in urls:
+        assert not re.match(r"^(https?:)?//", u), f"{page} loads {u} from the network"
+        assert client.get(u).status_code == 200, f"{page}: asset {u} is not served"
+    assert "fonts.googleapis" not in r.text and "cdn." not in r.text
+    assert "validatorUrl" not in r.text or '"validatorUrl": null' in r.text
+
+
+def test_the_openapi_schema_lists_every_endpoint(client):
+    paths = set(client.get("/openapi.json").json()["paths"])
+    assert {"/health", "/actors", "/actors/{actor_id}", "/actors/{actor_id}/relations", "/relations",
+            "/relations/{relation_id}", "/paths", "/subgraph", "/documents", "/documents/{document_id}",
+            "/ontology", "/cypher"} <= paths
