@@ -5,8 +5,11 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
 
 from graph.dates import PartialDate
+from graph.export import FORMATS
+from graph.export.streaming import events
 from graph.ontology import default_ontology
 from graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
 
@@ -132,19 +135,59 @@ def paths(svc: Service, source: Annotated[str, Query(max_length=200)],
     return {"source": source, "target": target, "paths": found}
 
 
-@router.get("/subgraph", response_model=models.Subgraph, tags=["graph"],
-            summary="The actors and relations around some seed actors")
-def subgraph(svc: Service,
-             seeds: Annotated[str, Query(max_length=2000, description="Comma-separated actor ids.",
-                                         examples=["kaniyat,russia"])],
-             depth: Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_DEPTH)] = 1,
-             types: Types = None, as_of: AsOf = None,
-             format: Annotated[Literal["json"], Query(description="Response format.")] = "json"):
-    seed_ids = _csv(seeds)
-    if not seed_ids:
+ExportFormat = Annotated[Literal[tuple(["json", *FORMATS])], Query(  # type: ignore[valid-type]
+    description="json (this API's shape) or an export: " +
+                "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))]
+Seeds = Annotated[str, Query(max_length=2000, description="Comma-separated actor ids.",
+                             examples=["kaniyat,russia"])]
+Depth = Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_DEPTH, description="Relations away from the seeds.")]
+EXPORT_RESPONSES = {200: {"content": {f.media_type: {} for f in FORMATS.values()},
+                          "description": "The graph in the requested format"}}
+
+
+def _seeds(seeds: str) -> list[str]:
+    ids = _csv(seeds)
+    if not ids:
         raise BadRequest("give at least one actor id", "seeds")
+    return ids
+
+
+def _exported(graph, fmt: str, name: str, svc: GraphService) -> Response:
+    f = FORMATS[fmt]
+    return Response(f.write(graph, svc.ontology), media_type=f.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{f.extension}"'})
+
+
+@router.get("/subgraph", response_model=models.Subgraph, tags=["graph"], responses=EXPORT_RESPONSES,
+            summary="The actors and relations around some seed actors, as JSON or an export")
+def subgraph(svc: Service, seeds: Seeds, depth: Depth = 1, types: Types = None, as_of: AsOf = None,
+             format: ExportFormat = "json"):
+    seed_ids = _seeds(seeds)
     graph = svc.subgraph(seed_ids, depth, _filter(types, as_of, None, None, None, None))
+    if format != "json":
+        return _exported(graph, format, "conflictgraph-subgraph", svc)
     return {"seeds": seed_ids, "depth": depth, **graph}
+
+
+@router.get("/export", tags=["graph"], response_class=Response, responses=EXPORT_RESPONSES,
+            summary="The whole graph (optionally filtered) in an analyst's format")
+def export(svc: Service, format: Annotated[Literal[tuple(FORMATS)], Query(  # type: ignore[valid-type]
+               description="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))] = "gexf",
+           types: Types = None, as_of: AsOf = None):
+    graph = svc.whole_graph(_filter(types, as_of, None, None, None, None))
+    return _exported(graph, format, "conflictgraph", svc)
+
+
+@router.get("/gephi/stream", tags=["graph"], response_class=StreamingResponse,
+            responses={200: {"content": {"application/json": {}},
+                             "description": "Gephi Graph Streaming events, one JSON object per line"}},
+            summary="Graph Streaming events for Gephi's 'Connect to stream'")
+def gephi_stream(svc: Service, seeds: Annotated[str | None, Query(
+                     max_length=2000, description="Comma-separated actor ids; none for the whole graph.")] = None,
+                 depth: Depth = 1, types: Types = None, as_of: AsOf = None):
+    flt = _filter(types, as_of, None, None, None, None)
+    graph = svc.subgraph(_seeds(seeds), depth, flt) if seeds else svc.whole_graph(flt)
+    return StreamingResponse(events(graph, svc.ontology), media_type="application/json")
 
 
 @router.get("/documents", response_model=models.Page[models.Document], tags=["documents"],

@@ -178,6 +178,43 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
 
 
 @app.command()
+def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml, cytoscape, graphology, d3 or csv."),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+           seeds: Optional[str] = typer.Option(None, help="Comma-separated actor ids: export their "
+                                               "neighbourhood instead of the whole graph."),
+           depth: int = typer.Option(1, min=1, max=3, help="With --seeds: relations away from them."),
+           types: Optional[str] = typer.Option(None, help="Comma-separated relation types."),
+           as_of: Optional[str] = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD."),
+           store: Optional[str] = StoreOpt) -> None:
+    """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import."""
+    from datetime import date
+
+    from .export import FORMATS
+    from .service import BadRequest, GraphService, NotFound, RelationFilter
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        day = date.fromisoformat(as_of).isoformat() if as_of else ""
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    flt = RelationFilter(types=[t.strip() for t in (types or "").split(",") if t.strip()], as_of=day)
+    try:
+        with open_store(store) as s:
+            svc = GraphService(s)
+            seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
+            graph = svc.subgraph(seed_ids, depth, flt) if seed_ids else svc.whole_graph(flt)
+            data = FORMATS[fmt].write(graph, svc.ontology)
+    except (ConflictGraphError, NotFound, BadRequest) as e:
+        _fail(str(e))
+    if output:
+        output.write_bytes(data)
+        err.print(f"[green]✓[/] {len(graph['nodes'])} actors, {len(graph['edges'])} relations → {output}",
+                  highlight=False)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           port: int = typer.Option(8000, help="Port to listen on."),
           store: Optional[str] = StoreOpt) -> None:

@@ -50,6 +50,8 @@ class Ontology:
     confidence_levels: tuple[str, ...]
     statuses: tuple[str, ...]
     source_file: Path
+    kind_colors: dict[str, str] = field(default_factory=dict)       # kind -> "#rrggbb"
+    polarity_colors: dict[int, str] = field(default_factory=dict)   # -1/0/1 -> "#rrggbb"
 
     def relation_type(self, name: str) -> RelationType | None:
         return self.relation_types.get(name)
@@ -115,8 +117,10 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
             plover=spec.get("plover"),
             properties=props,
         )
+    kind_colors = {k: (v or {}).get("color", "#7f7f7f") for k, v in data["actor_kinds"].items()}
+    polarity_colors = {int(k): v for k, v in (data.get("polarity_colors") or {}).items()}
     return Ontology(kinds, types, tuple(fields.get("confidence", ())), tuple(fields.get("status", ())),
-                    source_file)
+                    source_file, kind_colors, polarity_colors)
 
 
 def load_ontology(path: Path | str = ONTOLOGY_FILE) -> Ontology:

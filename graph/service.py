@@ -6,6 +6,7 @@ cypher/api/ in the store's dialect, and each function's queries share one snapsh
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,11 +24,14 @@ MAX_SUBGRAPH_DEPTH = 3
 PAGE = {"actors": "RETURN a AS actor\nORDER BY a.id\nSKIP $offset LIMIT $limit",
         "relations": "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id\nSKIP $offset LIMIT $limit"}
 COUNT = "RETURN count(*) AS n"
+EVERYTHING = {"actors": "RETURN a AS actor\nORDER BY a.id",
+              "relations": "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id"}
+NO_ROW_LIMIT = sys.maxsize
 
 
 def template_expansions() -> dict[str, list[str]]:
     """Every text the paginated templates become, per dialect (linted in CI)."""
-    return {name: [query_text(name, d, **{"return": p}) for p in (PAGE[name], COUNT)]
+    return {name: [query_text(name, d, **{"return": p}) for p in (PAGE[name], COUNT, EVERYTHING[name])]
             for name in PAGE for d in ("neo4j",)}
 
 
@@ -214,6 +218,15 @@ class GraphService:
                       for row in r.run_named("actors_by_id", ids=sorted(distance)).rows}
         nodes = [actors[a] | {"distance": d} for a, d in sorted(distance.items(), key=lambda x: (x[1], x[0]))]
         return {"nodes": nodes, "edges": sorted(edges.values(), key=lambda e: e["id"])}
+
+    def whole_graph(self, flt: RelationFilter | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Every actor and every relation passing the filter, for exports and analytics."""
+        params = (flt or RelationFilter()).params(self.ontology)
+        with self.store.reading(row_limit=NO_ROW_LIMIT) as r:
+            actors = r.query(query_text("actors", r.dialect, **{"return": EVERYTHING["actors"]}),
+                             {"q": "", "kind": ""}).rows
+            rels = r.query(query_text("relations", r.dialect, **{"return": EVERYTHING["relations"]}), params)
+        return {"nodes": [actor_from_properties(row[0]) for row in actors], "edges": self._relations(rels)}
 
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:

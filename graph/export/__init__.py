@@ -1,0 +1,38 @@
+"""Exports of a graph (actors + relations, as the API returns them) to analysts' formats.
+
+One internal shape — {"nodes": [actor dicts], "edges": [relation dicts]} — and one thin
+writer per format; each writer returns bytes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..ontology import Ontology
+from . import gexf, graphml, json_formats, neo4j_csv
+
+Graph = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    write: Callable[[Graph, Ontology], bytes]
+    media_type: str
+    extension: str
+    description: str
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("gexf", gexf.write, "application/gexf+xml", "gexf",
+           "GEXF 1.3 for Gephi: dynamic (relation dates as edge intervals), colours and sizes"),
+    Format("graphml", graphml.write, "application/graphml+xml", "graphml",
+           "GraphML (lists joined with '|', empty values left out)"),
+    Format("cytoscape", json_formats.cytoscape, "application/json", "cytoscape.json",
+           "Cytoscape.js elements JSON"),
+    Format("graphology", json_formats.graphology, "application/json", "graphology.json",
+           "graphology's serialized graph (mixed, multi)"),
+    Format("d3", json_formats.d3, "application/json", "d3.json", "d3-force nodes/links JSON"),
+    Format("csv", neo4j_csv.write, "application/zip", "zip",
+           "zip of actors.csv and relationships.csv with neo4j-admin database import headers"),
+)}

@@ -1,0 +1,195 @@
+"""Every export format, read back by a real independent reader (networkx, graphology,
+graphology-gexf, Cytoscape.js, the official GEXF 1.3 schema), never by string matching."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import networkx as nx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from conftest import SHARED
+from graph.export import FORMATS
+from graph.export.streaming import events
+from graph.paths import PROJECT_ROOT
+from graph.service import GraphService, RelationFilter
+
+SYMMETRIC = {"ALLIED_WITH", "FIGHTS", "AGREES_CEASEFIRE"}
+
+
+@pytest.fixture(scope="module")
+def service(loaded_store):
+    return GraphService(loaded_store)
+
+
+@pytest.fixture(scope="module")
+def whole(service):
+    return service.whole_graph()
+
+
+@pytest.fixture(scope="module")
+def files(whole, service, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("exports")
+    out = {}
+    for name, f in FORMATS.items():
+        out[name] = folder / f"graph.{f.extension}"
+        out[name].write_bytes(f.write(whole, service.ontology))
+    return out
+
+
+def node_reader(fmt: str, path) -> dict:
+    node = shutil.which("node")
+    assert node, "node is required (README: make test)"
+    proc = subprocess.run([node, str(PROJECT_ROOT / "tools" / "read_export.mjs"), fmt, str(path)],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_gexf_is_valid_gexf_1_3_by_the_official_schema(files):
+    validator = SHARED / "tools" / "validate_gexf.py"
+    if not validator.exists():
+        pytest.skip("the project's shared/ folder (GEXF 1.3 schema and validator) is not beside the checkout")
+    proc = subprocess.run([sys.executable, str(validator), str(files["gexf"])], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "valid GEXF 1.3" in proc.stdout
+
+
+def test_gexf_read_by_networkx(files, whole):
+    g = nx.read_gexf(files["gexf"])
+    assert g.number_of_nodes() == len(whole["nodes"]) == 16
+    # networkx reads a "mutual" (symmetric) edge as one edge each way, with the same id.
+    ids = {d["id"] for _, _, d in g.edges(data=True)}
+    assert ids == {e["id"] for e in whole["edges"]}
+    symmetric = sum(1 for e in whole["edges"] if e["type"] in SYMMETRIC)
+    assert g.number_of_edges() == len(whole["edges"]) + symmetric
+    assert g.nodes["kaniyat"]["kind"] == "armed_group"
+    assert g.nodes["haftar-forces"]["aliases"].split("|")[:2] == ["LNA", "Libyan National Army"]
+    sanction = next(d for _, _, d in g.edges(data=True) if d["id"] == "ly-usa-sanctions-kaniyat-2020")
+    assert (sanction["relation_type"], sanction["polarity"], sanction["start"]) == ("SANCTIONS", -1, "2020-11-25")
+    assert sanction["measures"] == "asset_freeze|business_prohibition"
+
+
+def test_gexf_read_by_graphology_gexf(files, whole):
+    g = node_reader("gexf", files["gexf"])
+    assert (g["nodes"], g["edges"]) == (16, 25)
+    assert g["multi"] is True
+    fights = g["edgeAttributes"]["ly-gna-fights-haftar-forces"]
+    assert fights["_undirected"] is True and fights["polarity"] == -1 and fights["relation_type"] == "FIGHTS"
+    backs = g["edgeAttributes"]["ly-russia-backs-haftar-forces"]
+    assert backs["_undirected"] is False and (backs["_source"], backs["_target"]) == ("russia", "haftar-forces")
+    assert backs["color"] == "rgb(44,160,44)"                       # cooperative: green
+    assert g["nodeAttributes"]["russia"]["kind"] == "state"
+    # Parallel relations between one pair stay separate edges.
+    assert {"ly-gna-fights-haftar-forces", "ly-gna-haftar-forces-ceasefire-2020"} <= set(g["edgeAttributes"])
+
+
+def test_gexf_is_dynamic_with_relation_intervals(files):
+    import xml.etree.ElementTree as ET
+    ns = {"g": "http://gexf.net/1.3"}
+    root = ET.parse(files["gexf"]).getroot()
+    graph = root.find("g:graph", ns)
+    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
+    edges = {e.get("id"): e for e in graph.iter("{http://gexf.net/1.3}edge")}
+    # partial dates widen to the days they cover; undated relations are static
+    assert edges["ly-kaniyat-allied-with-gna"].get("end") == "2019-04-30"
+    assert edges["ly-kaniyat-allied-with-haftar-forces"].get("start") == "2019-04-01"
+    assert edges["ly-turkey-backs-gna"].get("start") is None
+
+
+def test_graphml_read_by_networkx(files, whole):
+    g = nx.read_graphml(files["graphml"])
+    assert (g.number_of_nodes(), g.number_of_edges()) == (16, 25)
+    keys = {k for _, _, k in g.edges(keys=True)}
+    assert keys == {e["id"] for e in whole["edges"]}
+    u, v, d = next((u, v, d) for u, v, k, d in g.edges(keys=True, data=True) if k == "ly-russia-blocks-libya-committee-2020")
+    assert (u, v) == ("russia", "unsc-libya-sanctions-committee")
+    assert d["targets"] == "kaniyat|mohamed-al-kani" and d["polarity"] == -1
+    assert "end_date" not in d  # nulls are dropped
+
+
+def test_graphology_json_imported_by_graphology(files):
+    g = node_reader("graphology", files["graphology"])
+    assert (g["nodes"], g["edges"], g["type"], g["multi"]) == (16, 25, "mixed", True)
+    assert g["edgeAttributes"]["ly-kaniyat-allied-with-gna"]["_undirected"] is True
+    assert g["nodeAttributes"]["haftar-forces"]["aliases"][0] == "LNA"
+
+
+def test_cytoscape_json_loaded_by_headless_cytoscape(files):
+    g = node_reader("cytoscape", files["cytoscape"])
+    assert (g["nodes"], g["edges"]) == (16, 25)
+    assert g["degree"]["kaniyat"] == 9
+    assert g["edgeAttributes"]["ly-turkey-backs-gna"]["source"] == "turkey"
+
+
+def test_d3_nodes_and_links(files):
+    data = json.loads(files["d3"].read_text())
+    ids = {n["id"] for n in data["nodes"]}
+    assert len(ids) == 16 and len(data["links"]) == 25
+    assert all(link["source"] in ids and link["target"] in ids for link in data["links"])
+
+
+def test_neo4j_import_csv_round_trips_every_relation(files, whole):
+    z = zipfile.ZipFile(files["csv"])
+    assert {"actors.csv", "relationships.csv"} <= set(z.namelist())
+    actors = list(csv.DictReader(io.StringIO(z.read("actors.csv").decode())))
+    rels = list(csv.DictReader(io.StringIO(z.read("relationships.csv").decode())))
+    assert "id:ID(Actor)" in actors[0] and "aliases:string[]" in actors[0] and ":LABEL" in actors[0]
+    assert {":START_ID(Actor)", ":END_ID(Actor)", ":TYPE", "measures:string[]"} <= set(rels[0])
+    assert len(actors) == 16 and len(rels) == 25
+    by_id = {r["id"]: r for r in rels}
+    for e in whole["edges"]:
+        r = by_id[e["id"]]
+        assert (r[":START_ID(Actor)"], r[":END_ID(Actor)"], r[":TYPE"]) == (e["source"], e["target"], e["type"])
+        assert json.loads(r["evidence_json"]) == e["evidence"]
+    assert by_id["ly-russia-blocks-libya-committee-2020"]["targets:string[]"] == "kaniyat;mohamed-al-kani"
+
+
+def test_gephi_stream_events(service, whole):
+    lines = list(events(whole, service.ontology))
+    assert all(line.endswith("\r\n") for line in lines)
+    parsed = [json.loads(line) for line in lines]
+    assert sum("an" in p for p in parsed) == 16 and sum("ae" in p for p in parsed) == 25
+    ae = next(p["ae"] for p in parsed if "ae" in p and "ly-turkey-backs-gna" in p["ae"])
+    assert ae["ly-turkey-backs-gna"]["source"] == "turkey" and ae["ly-turkey-backs-gna"]["directed"] is True
+
+
+def test_filtered_exports(service):
+    g = service.whole_graph(RelationFilter(types=["BACKS"], as_of="2020-06-01"))
+    assert {e["type"] for e in g["edges"]} == {"BACKS"} and len(g["edges"]) == 4
+
+
+@pytest.fixture(scope="module")
+def client(loaded_store):
+    with TestClient(create_app(store=loaded_store)) as c:
+        yield c
+
+
+def test_export_and_subgraph_formats_over_http(client, tmp_path):
+    r = client.get("/export", params={"format": "gexf"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/gexf+xml")
+    assert 'filename="conflictgraph.gexf"' in r.headers["content-disposition"]
+    path = tmp_path / "api.gexf"
+    path.write_bytes(r.content)
+    assert nx.read_gexf(path).number_of_nodes() == 16
+    r = client.get("/subgraph", params={"seeds": "kaniyat", "format": "graphml"})
+    path = tmp_path / "sub.graphml"
+    path.write_bytes(r.content)
+    assert nx.read_graphml(path).number_of_nodes() == 8
+    r = client.get("/subgraph", params={"seeds": "kaniyat", "format": "cytoscape"})
+    assert len(r.json()["elements"]["edges"]) == 9
+
+
+def test_gephi_stream_over_http(client):
+    with client.stream("GET", "/gephi/stream", params={"seeds": "russia"}) as r:
+        assert r.status_code == 200
+        lines = [json.loads(line) for line in r.iter_lines() if line.strip()]
+    assert {next(iter(p["an"])) for p in lines if "an" in p} == {"russia", "haftar-forces",
+                                                                 "unsc-libya-sanctions-committee"}
