@@ -14,6 +14,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
 from . import models, problems
+from .analytics_routes import router as analytics_router
 from .routes import router, service
 
 DESCRIPTION = """A dated, sourced knowledge graph of conflict actors: who backs, sanctions,
@@ -75,8 +76,10 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
             body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
         return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
-    app.include_router(router, responses={404: models.problem_response("No such actor, relation or document"),
-                                          400: models.problem_response("The request cannot be answered")})
+    errors_doc = {404: models.problem_response("No such actor, relation or document"),
+                  400: models.problem_response("The request cannot be answered")}
+    app.include_router(router, responses=errors_doc)
+    app.include_router(analytics_router, responses=errors_doc)
     return app
 
 

@@ -172,3 +172,101 @@ def problem_response(description: str) -> dict[str, Any]:
     """An error response as documented in OpenAPI: problem+json, the Problem schema."""
     return {"model": Problem, "description": description,
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+# --- analytics ---------------------------------------------------------------------------
+class RankedActor(BaseModel):
+    actor: str
+    name: str | None
+    kind: str | None
+    score: float
+
+
+class Centrality(BaseModel):
+    metric: Literal["degree", "betweenness", "pagerank", "eigenvector"]
+    ranking: list[RankedActor]
+    relations_used: dict[str, int] = Field(description="Relations the result rests on, by type.")
+
+
+class Triad(BaseModel):
+    actors: list[str]
+    signs: dict[str, Literal["+", "-"]] = Field(description="Sign of each pair, keyed 'a|b'.")
+    pattern: str = Field(description="The three signs, sorted: +++, ++-, +--, ---.")
+    balanced: bool
+    relations: list[str]
+
+
+class PredictedTie(BaseModel):
+    actors: list[str]
+    via: str
+    rule: str
+    predicted: Literal["+", "-"]
+    signs: list[Literal["+", "-"]]
+
+
+class AmbivalentPair(BaseModel):
+    actors: list[str]
+    relations: list[str]
+
+
+class Balance(BaseModel):
+    triads: list[Triad]
+    triad_count: int
+    balanced: int
+    unbalanced: int
+    balance_ratio: float | None = Field(description="Balanced share of closed triads; null without triads.")
+    unbalanced_triads: list[Triad]
+    predicted_missing_ties: list[PredictedTie] = Field(
+        description="Ties the balance rules predict from open triads that the data does not show; "
+                    "'enemy of my enemy is my friend' first.")
+    ambivalent_pairs: list[AmbivalentPair] = Field(description="Pairs whose relations cancel out; left out.")
+    relations_used: dict[str, int]
+
+
+class Bloc(BaseModel):
+    members: list[str]
+    names: list[str | None]
+
+
+class BetweenBlocs(BaseModel):
+    blocs: list[int]
+    positive: int
+    negative: int
+
+
+class Blocs(BaseModel):
+    method: str
+    blocs: list[Bloc]
+    frustration: int = Field(description="Positive ties between blocs plus negative ties inside them.")
+    frustrated_ties: list[list[str]]
+    between_blocs: list[BetweenBlocs]
+    unaligned: list[str] = Field(description="Actors without signed ties in the filtered graph.")
+    ambivalent_pairs: list[AmbivalentPair]
+    relations_used: dict[str, int]
+
+
+class TimelineEvent(BaseModel):
+    id: str
+    type: str
+    start: str | None
+    end: str | None
+    direction: Literal["out", "in"]
+    other: str
+    polarity: int
+    confidence: str
+    status: str
+
+
+class SideChange(BaseModel):
+    date: str
+    left: str
+    left_on: str
+    joined: str
+    relations: list[str]
+
+
+class Timeline(BaseModel):
+    actor: str
+    events: list[TimelineEvent]
+    side_changes: list[SideChange]
+    relations_used: dict[str, int]

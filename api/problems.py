@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph import errors
+from graph.analytics import AnalyticsError
 from graph.service import BadRequest, NotFound
 
 log = logging.getLogger("conflictgraph.api")
@@ -50,6 +51,8 @@ _STATUS = [
 
 
 def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, AnalyticsError):
+        return problem(400, str(exc))
     if isinstance(exc, BadRequest):
         if exc.parameter:
             return problem(422, f"query parameter '{exc.parameter}': {exc}",
@@ -77,4 +80,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.ConflictGraphError, _domain)
     app.add_exception_handler(NotFound, _domain)
     app.add_exception_handler(BadRequest, _domain)
+    app.add_exception_handler(AnalyticsError, _domain)
     app.add_exception_handler(Exception, _unexpected)

@@ -214,6 +214,69 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
         sys.stdout.buffer.write(data)
 
 
+analyze_app = typer.Typer(help="Network analytics (networkx) over the filtered graph; JSON output.",
+                          no_args_is_help=True)
+app.add_typer(analyze_app, name="analyze")
+TypesOpt = typer.Option(None, help="Comma-separated relation types.")
+AsOfOpt = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD.")
+
+
+def _analyze(store: Optional[str], types: Optional[str], as_of: Optional[str], compute) -> None:
+    from datetime import date
+
+    from .analytics import AnalyticsError
+    from .service import BadRequest, GraphService, NotFound, RelationFilter
+    try:
+        day = date.fromisoformat(as_of).isoformat() if as_of else ""
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    flt = RelationFilter(types=[t.strip() for t in (types or "").split(",") if t.strip()], as_of=day)
+    try:
+        with open_store(store) as s:
+            svc = GraphService(s)
+            result = compute(svc, svc.whole_graph(flt))
+    except (ConflictGraphError, NotFound, BadRequest, AnalyticsError) as e:
+        _fail(str(e))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@analyze_app.command("centrality")
+def analyze_centrality(metric: str = typer.Option("degree", help="degree, betweenness, pagerank or eigenvector."),
+                       limit: int = typer.Option(20, min=1), types: Optional[str] = TypesOpt,
+                       as_of: Optional[str] = AsOfOpt, store: Optional[str] = StoreOpt) -> None:
+    """Actors ranked by centrality."""
+    from . import analytics
+    _analyze(store, types, as_of, lambda svc, g: analytics.centrality(g, svc.ontology, metric, limit))
+
+
+@analyze_app.command("balance")
+def analyze_balance(types: Optional[str] = TypesOpt, as_of: Optional[str] = AsOfOpt,
+                    store: Optional[str] = StoreOpt) -> None:
+    """Structural balance: triads, balance ratio, ties the balance rules predict."""
+    from . import analytics
+    _analyze(store, types, as_of, lambda svc, g: analytics.balance(g, svc.ontology))
+
+
+@analyze_app.command("blocs")
+def analyze_blocs(types: Optional[str] = TypesOpt, as_of: Optional[str] = AsOfOpt,
+                  store: Optional[str] = StoreOpt) -> None:
+    """Coalitions: positive ties inside, negative ties between."""
+    from . import analytics
+    _analyze(store, types, as_of, lambda svc, g: analytics.blocs(g, svc.ontology))
+
+
+@analyze_app.command("timeline")
+def analyze_timeline(actor: str = typer.Argument(..., help="An actor id."), types: Optional[str] = TypesOpt,
+                     store: Optional[str] = StoreOpt) -> None:
+    """An actor's relations by date, and its changes of side."""
+    from . import analytics
+
+    def compute(svc, g):
+        svc.actor(actor)
+        return analytics.timeline(g, svc.ontology, actor)
+    _analyze(store, types, None, compute)
+
+
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           port: int = typer.Option(8000, help="Port to listen on."),

@@ -1,0 +1,40 @@
+"""Network analytics endpoints (networkx over the filtered graph)."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from graph import analytics
+
+from . import models
+from .routes import AsOf, Service, Types, _filter
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+def _graph(svc, types, as_of):
+    return svc.whole_graph(_filter(types, as_of, None, None, None, None))
+
+
+@router.get("/centrality", response_model=models.Centrality, summary="Actors ranked by centrality")
+def centrality(svc: Service, metric: Literal[analytics.METRICS] = "degree",  # type: ignore[valid-type]
+               types: Types = None, as_of: AsOf = None, limit: Limit = 20):
+    return analytics.centrality(_graph(svc, types, as_of), svc.ontology, metric, limit)
+
+
+@router.get("/balance", response_model=models.Balance, summary="Structural balance of the signed graph")
+def balance(svc: Service, types: Types = None, as_of: AsOf = None, limit: Limit = 1000):
+    return analytics.balance(_graph(svc, types, as_of), svc.ontology, limit)
+
+
+@router.get("/blocs", response_model=models.Blocs, summary="Coalitions from the signed graph")
+def blocs(svc: Service, types: Types = None, as_of: AsOf = None):
+    return analytics.blocs(_graph(svc, types, as_of), svc.ontology)
+
+
+@router.get("/timeline", response_model=models.Timeline, summary="An actor's relations over time")
+def timeline(svc: Service, actor: Annotated[str, Query(max_length=200)], types: Types = None):
+    svc.actor(actor)  # 404 for an unknown actor
+    return analytics.timeline(_graph(svc, types, None), svc.ontology, actor)
