@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .dataset import check_seed_path, read_dataset
+from .dataset import SeedSet
 from .errors import ConflictGraphError
 from .paths import SEED_DIR
 from .settings import Settings
@@ -46,13 +46,17 @@ def _print_problems(problems) -> None:
 @app.command()
 def validate(path: Optional[Path] = PathArg) -> None:
     """Check seed files against the ontology; list every problem with file, record and field."""
-    dataset, problems = check_seed_path(path or SEED_DIR)
+    try:
+        seeds = SeedSet(path or SEED_DIR)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    problems = seeds.check()
     if problems:
         for p in problems:
             err.print(f"[red]✗[/] {p}", highlight=False, soft_wrap=True)
         err.print(f"[bold red]{len(problems)} problem(s)[/]", highlight=False)
         raise typer.Exit(1)
-    c = dataset.counts()
+    c = seeds.counts()
     out.print(f"[green]✓[/] valid: {c['actors']} actors, {c['relations']} relations, "
               f"{c['documents']} documents", highlight=False)
 
@@ -60,16 +64,20 @@ def validate(path: Optional[Path] = PathArg) -> None:
 @app.command()
 def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
          batch_size: Optional[int] = typer.Option(None, help="Records per write batch.")) -> None:
-    """Validate, then replace the store's graph with the seed data, atomically."""
+    """Validate, then replace the store's graph with the seed data, atomically.
+
+    Relations are validated as they stream into a new generation (embedded) or an open
+    transaction (Neo4j); one problem anywhere and nothing is published."""
     settings = Settings.from_env()
     try:
-        dataset = read_dataset(path or SEED_DIR)
-    except ValidationFailed as e:
-        _print_problems(e.problems)
-        raise typer.Exit(1)
+        dataset = SeedSet(path or SEED_DIR)
     except FileNotFoundError as e:
         _fail(str(e))
-    total = sum(dataset.counts().values())
+    if dataset.problems:  # unreadable files or bad actors/documents: stop before any writing
+        dataset.check()
+        _print_problems(dataset.problems)
+        raise typer.Exit(1)
+    total = dataset.estimated_total()
     try:
         with open_store(store, settings=settings) as s:
             if total >= PROGRESS_THRESHOLD and err.is_terminal:
@@ -81,6 +89,9 @@ def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
                                         task, completed=done, description=stage))
             else:
                 report = s.load(dataset, batch_size=batch_size or settings.batch_size)
+    except ValidationFailed as e:
+        _print_problems(e.problems)
+        raise typer.Exit(1)
     except ConflictGraphError as e:
         _fail(f"{e}\nThe previously loaded graph, if any, is unchanged.")
     c = report.counts

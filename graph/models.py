@@ -66,3 +66,11 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         return {"actors": len(self.actors), "relations": len(self.relations),
                 "documents": len(self.documents)}
+
+    def estimated_total(self) -> int:
+        return sum(self.counts().values())
+
+    def relation_batches(self, batch_size: int):
+        """The same interface as a streamed SeedSet (graph.dataset), for stores to load."""
+        for i in range(0, len(self.relations), batch_size):
+            yield self.relations[i:i + batch_size]

@@ -1,10 +1,19 @@
-"""Reading seed files: every *.yaml/*.yml under a path, with where each record came from."""
+"""Reading seed files, with where each record came from.
+
+Two formats, freely mixed under one folder:
+- YAML (`*.yaml`, `*.yml`): a mapping with any of the lists `actors`, `relations`,
+  `documents` — the reviewed, hand-written format;
+- JSON Lines (`*.jsonl`): one record per line, the section named by the file name
+  (`actors*.jsonl`, `relations*.jsonl`, `documents*.jsonl`) — for large generated or
+  imported sets, read as a stream.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import orjson
 import yaml
 
 from .validation import Problem
@@ -16,6 +25,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 SECTIONS = ("actors", "relations", "documents")
 SKIP_FILES = {"ontology.yaml", "ontology.yml"}
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -32,7 +42,7 @@ def seed_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise FileNotFoundError(f"no seed file or directory at {path}")
-    return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+    return sorted(p for p in path.rglob("*") if p.suffix in (*YAML_SUFFIXES, ".jsonl")
                   and p.is_file() and p.name not in SKIP_FILES)
 
 
@@ -52,40 +62,77 @@ def display_path(p: Path) -> str:
         return str(p)
 
 
+def jsonl_section(p: Path) -> str | None:
+    return next((s for s in SECTIONS if p.name.startswith(s)), None)
+
+
+def read_yaml(f: Path, problems: list[Problem]) -> list[RawRecord]:
+    name = display_path(f)
+    try:
+        with f.open(encoding="utf-8") as fh:
+            doc = yaml.load(fh, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        problems.append(Problem(name, None, None, None, _yaml_message(e)))
+        return []
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        problems.append(Problem(name, None, None, None, f"cannot read file: {e}"))
+        return []
+    if doc is None:
+        return []
+    if not isinstance(doc, dict):
+        problems.append(Problem(name, None, None, None,
+                                "top level must be a mapping with keys " + ", ".join(SECTIONS)))
+        return []
+    records = []
+    for key, items in doc.items():
+        if key not in SECTIONS:
+            problems.append(Problem(name, None, None, str(key),
+                                    f"unknown top-level key {key!r}; allowed: {', '.join(SECTIONS)}"))
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(Problem(name, None, None, key, f"{key!r} must be a list of records"))
+            continue
+        records.extend(RawRecord(name, key, i, item) for i, item in enumerate(items))
+    return records
+
+
+def read_jsonl(f: Path, section: str, problems: list[Problem]) -> Iterator[RawRecord]:
+    """Records of one JSON Lines file, one per non-empty line (index = line number - 1)."""
+    name = display_path(f)
+    with f.open("rb") as fh:
+        for i, line in enumerate(fh):
+            if not line.strip():
+                continue
+            try:
+                data = orjson.loads(line)
+            except orjson.JSONDecodeError as e:
+                problems.append(Problem(name, section, i, None, f"JSON syntax error on line {i + 1}: {e}"))
+                continue
+            yield RawRecord(name, section, i, data)
+
+
+def count_lines(f: Path) -> int:
+    with f.open("rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
 def read_seed_records(path: Path) -> tuple[list[RawRecord], list[Problem]]:
-    """All records under `path`, and the problems that stop a file being read at all."""
+    """All records under `path` in memory, and the problems that stop a file being read."""
     records: list[RawRecord] = []
     problems: list[Problem] = []
     files = seed_files(path)
     if not files:
         problems.append(Problem(display_path(Path(path)), None, None, None,
-                                "no seed files (*.yaml) found here"))
+                                "no seed files (*.yaml, *.jsonl) found here"))
     for f in files:
-        name = display_path(f)
-        try:
-            with f.open(encoding="utf-8") as fh:
-                doc = yaml.load(fh, Loader=_Loader)
-        except yaml.MarkedYAMLError as e:
-            problems.append(Problem(name, None, None, None, _yaml_message(e)))
-            continue
-        except (yaml.YAMLError, UnicodeDecodeError) as e:
-            problems.append(Problem(name, None, None, None, f"cannot read file: {e}"))
-            continue
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            problems.append(Problem(name, None, None, None,
-                                    "top level must be a mapping with keys " + ", ".join(SECTIONS)))
-            continue
-        for key, items in doc.items():
-            if key not in SECTIONS:
-                problems.append(Problem(name, None, None, str(key),
-                                        f"unknown top-level key {key!r}; allowed: {', '.join(SECTIONS)}"))
-                continue
-            if items is None:
-                continue
-            if not isinstance(items, list):
-                problems.append(Problem(name, None, None, key, f"{key!r} must be a list of records"))
-                continue
-            records.extend(RawRecord(name, key, i, item) for i, item in enumerate(items))
+        if f.suffix in YAML_SUFFIXES:
+            records.extend(read_yaml(f, problems))
+        elif (section := jsonl_section(f)) is None:
+            problems.append(Problem(display_path(f), None, None, None,
+                                    f"cannot tell the section of a JSON Lines file: name it "
+                                    f"{', '.join(s + '*.jsonl' for s in SECTIONS)}"))
+        else:
+            records.extend(read_jsonl(f, section, problems))
     return records, problems

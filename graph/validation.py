@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .dates import PartialDate
 from .models import Actor, Dataset, Document, Evidence, Relation
@@ -268,18 +268,23 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
                     attributed, location, notes, dict(props))
 
 
-def validate_records(records: list, ontology: Ontology) -> tuple[Dataset, list[Problem]]:
-    """Check every record; return the dataset (complete only when there are no problems)."""
-    problems: list[Problem] = []
-    by_section: dict[str, list] = {"actors": [], "relations": [], "documents": []}
-    for rec in records:
-        by_section[rec.section].append(rec)
+class RecordValidator:
+    """Checks records section by section: documents and actors first (they are what
+    relations refer to), then relations one at a time, so a large relation file can be
+    validated as a stream. Problems accumulate in `problems`."""
 
-    def unique(section: str, build) -> dict[str, Any]:
-        seen: dict[str, tuple] = {}
-        out: dict[str, Any] = {}
-        for rec in by_section[section]:
-            c = _Checker(rec, problems)
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.problems: list[Problem] = []
+        self.documents: dict[str, Document] = {}
+        self.actors: dict[str, Actor] = {}
+        self._declared_actors: dict[str, Actor] = {}
+        self._declared_docs: set[str] = set()
+        self._seen_relations: dict[str, tuple[str, int]] = {}
+
+    def _unique(self, records: Iterable, section: str, seen: dict, build) -> Iterator[Any]:
+        for rec in records:
+            c = _Checker(rec, self.problems)
             if not isinstance(rec.data, dict):
                 c.error(None, "must be a mapping of fields")
                 continue
@@ -292,18 +297,33 @@ def validate_records(records: list, ontology: Ontology) -> tuple[Dataset, list[P
                 seen[rid] = (rec.file, rec.index)
             item = build(c, rec.data)
             if item is not None:
-                out[item.id] = item
-        return out
+                yield item
 
-    documents = unique("documents", _check_document)
-    actors = unique("actors", lambda c, d: _check_actor(c, d, ontology))
-    # Relations are checked against every declared id, so one bad actor record does not
-    # also report each of its relations as pointing at an unknown actor.
-    declared_actors = {r.data["id"]: a for r in by_section["actors"] if isinstance(r.data, dict)
-                       and isinstance(r.data.get("id"), str)
-                       for a in [actors.get(r.data["id"]) or Actor(r.data["id"], "", "")]}
-    declared_docs = {r.data["id"] for r in by_section["documents"] if isinstance(r.data, dict)
-                     and isinstance(r.data.get("id"), str)}
-    relations = unique("relations", lambda c, d: _check_relation(c, d, ontology, declared_actors,
-                                                                   declared_docs))
-    return Dataset(list(actors.values()), list(relations.values()), list(documents.values())), problems
+    def check_entities(self, documents: list, actors: list) -> None:
+        self.documents = {d.id: d for d in self._unique(documents, "documents", {}, _check_document)}
+        self.actors = {a.id: a for a in self._unique(actors, "actors", {},
+                                                     lambda c, d: _check_actor(c, d, self.ontology))}
+        # Relations are checked against every declared id, so one bad actor record does not
+        # also report each of its relations as pointing at an unknown actor.
+        for r in actors:
+            if isinstance(r.data, dict) and isinstance(r.data.get("id"), str):
+                self._declared_actors[r.data["id"]] = self.actors.get(r.data["id"]) or Actor(r.data["id"], "", "")
+        self._declared_docs = {r.data["id"] for r in documents
+                               if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
+
+    def check_relations(self, records: Iterable) -> Iterator[Relation]:
+        """The valid relations among `records`, as they are read."""
+        return self._unique(records, "relations", self._seen_relations,
+                            lambda c, d: _check_relation(c, d, self.ontology, self._declared_actors,
+                                                         self._declared_docs))
+
+
+def validate_records(records: list, ontology: Ontology) -> tuple[Dataset, list[Problem]]:
+    """Check every record; return the dataset (complete only when there are no problems)."""
+    by_section: dict[str, list] = {"actors": [], "relations": [], "documents": []}
+    for rec in records:
+        by_section[rec.section].append(rec)
+    v = RecordValidator(ontology)
+    v.check_entities(by_section["documents"], by_section["actors"])
+    relations = list(v.check_relations(by_section["relations"]))
+    return Dataset(list(v.actors.values()), relations, list(v.documents.values())), v.problems

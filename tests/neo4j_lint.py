@@ -7,13 +7,14 @@ import subprocess
 
 from graph.ontology import Ontology
 from graph.paths import PROJECT_ROOT
+from graph.store.neo4j_store import LOAD_ID_PROPERTY
 from graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
 
 SCRIPT = PROJECT_ROOT / "tools" / "cypher_lint.mjs"
 
 
 def lint_schema(ontology: Ontology) -> dict:
-    keys = set(ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | {"source", "target", "props"}
+    keys = set(ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | {"source", "target", "props", LOAD_ID_PROPERTY}
     for t in ontology.relation_types:
         keys |= set(relation_columns(ontology, t))
     return {"labels": ["Actor", "Document"], "relationshipTypes": sorted(ontology.relation_types),

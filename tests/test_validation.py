@@ -157,4 +157,4 @@ def test_a_broken_actor_does_not_cascade_into_its_relations(mini_dir):
 
 def test_an_empty_folder_is_an_error(tmp_path):
     _, problems = check_seed_path(tmp_path)
-    assert [p.message for p in problems] == ["no seed files (*.yaml) found here"]
+    assert [p.message for p in problems] == ["no seed files (*.yaml, *.jsonl) found here"]

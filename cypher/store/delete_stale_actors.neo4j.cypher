@@ -1,4 +1,4 @@
-// Inside a load: remove actors that the new seed set no longer has (and their relations).
-// params: ids
-MATCH (a:Actor) WHERE NOT a.id IN $ids
+// Inside a load: remove actors this load did not write, and their relations.
+// params: load_id
+MATCH (a:Actor) WHERE a.load_id IS NULL OR a.load_id <> $load_id
 DETACH DELETE a

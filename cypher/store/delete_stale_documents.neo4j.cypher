@@ -1,4 +1,4 @@
-// Inside a load: remove documents that the new seed set no longer has.
-// params: ids
-MATCH (d:Document) WHERE NOT d.id IN $ids
+// Inside a load: remove documents this load did not write (the new seed set no longer has them).
+// params: load_id
+MATCH (d:Document) WHERE d.load_id IS NULL OR d.load_id <> $load_id
 DETACH DELETE d

@@ -1,6 +1,6 @@
-// Inside a load: remove relations whose (type, id, source, target) the new seed set no
-// longer has, so a relation that changed type or ends is replaced rather than duplicated.
-// params: keys
-MATCH (a:Actor)-[r]->(b:Actor)
-WHERE NOT (type(r) + '|' + r.id + '|' + a.id + '|' + b.id) IN $keys
+// Inside a load: remove relations this load did not write — gone from the seed set, or
+// replaced because their type or ends changed (MERGE then made a new one).
+// params: load_id
+MATCH (:Actor)-[r]->(:Actor)
+WHERE r.load_id IS NULL OR r.load_id <> $load_id
 DELETE r

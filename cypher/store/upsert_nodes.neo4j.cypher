@@ -1,6 +1,7 @@
 // Create or update one batch of __LABEL__ nodes by id; `SET n = row` also drops properties
-// the record no longer has. __LABEL__ is Actor or Document (never input).
-// params: rows
+// the record no longer has, and load_id marks what this load wrote. __LABEL__ is Actor or
+// Document (never input).
+// params: rows, load_id
 UNWIND $rows AS row
 MERGE (n:__LABEL__ {id: row.id})
-SET n = row
+SET n = row, n.load_id = $load_id

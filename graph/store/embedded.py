@@ -31,12 +31,14 @@ import ladybug
 from ..cypher import query_text
 from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySyntaxError,
                       QueryTimeout, StoreEmpty, StoreUnavailable, WriteRejected)
+from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
 from .sandbox import QuerySandbox
-from .embedded_schema import create_nodes_statement, create_relations_statement, schema_statements
-from .rows import actor_row, document_row, relation_row
+from .embedded_schema import schema_statements, write_parquet
+from .rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row, relation_columns,
+                   relation_row)
 from .values import plain
 
 DB_FILE = "graph.lbug"
@@ -269,67 +271,85 @@ class EmbeddedStore(GraphStore):
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def load(self, dataset: Dataset, *, batch_size: int = 2000,
+    def load(self, source: Dataset | SeedSet, *, batch_size: int = 20_000,
              progress: Progress | None = None) -> LoadReport:
         started = time.perf_counter()
+        if "'" in str(self.root):
+            raise StoreUnavailable(f"the store path {self.root} may not contain a quote character")
         with self._load_lock():
             previous = self.current_generation()
             name = datetime.now(timezone.utc).strftime("g%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
             gen_dir = self._generations / name
             gen_dir.mkdir(parents=True)
             try:
-                by_type = self._write_generation(gen_dir / DB_FILE, dataset, batch_size, progress)
+                by_type = self._write_generation(gen_dir, source, batch_size, progress)
             except BaseException:
                 shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
             self._publish(name)
             self._prune(keep={name, previous})
-        return LoadReport(str(self.root), dataset.counts(), by_type,
-                          round(time.perf_counter() - started, 3))
+        counts = {"actors": len(source.actors), "relations": sum(by_type.values()),
+                  "documents": len(source.documents)}
+        return LoadReport(str(self.root), counts, by_type, round(time.perf_counter() - started, 3))
 
-    def _write_generation(self, path: Path, dataset: Dataset, batch_size: int,
+    def _write_generation(self, gen_dir: Path, source, batch_size: int,
                           progress: Progress | None) -> dict[str, int]:
-        db = self._database(False, path)
+        """Schema, then every record through the engine's bulk path: each batch is staged
+        as a Parquet file and COPied (the engine's fastest way in, ~10x UNWIND ... CREATE)."""
+        db = self._database(False, gen_dir / DB_FILE)
         conn = ladybug.Connection(db)
+        staging = gen_dir / "staging"
+        staging.mkdir()
         try:
             for stmt in schema_statements(self.ontology):
                 _run(conn, stmt, None)
-            total = sum(dataset.counts().values())
+            total = source.estimated_total()
             done = 0
+            expected: Counter[str] = Counter()
 
-            def write(stage: str, statement: str, rows: list[dict]) -> None:
+            def copy(stage: str, table: str, rows: list[dict], columns: dict[str, str], n: int) -> None:
                 nonlocal done
-                for i in range(0, len(rows), batch_size):
-                    batch = rows[i:i + batch_size]
-                    _run(conn, statement, {"rows": batch})
-                    done += len(batch)
-                    if progress:
-                        progress(stage, done, total)
+                if not rows:
+                    return
+                path = staging / f"{table}-{done}.parquet"
+                write_parquet(path, rows, columns)
+                _run(conn, query_text("copy_from", "embedded", table=table, file=str(path)), None)
+                path.unlink()
+                done += n
+                if progress:
+                    progress(stage, done, total)
 
-            write("documents", create_nodes_statement("Document"),
-                  [document_row(d) for d in dataset.documents])
-            write("actors", create_nodes_statement("Actor"), [actor_row(a) for a in dataset.actors])
-            grouped: dict[str, list[dict]] = defaultdict(list)
-            for r in dataset.relations:
-                grouped[r.type].append(relation_row(r, self.ontology))
-            for type_name, rows in grouped.items():
-                write(f"relations:{type_name}", create_relations_statement(self.ontology, type_name), rows)
+            for i in range(0, len(source.documents), batch_size):
+                batch = source.documents[i:i + batch_size]
+                copy("documents", "Document", [document_row(d) for d in batch], DOCUMENT_COLUMNS, len(batch))
+            for i in range(0, len(source.actors), batch_size):
+                batch = source.actors[i:i + batch_size]
+                copy("actors", "Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS, len(batch))
+            for batch in source.relation_batches(batch_size):
+                grouped: dict[str, list[dict]] = defaultdict(list)
+                for r in batch:
+                    grouped[r.type].append(relation_row(r, self.ontology))
+                    expected[r.type] += 1
+                for type_name, rows in grouped.items():
+                    copy(f"relations:{type_name}", type_name, rows,
+                         {"source": "string", "target": "string", **relation_columns(self.ontology, type_name)},
+                         len(rows))
 
             # The new generation must hold exactly what was validated before anyone reads it.
             stored = {r[0]: r[1] for r in _run(conn, query_text("stats_relations_by_type", "embedded"),
                                                None).rows}
-            expected = dict(Counter(r.type for r in dataset.relations))
-            actors = _run(conn, "MATCH (a:Actor) RETURN count(*)", None).rows[0][0]
+            actors = _run(conn, query_text("count_actors", "embedded"), None).rows[0][0]
             documents = _run(conn, query_text("stats_documents", "embedded"), None).rows[0][0]
-            if stored != expected or actors != len(dataset.actors) or documents != len(dataset.documents):
+            if stored != dict(expected) or actors != len(source.actors) or documents != len(source.documents):
                 raise ConflictGraphError(
                     f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
-                    f"expected {len(dataset.actors)}, {len(dataset.documents)}, {expected}")
+                    f"expected {len(source.actors)}, {len(source.documents)}, {dict(expected)}")
             _run(conn, "CHECKPOINT", None)
             return dict(sorted(stored.items()))
         finally:
             conn.close()
             db.close()
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _publish(self, name: str) -> None:
         tmp = self.root / "CURRENT.tmp"

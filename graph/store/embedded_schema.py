@@ -5,7 +5,12 @@ relation columns and the type's own properties (graph/store/rows.py names them).
 """
 from __future__ import annotations
 
-from ..cypher import query_text
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from ..ontology import Ontology
 from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
 
@@ -33,15 +38,12 @@ def schema_statements(ontology: Ontology) -> list[str]:
     return stmts
 
 
-def _property_map(columns) -> str:
-    return ", ".join(f"{c}: row.{c}" for c in columns)
+_ARROW = {"string": pa.string(), "string_list": pa.list_(pa.string())}
 
 
-def create_nodes_statement(label: str) -> str:
-    columns = {"Actor": ACTOR_COLUMNS, "Document": DOCUMENT_COLUMNS}[label]
-    return query_text("create_nodes", "embedded", label=label, properties=_property_map(columns))
-
-
-def create_relations_statement(ontology: Ontology, type_name: str) -> str:
-    return query_text("create_relations", "embedded", type=type_name,
-                      properties=_property_map(relation_columns(ontology, type_name)))
+def write_parquet(path: Path, rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
+    """Rows as a Parquet file whose columns are in table order (COPY maps them by position)
+    and explicitly typed (an all-null column would otherwise have no type)."""
+    schema = pa.schema([(name, _ARROW[kind]) for name, kind in columns.items()])
+    table = pa.table({name: [row.get(name) for row in rows] for name in columns}, schema=schema)
+    pq.write_table(table, path, compression="NONE")

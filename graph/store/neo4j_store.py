@@ -18,16 +18,17 @@ from contextlib import contextmanager
 import re
 import threading
 import time
+import uuid
 from collections import Counter, defaultdict
 from typing import Any, Iterator
 
-import neo4j
 from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx
 
 from ..cypher import query_text
 from ..errors import (ConflictGraphError, QueryError, QuerySyntaxError, QueryTimeout,
                       StoreUnavailable, WriteRejected)
+from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader
@@ -38,6 +39,11 @@ _POSITION = re.compile(r"line (\d+), column (\d+)")
 # The driver logs connection failures that we raise as StoreUnavailable anyway; without a
 # handler Python would print them to stderr beside our own message.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+# Written by loads on every node and relationship: the load that last wrote it, so one
+# transaction can upsert a stream and then delete whatever it did not write.
+LOAD_ID_PROPERTY = "load_id"
 
 
 def schema_statements(ontology: Ontology) -> list[str]:
@@ -197,52 +203,53 @@ class Neo4jStore(GraphStore):
             reader.classify(cypher, params or {})
 
     # --- loading -------------------------------------------------------------------
-    def load(self, dataset: Dataset, *, batch_size: int = 2000,
+    def load(self, source: Dataset | SeedSet, *, batch_size: int = 20_000,
              progress: Progress | None = None) -> LoadReport:
-        total = sum(dataset.counts().values())
+        total = source.estimated_total()
         if total > self.max_tx_records:
             raise ConflictGraphError(
                 f"{total} records exceed the one-transaction load limit of {self.max_tx_records} "
                 "(CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS). Raise it together with Neo4j's "
-                "db.memory.transaction.total.max, or bulk-import with neo4j-admin database import.")
+                "db.memory.transaction.total.max, or bulk-import with neo4j-admin database import "
+                "(conflictgraph export -f csv).")
         started = time.perf_counter()
         self.init_schema()
-        relations: dict[str, list[dict]] = defaultdict(list)
-        for r in dataset.relations:
-            relations[r.type].append(_relation_params(relation_row(r, self.ontology)))
-        expected = dict(Counter(r.type for r in dataset.relations))
+        load_id = uuid.uuid4().hex
 
         def work(tx) -> dict[str, int]:
-            done = 0
+            # A managed transaction may run this again after a transient error: everything,
+            # the relation stream included, is produced afresh inside it.
+            done, expected = 0, Counter()
 
             def write(stage: str, statement: str, rows: list[dict]) -> None:
                 nonlocal done
-                for i in range(0, len(rows), batch_size):
-                    batch = rows[i:i + batch_size]
-                    tx.run(statement, rows=batch).consume()
-                    done += len(batch)
-                    if progress:
-                        progress(stage, done, total)
+                tx.run(statement, rows=rows, load_id=load_id).consume()
+                done += len(rows)
+                if progress:
+                    progress(stage, done, total)
 
-            tx.run(query_text("delete_stale_relations", "neo4j"),
-                   keys=[f"{r.type}|{r.id}|{r.source}|{r.target}" for r in dataset.relations]).consume()
-            tx.run(query_text("delete_stale_actors", "neo4j"), ids=[a.id for a in dataset.actors]).consume()
-            tx.run(query_text("delete_stale_documents", "neo4j"),
-                   ids=[d.id for d in dataset.documents]).consume()
-            write("documents", upsert_nodes_statement("Document"),
-                  [_node_params(document_row(d)) for d in dataset.documents])
-            write("actors", upsert_nodes_statement("Actor"),
-                  [_node_params(actor_row(a)) for a in dataset.actors])
-            for type_name, rows in relations.items():
-                write(f"relations:{type_name}", upsert_relations_statement(type_name), rows)
+            for label, items, shape in (("Document", source.documents, document_row),
+                                        ("Actor", source.actors, actor_row)):
+                for i in range(0, len(items), batch_size):
+                    write(label.lower() + "s", upsert_nodes_statement(label),
+                          [_node_params(shape(x)) for x in items[i:i + batch_size]])
+            for batch in source.relation_batches(batch_size):
+                grouped: dict[str, list[dict]] = defaultdict(list)
+                for r in batch:
+                    grouped[r.type].append(_relation_params(relation_row(r, self.ontology)))
+                    expected[r.type] += 1
+                for type_name, rows in grouped.items():
+                    write(f"relations:{type_name}", upsert_relations_statement(type_name), rows)
+            for name in ("delete_stale_relations", "delete_stale_actors", "delete_stale_documents"):
+                tx.run(query_text(name, "neo4j"), load_id=load_id).consume()
             stored = {rec["type"]: rec["n"] for rec in tx.run(query_text("stats_relations_by_type", "neo4j"))}
             actors = tx.run(query_text("count_actors", "neo4j")).single()["n"]
             documents = tx.run(query_text("stats_documents", "neo4j")).single()["n"]
-            if stored != expected or actors != len(dataset.actors) or documents != len(dataset.documents):
+            if stored != dict(expected) or actors != len(source.actors) or documents != len(source.documents):
                 # Raising here rolls the whole transaction back.
                 raise ConflictGraphError(
                     f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
-                    f"expected {len(dataset.actors)}, {len(dataset.documents)}, {expected}")
+                    f"expected {len(source.actors)}, {len(source.documents)}, {dict(expected)}")
             return dict(sorted(stored.items()))
 
         try:
@@ -250,10 +257,8 @@ class Neo4jStore(GraphStore):
                 by_type = session.execute_write(work)
         except ConflictGraphError:
             raise
-        except neo4j.exceptions.Neo4jError as e:
+        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as e:
             raise _translate(e, self.uri) from e
-        except (nx.ServiceUnavailable, nx.SessionExpired) as e:
-            raise _translate(e, self.uri) from e
-        return LoadReport(self.location, dataset.counts(), by_type,
-                          round(time.perf_counter() - started, 3))
-
+        counts = {"actors": len(source.actors), "relations": sum(by_type.values()),
+                  "documents": len(source.documents)}
+        return LoadReport(self.location, counts, by_type, round(time.perf_counter() - started, 3))
