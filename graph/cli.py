@@ -289,6 +289,17 @@ def analyze_timeline(actor: str = typer.Argument(..., help="An actor id."), type
 
 
 @app.command()
+def synth(actors: int = typer.Option(10_000, "--actors", min=50), relations: int = typer.Option(100_000, "--relations", min=1),
+          seed: int = typer.Option(1, "--seed"), out_dir: Path = typer.Option(..., "--out", help="Folder to write.")) -> None:
+    """Write a synthetic conflict graph as seed files (JSON Lines), for benchmarks and tests."""
+    from .ontology import default_ontology
+    from .synth import generate
+    counts = generate(actors, relations, seed, out_dir, default_ontology())
+    out.print(f"[green]✓[/] {counts['actors']} actors, {counts['relations']} relations, "
+              f"{counts['documents']} documents → {out_dir}", highlight=False)
+
+
+@app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           port: int = typer.Option(8000, help="Port to listen on."),
           store: Optional[str] = StoreOpt) -> None:
