@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import sys
@@ -78,6 +79,11 @@ def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
         _print_problems(dataset.problems)
         raise typer.Exit(1)
     total = dataset.estimated_total()
+    # The loader builds no reference cycles, and with millions of short-lived records the
+    # cyclic collector's passes cost about half the loading time: reference counting
+    # frees everything as it goes.
+    gc.freeze()
+    gc.disable()
     try:
         with open_store(store, settings=settings) as s:
             if total >= PROGRESS_THRESHOLD and err.is_terminal:

@@ -49,6 +49,7 @@ class SeedSet:
         self._unreadable = bool(self.problems)
         if not self._unreadable:
             self.validator.check_entities(entities["documents"], entities["actors"])
+        self._entity_problems = len(self.problems)
         self.documents = list(self.validator.documents.values())
         self.actors = list(self.validator.actors.values())
         self.relation_counts: Counter[str] = Counter()
@@ -69,6 +70,9 @@ class SeedSet:
         the end (or at once, for unreadable files) lists them all."""
         if self._unreadable:
             raise ValidationFailed(self.problems)
+        # Each call reads the relations afresh (a retried Neo4j transaction calls it again).
+        del self.problems[self._entity_problems:]
+        self.validator.reset_relations()
         self.relation_counts = Counter()
         batch: list[Relation] = []
         for rel in self.validator.check_relations(self._relation_records()):

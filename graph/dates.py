@@ -5,6 +5,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PRECISIONS = ("year", "month", "day")
@@ -19,6 +20,12 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
         """Parse a partial ISO date; ValueError with a readable reason otherwise."""
+        if not isinstance(text, str):
+            raise ValueError(f"expected a date string like 2020, 2020-06 or 2020-11-25, got {text!r}")
+        return _parse(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> "PartialDate":
         if not isinstance(text, str):
             raise ValueError(f"expected a date string like 2020, 2020-06 or 2020-11-25, got {text!r}")
         m = _PATTERN.match(text.strip())
@@ -49,6 +56,10 @@ class PartialDate:
         if self.day is not None:
             s += f"-{self.day:02d}"
         return s
+
+
+# Large seed sets repeat the same few thousand dates; values are immutable, so cache them.
+_parse = lru_cache(maxsize=65536)(PartialDate._parse_uncached)
 
 
 def valid_on(start: PartialDate | None, end: PartialDate | None, day: date) -> bool:

@@ -198,3 +198,12 @@ def test_concurrent_readers_each_see_a_whole_graph_while_loads_switch_it(embedde
         results = set().union(*(f.result() for f in futures))
     assert results <= whole
     assert counts(embedded_store) == (40, 90, 1)
+
+
+def test_a_seed_set_can_be_read_twice(tmp_path, mini_dir, ontology):
+    """A retried Neo4j transaction reads the relation stream again: no false duplicates."""
+    from graph.dataset import SeedSet
+    seeds = SeedSet(mini_dir, ontology)
+    first = [r.id for b in seeds.relation_batches(1) for r in b]
+    second = [r.id for b in seeds.relation_batches(1) for r in b]
+    assert first == second == ["r-backs", "r-blocks"] and seeds.problems == []

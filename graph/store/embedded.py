@@ -36,7 +36,7 @@ from ..models import Dataset
 from ..ontology import Ontology
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
 from .sandbox import QuerySandbox
-from .embedded_schema import schema_statements, write_parquet
+from .embedded_schema import StagingArea, schema_statements
 from .rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row, relation_columns,
                    relation_row)
 from .values import plain
@@ -294,12 +294,14 @@ class EmbeddedStore(GraphStore):
 
     def _write_generation(self, gen_dir: Path, source, batch_size: int,
                           progress: Progress | None) -> dict[str, int]:
-        """Schema, then every record through the engine's bulk path: each batch is staged
-        as a Parquet file and COPied (the engine's fastest way in, ~10x UNWIND ... CREATE)."""
-        db = self._database(False, gen_dir / DB_FILE)
+        """Schema, then every record through the engine's bulk path. Batches are validated
+        and staged into one Parquet file per table as they stream in; each table is then
+        filled by a single COPY, the engine's fast path (COPY into a non-empty table, or
+        UNWIND ... CREATE, is many times slower at scale)."""
+        db = ladybug.Database(str(gen_dir / DB_FILE), buffer_pool_size=self.buffer_pool_mb * 1024 * 1024,
+                              auto_checkpoint=False)
         conn = ladybug.Connection(db)
-        staging = gen_dir / "staging"
-        staging.mkdir()
+        staging = StagingArea(gen_dir / "staging")
         try:
             for stmt in schema_statements(self.ontology):
                 _run(conn, stmt, None)
@@ -307,33 +309,34 @@ class EmbeddedStore(GraphStore):
             done = 0
             expected: Counter[str] = Counter()
 
-            def copy(stage: str, table: str, rows: list[dict], columns: dict[str, str], n: int) -> None:
+            def staged(stage: str, n: int) -> None:
                 nonlocal done
-                if not rows:
-                    return
-                path = staging / f"{table}-{done}.parquet"
-                write_parquet(path, rows, columns)
-                _run(conn, query_text("copy_from", "embedded", table=table, file=str(path)), None)
-                path.unlink()
                 done += n
                 if progress:
                     progress(stage, done, total)
 
             for i in range(0, len(source.documents), batch_size):
                 batch = source.documents[i:i + batch_size]
-                copy("documents", "Document", [document_row(d) for d in batch], DOCUMENT_COLUMNS, len(batch))
+                staging.add("Document", [document_row(d) for d in batch], DOCUMENT_COLUMNS)
+                staged("documents", len(batch))
             for i in range(0, len(source.actors), batch_size):
                 batch = source.actors[i:i + batch_size]
-                copy("actors", "Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS, len(batch))
+                staging.add("Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS)
+                staged("actors", len(batch))
             for batch in source.relation_batches(batch_size):
                 grouped: dict[str, list[dict]] = defaultdict(list)
                 for r in batch:
                     grouped[r.type].append(relation_row(r, self.ontology))
-                    expected[r.type] += 1
                 for type_name, rows in grouped.items():
-                    copy(f"relations:{type_name}", type_name, rows,
-                         {"source": "string", "target": "string", **relation_columns(self.ontology, type_name)},
-                         len(rows))
+                    staging.add(type_name, rows, {"source": "string", "target": "string",
+                                                  **relation_columns(self.ontology, type_name)})
+                    expected[type_name] += len(rows)
+                staged("relations", len(batch))
+            # Node tables first: relations need their ends.
+            for table, path in staging.finish(first=("Document", "Actor")):
+                if progress:
+                    progress(f"copy:{table}", done, total)
+                _run(conn, query_text("copy_from", "embedded", table=table, file=str(path)), None)
 
             # The new generation must hold exactly what was validated before anyone reads it.
             stored = {r[0]: r[1] for r in _run(conn, query_text("stats_relations_by_type", "embedded"),
@@ -347,9 +350,9 @@ class EmbeddedStore(GraphStore):
             _run(conn, "CHECKPOINT", None)
             return dict(sorted(stored.items()))
         finally:
+            staging.close()
             conn.close()
             db.close()
-            shutil.rmtree(staging, ignore_errors=True)
 
     def _publish(self, name: str) -> None:
         tmp = self.root / "CURRENT.tmp"
