@@ -26,7 +26,7 @@ def test_every_operation_conforms_to_its_schema(loaded_store):
     assert len(operations) >= 12
     calls = 0
     for op in operations:
-        @hsettings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+        @hsettings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
                    suppress_health_check=list(HealthCheck))
         @given(case=op.as_strategy())
         def check(case):
