@@ -26,13 +26,20 @@ PAGE = {"actors": "RETURN a AS actor\nORDER BY a.id\nSKIP $offset LIMIT $limit",
 COUNT = "RETURN count(*) AS n"
 EVERYTHING = {"actors": "RETURN a AS actor\nORDER BY a.id",
               "relations": "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id"}
+# The anchored queries (one actor's relations, one ring of a subgraph).
+FIRST_N = "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id\nLIMIT $limit"
+ALL_ROWS = "RETURN a.id AS source, b.id AS target, r AS rel"
+ANCHORED = ("relations_from", "relations_to")
 NO_ROW_LIMIT = sys.maxsize
 
 
 def template_expansions() -> dict[str, list[str]]:
     """Every text the paginated templates become, per dialect (linted in CI)."""
-    return {name: [query_text(name, d, **{"return": p}) for p in (PAGE[name], COUNT, EVERYTHING[name])]
-            for name in PAGE for d in ("neo4j",)}
+    texts = {name: [query_text(name, "neo4j", **{"return": p}) for p in (PAGE[name], COUNT, EVERYTHING[name])]
+             for name in PAGE}
+    texts.update({name: [query_text(name, "neo4j", **{"return": p}) for p in (FIRST_N, COUNT, ALL_ROWS)]
+                  for name in ANCHORED})
+    return texts
 
 
 class NotFound(LookupError):
@@ -149,14 +156,25 @@ class GraphService:
 
     def actor_relations(self, actor_id: str, direction: str, flt: RelationFilter,
                         limit: int = 100, offset: int = 0):
+        """An actor's relations, looked up from the actor (its degree, not the graph's size,
+        sets the cost). A symmetric relation counts as both out and in, from either end."""
         self.actor(actor_id)  # 404 for an unknown actor rather than an empty list
-        if direction == "out":
-            flt.source = actor_id
-        elif direction == "in":
-            flt.target = actor_id
-        else:
-            flt.either = actor_id
-        return self.relations(flt, limit, offset)
+        params = flt.params(self.ontology)
+        types, symmetric = params["types"], set(params["symmetric"])
+        out_types = types if direction in ("out", "both") else [t for t in types if t in symmetric]
+        in_types = types if direction in ("in", "both") else [t for t in types if t in symmetric]
+        rows, total = [], 0
+        with self.store.reading() as r:
+            for name, wanted in (("relations_from", out_types), ("relations_to", in_types)):
+                if not wanted:
+                    continue
+                p = {**params, "ids": [actor_id], "types": wanted}
+                total += r.query(query_text(name, r.dialect, **{"return": COUNT}), p).rows[0][0]
+                # Each side's first offset+limit rows in id order hold the merged page.
+                rows += r.query(query_text(name, r.dialect, **{"return": FIRST_N}),
+                                {**p, "limit": offset + limit}, row_limit=offset + limit).rows
+        rows.sort(key=lambda row: row[2]["id"])
+        return self._relations(QueryResult(["source", "target", "rel"], rows[offset:offset + limit])), total
 
     def relation(self, relation_id: str) -> dict[str, Any]:
         with self.store.reading() as r:
@@ -205,7 +223,10 @@ class GraphService:
             for ring in range(1, depth + 1):
                 if not frontier:
                     break
-                rels = self._relations(r.run_named("neighbourhood", ids=frontier, **params))
+                rels = []
+                for name in ANCHORED:
+                    rels += self._relations(r.query(query_text(name, r.dialect, **{"return": ALL_ROWS}),
+                                                    {**params, "ids": frontier}))
                 nxt = []
                 for rel in rels:
                     edges.setdefault(rel["id"], rel)
