@@ -10,7 +10,7 @@ STORE  ?= embedded:data/graph
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install load stats clean
+.PHONY: run test install load stats clean bench
 
 run: load
 	$(BIN)/conflictgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
@@ -40,3 +40,8 @@ stats: install
 
 clean:
 	rm -rf $(VENV) data build *.egg-info node_modules
+
+# Benchmarks (not part of the tests): SIZE=default (10k actors / 100k relations) or large.
+SIZE ?= default
+bench: install
+	$(BIN)/python -m benchmarks --size $(SIZE)

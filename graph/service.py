@@ -30,6 +30,7 @@ EVERYTHING = {"actors": "RETURN a AS actor\nORDER BY a.id",
 FIRST_N = "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id\nLIMIT $limit"
 ALL_ROWS = "RETURN a.id AS source, b.id AS target, r AS rel"
 ANCHORED = ("relations_from", "relations_to")
+ONE_ACTOR = ("actor_out", "actor_in")
 NO_ROW_LIMIT = sys.maxsize
 
 
@@ -38,7 +39,7 @@ def template_expansions() -> dict[str, list[str]]:
     texts = {name: [query_text(name, "neo4j", **{"return": p}) for p in (PAGE[name], COUNT, EVERYTHING[name])]
              for name in PAGE}
     texts.update({name: [query_text(name, "neo4j", **{"return": p}) for p in (FIRST_N, COUNT, ALL_ROWS)]
-                  for name in ANCHORED})
+                  for name in ANCHORED + ONE_ACTOR})
     return texts
 
 
@@ -142,7 +143,7 @@ class GraphService:
 
     def actor(self, actor_id: str) -> dict[str, Any]:
         with self.store.reading() as r:
-            rows = r.run_named("actors_by_id", ids=[actor_id]).rows
+            rows = r.run_named("actor", id=actor_id).rows
             if not rows:
                 raise NotFound(f"no actor with id {actor_id!r}")
             degree = {t: n for t, n in r.run_named("actor_degree", id=actor_id).rows}
@@ -165,10 +166,10 @@ class GraphService:
         in_types = types if direction in ("in", "both") else [t for t in types if t in symmetric]
         rows, total = [], 0
         with self.store.reading() as r:
-            for name, wanted in (("relations_from", out_types), ("relations_to", in_types)):
+            for name, wanted in (("actor_out", out_types), ("actor_in", in_types)):
                 if not wanted:
                     continue
-                p = {**params, "ids": [actor_id], "types": wanted}
+                p = {**params, "id": actor_id, "types": wanted}
                 total += r.query(query_text(name, r.dialect, **{"return": COUNT}), p).rows[0][0]
                 # Each side's first offset+limit rows in id order hold the merged page.
                 rows += r.query(query_text(name, r.dialect, **{"return": FIRST_N}),

@@ -1,7 +1,7 @@
-// Relations whose target is one of $ids, with the API's filters (see relations_from).
+// Relations whose target is one of $ids (see relations_from).
 // params: ids, types, symmetric, source, target, either, as_of, since, until, confidences, statuses
-UNWIND $ids AS anchor
-MATCH (a:Actor)-[r]->(b:Actor {id: anchor})
+MATCH (a:Actor)-[r]->(b:Actor)
+WHERE b.id IN $ids
 WITH a, r, b, type(r) AS type
 __RELATION_FILTERS__
 __RETURN__

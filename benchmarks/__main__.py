@@ -1,0 +1,248 @@
+"""python -m benchmarks [--size default|large] [--workdir DIR] [--skip-http]"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ladybug
+import networkx as nx
+
+from graph.dataset import SeedSet
+from graph.export import FORMATS
+from graph.ontology import default_ontology
+from graph.service import GraphService
+from graph.store.embedded import EmbeddedStore
+from graph.store.embedded_schema import StagingArea
+from graph.store.rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row, relation_columns,
+                              relation_row)
+from graph.synth import generate
+
+from . import queries
+from .stats import rss_peak_mb
+
+HERE = Path(__file__).resolve().parent
+SIZES = {"default": (10_000, 100_000), "large": (100_000, 1_000_000)}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "python": platform.python_version(),
+            "ladybug": ladybug.__version__, "networkx": nx.__version__, "platform": platform.platform()}
+
+
+def stage_raw(seed_dir: Path, folder: Path) -> None:
+    """The exact rows our loader stages, as one Parquet file per table, for the raw COPY."""
+    o = default_ontology()
+    src = SeedSet(seed_dir, o)
+    staging = StagingArea(folder)
+    staging.add("Document", [document_row(d) for d in src.documents], DOCUMENT_COLUMNS)
+    staging.add("Actor", [actor_row(a) for a in src.actors], ACTOR_COLUMNS)
+    for batch in src.relation_batches(50_000):
+        grouped = defaultdict(list)
+        for r in batch:
+            grouped[r.type].append(relation_row(r, o))
+        for t, rows in grouped.items():
+            staging.add(t, rows, {"source": "string", "target": "string", **relation_columns(o, t)})
+    staging.finish()
+
+
+def child(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.load_child", *args], capture_output=True,
+                         text=True, cwd=HERE.parent, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_load(seed_dir: Path, work: Path) -> tuple[dict, Path]:
+    store_dir = work / "store"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    log("load: ours (conflictgraph load path)")
+    ours = child("ours", str(seed_dir), str(store_dir))
+    parquet = work / "raw-parquet"
+    shutil.rmtree(parquet, ignore_errors=True)
+    log("load: staging Parquet for the raw baseline (not timed)")
+    stage_raw(seed_dir, parquet)
+    raw_db = work / "raw.lbug"
+    for p in work.glob("raw.lbug*"):
+        p.unlink()
+    log("load: raw COPY baseline")
+    raw = child("raw", str(parquet), str(raw_db))
+    result = {"ours": {**ours, "relations_per_s": round(ours["relations"] / ours["seconds"])},
+              "raw_copy": {**raw, "relations_per_s": round(raw["relations"] / raw["seconds"])}}
+    result["ratio_ours_to_raw_throughput"] = round(result["ours"]["relations_per_s"] /
+                                                   result["raw_copy"]["relations_per_s"], 3)
+    return result, store_dir
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_http(store_dir: Path, work: Path, g: nx.MultiDiGraph, direct: dict, concurrency: int, n: int) -> dict:
+    # A seed of median degree, and a path target, for the endpoints under load.
+    by_degree = sorted(g.nodes, key=lambda a: (g.degree(a), a))
+    seed = by_degree[len(by_degree) // 2]
+    target = by_degree[len(by_degree) // 3]
+    store = EmbeddedStore(store_dir, default_ontology())
+    small = json.dumps(GraphService(store).actor(seed)).encode()
+    store.close()
+    floor = work / "floor.json"
+    floor.write_bytes(small)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "benchmarks.server", f"embedded:{store_dir}", str(port),
+                               str(floor)], cwd=HERE.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        paths = [f"floor|/_floor", f"actor_by_id|/actors/{seed}",
+                 f"one_hop_relations|/actors/{seed}/relations?limit=100",
+                 f"two_hop_subgraph|/subgraph?seeds={seed}&depth=2",
+                 f"shortest_paths|/paths?source={seed}&target={target}&max_hops=4"]
+        log(f"http: {concurrency} clients x {n} requests per endpoint")
+        out = subprocess.run([sys.executable, "-m", "benchmarks.http_load", base, str(concurrency), str(n), *paths],
+                             capture_output=True, text=True, cwd=HERE.parent, check=True)
+        result = json.loads(out.stdout)
+        result["service_peak_rss_mb"] = rss_peak_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    floor_rps = result["floor"]["throughput_rps"]
+    for name in ("actor_by_id", "one_hop_relations", "two_hop_subgraph", "shortest_paths"):
+        r = result[name]
+        r["throughput_vs_floor"] = round(r["throughput_rps"] / floor_rps, 3)
+        if name in direct:
+            r["p99_vs_direct_store_p99"] = round(r["p99_ms"] / max(direct[name]["store"]["p99_ms"], 1e-6), 2)
+    result["seed"], result["target"] = seed, target
+    return result
+
+
+def bench_export(store_dir: Path, g: nx.MultiDiGraph) -> dict:
+    store = EmbeddedStore(store_dir, default_ontology())
+    svc = GraphService(store)
+    by_degree = sorted(g.nodes, key=lambda a: (g.degree(a), a))
+    seed = by_degree[len(by_degree) // 2]
+    out = {}
+    for label, build in (("two_hop", lambda: svc.subgraph([seed], 2)), ("whole_graph", svc.whole_graph)):
+        t = time.perf_counter()
+        graph = build()
+        fetched = time.perf_counter() - t
+        out[label] = {"actors": len(graph["nodes"]), "relations": len(graph["edges"]),
+                      "fetch_seconds": round(fetched, 3)}
+        for fmt in ("gexf", "graphology"):
+            t = time.perf_counter()
+            data = FORMATS[fmt].write(graph, svc.ontology)
+            out[label][fmt] = {"write_seconds": round(time.perf_counter() - t, 3),
+                               "total_seconds": round(time.perf_counter() - t + fetched, 3),
+                               "mb": round(len(data) / 1e6, 2)}
+    store.close()
+    return out
+
+
+def markdown(results: dict) -> str:
+    m, load, q = results["machine"], results["load"], results["queries"]
+    lines = [f"# Benchmark results ({results['size']}: {results['actors']:,} actors, "
+             f"{results['relations']:,} relations)", "",
+             f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_mb']:,} MB; "
+             f"Python {m['python']}, LadybugDB {m['ladybug']}, networkx {m['networkx']}. "
+             "Every figure has its baseline measured in the same run. Re-run: `make bench` "
+             "(or `python -m benchmarks --size large`).", "",
+             "## Load", "", "| path | seconds | relations/s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
+    for k, label in (("ours", "`conflictgraph load` (parse, validate, stage, COPY, verify, publish)"),
+                     ("raw_copy", "raw engine COPY of the same rows (baseline)")):
+        v = load[k]
+        lines.append(f"| {label} | {v['seconds']} | {v['relations_per_s']:,} | {v['peak_rss_mb']} |")
+    lines += ["", f"Ours / raw throughput: **{load['ratio_ours_to_raw_throughput']}**", "",
+              "## Query latency (ms, over random seed actors)", "",
+              "| query | store median | p95 | p99 | raw engine median | p99 | store/raw (median) | networkx median | p99 |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, v in q.items():
+        s, r, x = v["store"], v["raw"], v["networkx"]
+        lines.append(f"| {name} | {s['median_ms']} | {s['p95_ms']} | {s['p99_ms']} | {r['median_ms']} | "
+                     f"{r['p99_ms']} | {v['store_vs_raw_median']} | {x['median_ms']} | {x['p99_ms']} |")
+    two = q["two_hop_subgraph"]
+    lines += ["", f"2-hop subgraph, seeds whose 2-hop neighbourhood holds ≤ 1,000 relations: "
+              f"median {two['store_small_neighbourhoods'].get('median_ms')} ms, p99 "
+              f"{two['store_small_neighbourhoods'].get('p99_ms')} ms (n = {two['store_small_neighbourhoods']['n']}); "
+              f"neighbourhood sizes: median {two['neighbourhood_relations']['median_ms']}, "
+              f"p99 {two['neighbourhood_relations']['p99_ms']}, max {two['neighbourhood_relations']['max_ms']} relations."]
+    if "http" in results:
+        h = results["http"]
+        lines += ["", f"## HTTP ({h['concurrency']} concurrent clients, {h['requests']} requests per endpoint, "
+                  "load generator in a separate process)", "",
+                  "| endpoint | requests/s | vs floor | median ms | p99 ms | p99 vs direct store p99 |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for name in ("floor", "actor_by_id", "one_hop_relations", "two_hop_subgraph", "shortest_paths"):
+            v = h[name]
+            lines.append(f"| {name} | {v['throughput_rps']} | {v.get('throughput_vs_floor', 1.0)} | "
+                         f"{v['median_ms']} | {v['p99_ms']} | {v.get('p99_vs_direct_store_p99', '')} |")
+        lines += ["", f"Service peak RSS: {h['service_peak_rss_mb']} MB."]
+    e = results["export"]
+    lines += ["", "## Export", "", "| graph | actors | relations | format | seconds (fetch + write) | MB |",
+              "| --- | ---: | ---: | --- | ---: | ---: |"]
+    for label, v in e.items():
+        for fmt in ("gexf", "graphology"):
+            lines.append(f"| {label} | {v['actors']:,} | {v['relations']:,} | {fmt} | "
+                         f"{v[fmt]['total_seconds']} | {v[fmt]['mb']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks")
+    ap.add_argument("--size", choices=SIZES, default="default")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/conflictgraph-bench"))
+    ap.add_argument("--queries", type=int, default=200, help="random seed actors per query class (>= 200)")
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=400, help="HTTP requests per endpoint")
+    ap.add_argument("--skip-http", action="store_true")
+    args = ap.parse_args()
+    n_actors, n_relations = SIZES[args.size]
+    work = args.workdir / args.size
+    seed_dir = work / "seeds"
+    if not (seed_dir / "relations.jsonl").exists():
+        log(f"synth: {n_actors:,} actors, {n_relations:,} relations")
+        generate(n_actors, n_relations, args.seed, seed_dir, default_ontology())
+    results = {"size": args.size, "actors": n_actors, "relations": n_relations,
+               "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine()}
+    results["load"], store_dir = bench_load(seed_dir, work)
+    log("queries: building the networkx baseline")
+    g = queries.load_networkx(seed_dir)
+    store = EmbeddedStore(store_dir, default_ontology())
+    log(f"queries: {args.queries} seeds per class")
+    results["queries"] = queries.run(store, seed_dir, args.queries, args.seed, g)
+    store.close()
+    if not args.skip_http:
+        results["http"] = bench_http(store_dir, work, g, results["queries"], args.concurrency, args.requests)
+        results["http"].update({"concurrency": args.concurrency, "requests": args.requests})
+    log("export")
+    results["export"] = bench_export(store_dir, g)
+    (HERE / f"results-{args.size}.json").write_text(json.dumps(results, indent=2) + "\n")
+    md = markdown(results)
+    (HERE / f"RESULTS-{args.size}.md").write_text(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
