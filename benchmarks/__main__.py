@@ -240,7 +240,7 @@ def main() -> None:
     results["export"] = bench_export(store_dir, g)
     (HERE / f"results-{args.size}.json").write_text(json.dumps(results, indent=2) + "\n")
     md = markdown(results)
-    (HERE / f"RESULTS-{args.size}.md").write_text(md)
+    (HERE / "RESULTS.md").write_text(md)
     print(md)
 
 

@@ -18,6 +18,21 @@ def _neo4j_graph_types():
 _NODE, _REL, _PATH = _neo4j_graph_types()
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_props(value: dict) -> dict:
+    # Most property values are scalars or lists of strings: skip the recursion for those
+    # (converting values was most of the time of a whole-graph fetch).
+    out = {}
+    for k, v in value.items():
+        if k[0] == "_":
+            continue
+        t = type(v)
+        out[k] = v if t in _SCALARS else list(v) if t is list and all(type(x) is str for x in v) else plain(v)
+    return out
+
+
 def plain(value: Any) -> Any:
     """Both engines' values as JSON-friendly Python: nodes {"_labels", props}, relationships
     {"_type", props}, paths {"nodes", "relationships"}, temporal values as ISO text."""
@@ -45,7 +60,7 @@ def plain(value: Any) -> Any:
             return {"nodes": [plain(n) for n in value["_nodes"]],
                     "relationships": [plain(r) for r in value["_rels"]]}
         if "_LABEL" in value and "_ID" in value:
-            props = {k: plain(v) for k, v in value.items() if not k.startswith("_")}
+            props = _plain_props(value)
             if "_SRC" in value:
                 return {"_type": value["_LABEL"], **props}
             return {"_labels": [value["_LABEL"]], **props}
