@@ -194,6 +194,18 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
                   highlight=False)
 
 
+def _relation_filter(types: Optional[str], as_of: Optional[str]):
+    """--types and --as-of, as the API reads types= and as_of=."""
+    from datetime import date
+
+    from .service import RelationFilter
+    try:
+        day = date.fromisoformat(as_of).isoformat() if as_of else ""
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    return RelationFilter(types=[t.strip() for t in (types or "").split(",") if t.strip()], as_of=day)
+
+
 @app.command()
 def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml, cytoscape, graphology, d3 or csv."),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
@@ -204,17 +216,11 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
            as_of: Optional[str] = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD."),
            store: Optional[str] = StoreOpt) -> None:
     """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import."""
-    from datetime import date
-
     from .export import FORMATS
-    from .service import BadRequest, GraphService, NotFound, RelationFilter
+    from .service import BadRequest, GraphService, NotFound
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    try:
-        day = date.fromisoformat(as_of).isoformat() if as_of else ""
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
-    flt = RelationFilter(types=[t.strip() for t in (types or "").split(",") if t.strip()], as_of=day)
+    flt = _relation_filter(types, as_of)
     try:
         with open_store(store) as s:
             svc = GraphService(s)
@@ -239,15 +245,9 @@ AsOfOpt = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD
 
 
 def _analyze(store: Optional[str], types: Optional[str], as_of: Optional[str], compute) -> None:
-    from datetime import date
-
     from .analytics import AnalyticsError
-    from .service import BadRequest, GraphService, NotFound, RelationFilter
-    try:
-        day = date.fromisoformat(as_of).isoformat() if as_of else ""
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
-    flt = RelationFilter(types=[t.strip() for t in (types or "").split(",") if t.strip()], as_of=day)
+    from .service import BadRequest, GraphService, NotFound
+    flt = _relation_filter(types, as_of)
     try:
         with open_store(store) as s:
             svc = GraphService(s)

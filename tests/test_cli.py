@@ -105,3 +105,35 @@ def test_the_installed_console_script(tmp_path):
     r = subprocess.run([str(script), "query", "MATCH (a:Actor {id: 'kaniyat'}) RETURN a.aliases", "-f", "json"],
                        capture_output=True, text=True, env=env)
     assert "al-Kani militia" in json.loads(r.stdout)["rows"][0][0]
+
+
+def test_export_analyze_and_synth_commands(store_uri, tmp_path):
+    import networkx as nx
+    run("load")
+    out = tmp_path / "libya.gexf"
+    r = run("export", "-f", "gexf", "-o", str(out), "--as-of", "2020-11-25")
+    assert r.exit_code == 0, r.output
+    assert nx.read_gexf(out).number_of_nodes() == 16
+    r = run("analyze", "blocs", "--as-of", "2020-11-25")
+    assert ["gna", "turkey"] in [b["members"] for b in json.loads(r.output)["blocs"]]
+    r = run("analyze", "timeline", "kaniyat")
+    assert json.loads(r.output)["side_changes"][0]["joined"] == "haftar-forces"
+    assert run("export", "--as-of", "2020-13-01").exit_code != 0
+    synth_dir = tmp_path / "synthetic"
+    r = run("synth", "--actors", "200", "--relations", "1500", "--seed", "3", "--out", str(synth_dir))
+    assert r.exit_code == 0 and "1500 relations" in r.output
+    first = (synth_dir / "relations.jsonl").read_bytes()
+    run("synth", "--actors", "200", "--relations", "1500", "--seed", "3", "--out", str(tmp_path / "again"))
+    assert (tmp_path / "again" / "relations.jsonl").read_bytes() == first   # deterministic
+    r = run("validate", str(synth_dir))
+    assert r.exit_code == 0 and "1500 relations" in r.output
+    r = run("load", str(synth_dir))
+    assert r.exit_code == 0 and "loaded 200 actors, 1500 relations" in r.output
+
+
+def test_jsonl_problems_name_the_file_and_line(tmp_path):
+    (tmp_path / "actors.jsonl").write_text('{"id": "a", "name": "A", "kind": "state"}\n'
+                                           '{"id": "b", "name": "B", "kind": "state"\n')
+    r = run("validate", str(tmp_path))
+    assert r.exit_code == 1
+    assert "actors.jsonl: actors[1]: JSON syntax error on line 2" in r.output
