@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, ContextManager
 
 from ..cypher import registry
@@ -38,6 +39,13 @@ class LoadReport:
     seconds: float = 0.0
 
 
+@lru_cache(maxsize=1024)
+def _lexical_facts(query: str) -> tuple[int, tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    # The service sends the same few dozen texts over and over: scan each once.
+    return (len(statements(query)), tuple(write_or_io_clauses(query)), tuple(called_procedures(query)),
+            frozenset(parameter_names(query)))
+
+
 def check_query_text(query: str, params: dict[str, Any] | None,
                      allowed_procedures: frozenset[str] = frozenset()) -> None:
     """Reject, before any engine sees it, a text that is not one read-only statement with
@@ -45,18 +53,18 @@ def check_query_text(query: str, params: dict[str, Any] | None,
     this check makes the refusal the same, and explained, on every engine."""
     if not query or not query.strip():
         raise QueryError("the query is empty")
-    if len(statements(query)) > 1:
+    n_statements, clauses, procedures, names = _lexical_facts(query)
+    if n_statements > 1:
         raise QueryError("send one statement at a time (this text has several, separated by ';')")
-    clauses = write_or_io_clauses(query)
     if clauses:
         raise WriteRejected(f"writes are not allowed: research queries are read-only, and "
                             f"{clauses[0]} writes, reads files or manages the database")
-    for name in called_procedures(query):
+    for name in procedures:
         if name not in allowed_procedures:
             allowed = ", ".join(sorted(allowed_procedures)) or "none"
             raise WriteRejected(f"procedure {name!r} is not allowed in research queries "
                                 f"(allowed: {allowed})")
-    missing = sorted(parameter_names(query) - set(params or {}))
+    missing = sorted(names - set(params or {}))
     if missing:
         raise MissingParameters("missing parameter(s): " + ", ".join(f"${m}" for m in missing) +
                                 " (pass them with --param name=value)")

@@ -97,6 +97,13 @@ class _Generation:
         self._busy = 0
         self._retired = False
         self._lock = threading.Lock()
+        self._timeouts: dict[int, int] = {}   # id(connection) -> its query timeout (ms)
+
+    def set_timeout(self, conn: ladybug.Connection, ms: int) -> None:
+        # A call into the engine per query added measurably to small queries; set it on change.
+        if self._timeouts.get(id(conn)) != ms:
+            conn.set_query_timeout(ms)
+            self._timeouts[id(conn)] = ms
 
     def acquire(self) -> ladybug.Connection:
         with self._lock:
@@ -148,6 +155,7 @@ class EmbeddedStore(GraphStore):
         self.row_limit = row_limit
         self._lock = threading.Lock()
         self._reader: _Generation | None = None   # the generation readers are on now
+        self._current_path = str(self.root / "CURRENT")  # stat()ed before every read
 
     @property
     def location(self) -> str:
@@ -175,7 +183,7 @@ class EmbeddedStore(GraphStore):
     def _current_reader(self) -> "_Generation":
         """The open read-only generation CURRENT names, opening it if CURRENT has moved."""
         try:
-            st = self._current_file.stat()
+            st = os.stat(self._current_path)
             seen = (st.st_ino, st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`") from None
@@ -196,11 +204,12 @@ class EmbeddedStore(GraphStore):
             return self._reader
 
     @contextmanager
-    def _connection(self) -> Iterator[ladybug.Connection]:
+    def _connection(self, timeout_ms: int | None = None) -> Iterator[ladybug.Connection]:
         """A read-only connection of its own, on one generation, until the block ends."""
         generation = self._current_reader()
         conn = generation.acquire()
         try:
+            generation.set_timeout(conn, timeout_ms or self.query_timeout_ms)
             yield conn
         finally:
             generation.release(conn)
@@ -208,8 +217,7 @@ class EmbeddedStore(GraphStore):
     @contextmanager
     def reading(self, *, timeout_ms: int | None = None,
                 row_limit: int | None = None) -> Iterator["_EmbeddedReader"]:
-        with self._connection() as conn:
-            conn.set_query_timeout(timeout_ms or self.query_timeout_ms)
+        with self._connection(timeout_ms) as conn:
             yield _EmbeddedReader(conn, self.allowed_procedures,
                                   row_limit if row_limit is not None else self.row_limit)
 
