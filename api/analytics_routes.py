@@ -36,5 +36,5 @@ def blocs(svc: Service, types: Types = None, as_of: AsOf = None):
 
 @router.get("/timeline", response_model=models.Timeline, summary="An actor's relations over time")
 def timeline(svc: Service, actor: Annotated[str, Query(max_length=200)], types: Types = None):
-    svc.actor(actor)  # 404 for an unknown actor
+    svc.require_actor(actor)  # 404 for an unknown actor
     return analytics.timeline(_graph(svc, types, None), svc.ontology, actor)

@@ -30,7 +30,6 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     items = []
     for e in exc.errors():
         loc = [str(x) for x in e.get("loc", ())]
-        where = _WHERE.get(loc[0], loc[0]) if loc else "request"
         name = ".".join(loc[1:]) or "(body)"
         items.append({"in": loc[0] if loc else None, "parameter": name, "message": e.get("msg", "")})
     detail = "; ".join(f"{_WHERE.get(i['in'], i['in'])} '{i['parameter']}': {i['message']}" for i in items)

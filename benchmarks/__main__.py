@@ -5,7 +5,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
 import socket
 import subprocess
@@ -116,7 +115,7 @@ def bench_http(store_dir: Path, work: Path, g: nx.MultiDiGraph, direct: dict, co
                     break
             except OSError:
                 time.sleep(0.1)
-        paths = [f"floor|/_floor", f"actor_by_id|/actors/{seed}",
+        paths = ["floor|/_floor", f"actor_by_id|/actors/{seed}",
                  f"one_hop_relations|/actors/{seed}/relations?limit=100",
                  f"two_hop_subgraph|/subgraph?seeds={seed}&depth=2",
                  f"shortest_paths|/paths?source={seed}&target={target}&max_hops=4"]

@@ -289,7 +289,7 @@ def analyze_timeline(actor: str = typer.Argument(..., help="An actor id."), type
     from . import analytics
 
     def compute(svc, g):
-        svc.actor(actor)
+        svc.require_actor(actor)
         return analytics.timeline(g, svc.ontology, actor)
     _analyze(store, types, None, compute)
 

@@ -116,23 +116,3 @@ def read_jsonl(f: Path, section: str, problems: list[Problem]) -> Iterator[RawRe
 def count_lines(f: Path) -> int:
     with f.open("rb") as fh:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-
-
-def read_seed_records(path: Path) -> tuple[list[RawRecord], list[Problem]]:
-    """All records under `path` in memory, and the problems that stop a file being read."""
-    records: list[RawRecord] = []
-    problems: list[Problem] = []
-    files = seed_files(path)
-    if not files:
-        problems.append(Problem(display_path(Path(path)), None, None, None,
-                                "no seed files (*.yaml, *.jsonl) found here"))
-    for f in files:
-        if f.suffix in YAML_SUFFIXES:
-            records.extend(read_yaml(f, problems))
-        elif (section := jsonl_section(f)) is None:
-            problems.append(Problem(display_path(f), None, None, None,
-                                    f"cannot tell the section of a JSON Lines file: name it "
-                                    f"{', '.join(s + '*.jsonl' for s in SECTIONS)}"))
-        else:
-            records.extend(read_jsonl(f, section, problems))
-    return records, problems

@@ -149,6 +149,11 @@ class GraphService:
             degree = {t: n for t, n in r.run_named("actor_degree", id=actor_id).rows}
         return actor_from_properties(rows[0][0]) | {"degree": degree, "total_degree": sum(degree.values())}
 
+    def require_actor(self, actor_id: str) -> None:
+        """NotFound unless the actor exists (one primary-key lookup, no degree count)."""
+        if not self.store.run_named("actor", id=actor_id).rows:
+            raise NotFound(f"no actor with id {actor_id!r}")
+
     def relations(self, flt: RelationFilter, limit: int = 100, offset: int = 0):
         params = flt.params(self.ontology)
         with self.store.reading() as r:
@@ -159,7 +164,7 @@ class GraphService:
                         limit: int = 100, offset: int = 0):
         """An actor's relations, looked up from the actor (its degree, not the graph's size,
         sets the cost). A symmetric relation counts as both out and in, from either end."""
-        self.actor(actor_id)  # 404 for an unknown actor rather than an empty list
+        self.require_actor(actor_id)  # 404 for an unknown actor rather than an empty list
         params = flt.params(self.ontology)
         types, symmetric = params["types"], set(params["symmetric"])
         out_types = types if direction in ("out", "both") else [t for t in types if t in symmetric]

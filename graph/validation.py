@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from .dates import PartialDate
-from .models import Actor, Dataset, Document, Evidence, Relation
+from .models import Actor, Document, Evidence, Relation
 from .ontology import Ontology
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -425,14 +425,3 @@ class RecordValidator:
                 continue
             seen[rel.id] = (rec.file, rec.index)
             yield rel
-
-
-def validate_records(records: list, ontology: Ontology) -> tuple[Dataset, list[Problem]]:
-    """Check every record; return the dataset (complete only when there are no problems)."""
-    by_section: dict[str, list] = {"actors": [], "relations": [], "documents": []}
-    for rec in records:
-        by_section[rec.section].append(rec)
-    v = RecordValidator(ontology)
-    v.check_entities(by_section["documents"], by_section["actors"])
-    relations = list(v.check_relations(by_section["relations"]))
-    return Dataset(list(v.actors.values()), relations, list(v.documents.values())), v.problems

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gzip
 
 import pytest
 from fastapi.testclient import TestClient

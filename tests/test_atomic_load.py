@@ -6,14 +6,13 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from graph.dataset import read_dataset
 from graph.errors import LoadInProgress, StoreEmpty
-from graph.paths import PROJECT_ROOT, SEED_DIR
+from graph.paths import PROJECT_ROOT
 from graph.store.embedded import EmbeddedStore
 from synthetic import synthetic_dataset
 

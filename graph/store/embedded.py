@@ -177,7 +177,8 @@ class EmbeddedStore(GraphStore):
             return None
 
     def _database(self, read_only: bool, path: Path) -> ladybug.Database:
-        return ladybug.Database(str(path), read_only=read_only,
+        # A writer only ever fills a fresh generation and checkpoints once at the end.
+        return ladybug.Database(str(path), read_only=read_only, auto_checkpoint=read_only,
                                 buffer_pool_size=self.buffer_pool_mb * 1024 * 1024)
 
     def _current_reader(self) -> "_Generation":
@@ -306,8 +307,7 @@ class EmbeddedStore(GraphStore):
         and staged into one Parquet file per table as they stream in; each table is then
         filled by a single COPY, the engine's fast path (COPY into a non-empty table, or
         UNWIND ... CREATE, is many times slower at scale)."""
-        db = ladybug.Database(str(gen_dir / DB_FILE), buffer_pool_size=self.buffer_pool_mb * 1024 * 1024,
-                              auto_checkpoint=False)
+        db = self._database(False, gen_dir / DB_FILE)
         conn = ladybug.Connection(db)
         staging = StagingArea(gen_dir / "staging")
         try:

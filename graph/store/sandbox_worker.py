@@ -14,7 +14,7 @@ import sys
 
 import ladybug
 
-from ..errors import ConflictGraphError, QuerySyntaxError
+from ..errors import ConflictGraphError
 from .base import check_query_text
 from .embedded import _run
 
