@@ -143,11 +143,18 @@ class GraphService:
 
     def actor(self, actor_id: str) -> dict[str, Any]:
         with self.store.reading() as r:
-            rows = r.run_named("actor", id=actor_id).rows
-            if not rows:
-                raise NotFound(f"no actor with id {actor_id!r}")
-            degree = {t: n for t, n in r.run_named("actor_degree", id=actor_id).rows}
-        return actor_from_properties(rows[0][0]) | {"degree": degree, "total_degree": sum(degree.values())}
+            if (proj := r.projection) is not None:
+                position = proj.index.get(actor_id)
+                if position is None:
+                    raise NotFound(f"no actor with id {actor_id!r}")
+                props, degree = proj.actor_rows([position])[0], proj.degree(position)
+            else:
+                rows = r.run_named("actor", id=actor_id).rows
+                if not rows:
+                    raise NotFound(f"no actor with id {actor_id!r}")
+                props = rows[0][0]
+                degree = {t: n for t, n in r.run_named("actor_degree", id=actor_id).rows}
+        return actor_from_properties(props) | {"degree": degree, "total_degree": sum(degree.values())}
 
     def require_actor(self, actor_id: str) -> None:
         """NotFound unless the actor exists (one primary-key lookup, no degree count)."""
@@ -157,6 +164,8 @@ class GraphService:
     def relations(self, flt: RelationFilter, limit: int = 100, offset: int = 0):
         params = flt.params(self.ontology)
         with self.store.reading() as r:
+            if (proj := r.projection) is not None:
+                return proj.relations(params, limit, offset)
             page, total = self._page(r, "relations", params, limit, offset)
         return self._relations(page), total
 
@@ -164,13 +173,20 @@ class GraphService:
                         limit: int = 100, offset: int = 0):
         """An actor's relations, looked up from the actor (its degree, not the graph's size,
         sets the cost). A symmetric relation counts as both out and in, from either end."""
-        self.require_actor(actor_id)  # 404 for an unknown actor rather than an empty list
         params = flt.params(self.ontology)
         types, symmetric = params["types"], set(params["symmetric"])
         out_types = types if direction in ("out", "both") else [t for t in types if t in symmetric]
         in_types = types if direction in ("in", "both") else [t for t in types if t in symmetric]
         rows, total = [], 0
         with self.store.reading() as r:
+            if (proj := r.projection) is not None:
+                position = proj.index.get(actor_id)
+                if position is None:
+                    raise NotFound(f"no actor with id {actor_id!r}")
+                return proj.actor_relations(position, out_types, in_types, params, limit, offset)
+            if not r.run_named("actor", id=actor_id).rows:
+                # 404 for an unknown actor rather than an empty list
+                raise NotFound(f"no actor with id {actor_id!r}")
             for name, wanted in (("actor_out", out_types), ("actor_in", in_types)):
                 if not wanted:
                     continue
@@ -201,24 +217,49 @@ class GraphService:
             raise BadRequest("source and target are the same actor", "target")
         params = RelationFilter(types=types or []).params(self.ontology)
         with self.store.reading() as r:
+            if (proj := r.projection) is not None:
+                return self._projected_paths(proj, source, target, max_hops, {**params, "as_of": as_of}, limit)
             known = {row[0]["id"] for row in r.run_named("actors_by_id", ids=[source, target]).rows}
             missing = [a for a in (source, target) if a not in known]
             if missing:
                 raise NotFound(f"no actor with id {missing[0]!r}")
+            # The engines list equal-length paths in their own order: fetch up to
+            # MAX_PATHS, then keep the first `limit` in one order on every store.
             found = r.run_named("paths", source=source, target=target, max_hops=max_hops,
-                                types=params["types"], as_of=as_of, limit=limit).rows
+                                types=params["types"], as_of=as_of, limit=MAX_PATHS).rows
             rel_ids = sorted({rid for _, rids in found for rid in rids})
             rels = {x["id"]: x for x in self._relations(r.run_named("relations_by_id", ids=rel_ids))}
         paths = [{"actors": actors, "relations": [rels[i] for i in rids], "length": len(rids)}
                  for actors, rids in found]
-        # Same order on every store: the engines list equal-length paths in their own order.
-        return sorted(paths, key=lambda p: (p["actors"], [x["id"] for x in p["relations"]]))
+        return sorted(paths, key=lambda p: (p["actors"], [x["id"] for x in p["relations"]]))[:limit]
+
+    @staticmethod
+    def _projected_paths(proj, source: str, target: str, max_hops: int, params: dict[str, Any],
+                         limit: int) -> list[dict[str, Any]]:
+        ends = proj.find_actors([source, target])
+        missing = [a for a in (source, target) if a not in ends]
+        if missing:
+            raise NotFound(f"no actor with id {missing[0]!r}")
+        found = proj.shortest_paths(ends[source], ends[target], max_hops, params, limit)
+        used = sorted({e for _, edges in found for e in edges})
+        rels = dict(zip(used, proj.relation_dicts(used)))
+        return [{"actors": [proj.actor_ids[a] for a in actors], "relations": [rels[e] for e in edges],
+                 "length": len(edges)} for actors, edges in found]
 
     def subgraph(self, seeds: list[str], depth: int = 1, flt: RelationFilter | None = None):
         """The seeds and everything within `depth` relations of them (any direction),
         with every relation met on the way; nodes carry their distance from the seeds."""
         params = (flt or RelationFilter()).params(self.ontology)
         with self.store.reading() as r:
+            if (proj := r.projection) is not None:
+                positions = proj.find_actors(seeds)
+                missing = [s for s in seeds if s not in positions]
+                if missing:
+                    raise NotFound(f"no actor with id {missing[0]!r}")
+                reached, distances, edges = proj.subgraph(list(positions.values()), depth, params)
+                nodes = [actor_from_properties(a) | {"distance": int(d)}
+                         for a, d in zip(proj.actor_rows(reached), distances.tolist())]
+                return {"nodes": nodes, "edges": proj.relation_dicts(edges)}
             found = {row[0]["id"] for row in r.run_named("actors_by_id", ids=seeds).rows}
             missing = [s for s in seeds if s not in found]
             if missing:
@@ -250,6 +291,9 @@ class GraphService:
         """Every actor and every relation passing the filter, for exports and analytics."""
         params = (flt or RelationFilter()).params(self.ontology)
         with self.store.reading(row_limit=NO_ROW_LIMIT) as r:
+            if (proj := r.projection) is not None:
+                return {"nodes": [actor_from_properties(a) for a in proj.actors.to_pylist()],
+                        "edges": proj.relations(params, NO_ROW_LIMIT, 0)[0]}
             actors = r.query(query_text("actors", r.dialect, **{"return": EVERYTHING["actors"]}),
                              {"q": "", "kind": ""}).rows
             rels = r.query(query_text("relations", r.dialect, **{"return": EVERYTHING["relations"]}), params)

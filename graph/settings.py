@@ -17,6 +17,17 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"setting {name}={raw!r} must be a whole number") from None
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"setting {name}={raw!r} must be 1 or 0")
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str                  # CONFLICTGRAPH_STORE: embedded:PATH or neo4j://host:7687
@@ -26,6 +37,7 @@ class Settings:
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
     query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
+    projection: bool            # CONFLICTGRAPH_PROJECTION: answer graph questions from memory (embedded; 1/0)
     cors_origins: list[str]     # CONFLICTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call the API
     neo4j_user: str             # NEO4J_USER
     neo4j_password: str         # NEO4J_PASSWORD
@@ -42,6 +54,7 @@ class Settings:
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
             query_workers=_int("CONFLICTGRAPH_QUERY_WORKERS", 2),
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
+            projection=_bool("CONFLICTGRAPH_PROJECTION", True),
             cors_origins=[o.strip() for o in os.environ.get("CONFLICTGRAPH_CORS_ORIGINS", "").split(",")
                           if o.strip()],
             neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",

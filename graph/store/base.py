@@ -73,6 +73,10 @@ def check_query_text(query: str, params: dict[str, Any] | None,
 class Reader(ABC):
     """Read-only queries on one consistent snapshot of the graph (see GraphStore.reading)."""
 
+    # The snapshot's in-memory read model (graph/projection.py), where a store keeps one:
+    # the service answers graph questions from it instead of Cypher. None: ask the engine.
+    projection = None
+
     def __init__(self, dialect: str, allowed_procedures: frozenset[str]):
         self.dialect = dialect
         self.allowed_procedures = allowed_procedures

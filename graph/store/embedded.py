@@ -91,8 +91,10 @@ class _Generation:
     retired: it closes once the last query still running on it is done.
     """
 
-    def __init__(self, db: ladybug.Database, seen: tuple):
-        self.db, self.seen = db, seen
+    def __init__(self, db: ladybug.Database, seen: tuple, path: Path):
+        self.db, self.seen, self.path = db, seen, path
+        self._projection = None
+        self._projection_lock = threading.Lock()
         self._free: list[ladybug.Connection] = []
         self._busy = 0
         self._retired = False
@@ -117,6 +119,24 @@ class _Generation:
             if self._retired and self._busy == 0:
                 self._close()
 
+    def projection(self, ontology: Ontology, buffer_pool_mb: int):
+        """This generation's in-memory read model, built on first use (once)."""
+        with self._projection_lock:
+            if self._projection is None:
+                from ..projection import Projection
+                # Read through a database object of its own, closed afterwards: a whole-graph
+                # read would otherwise leave its pages in the serving buffer pool for good.
+                db = ladybug.Database(str(self.path), read_only=True,
+                                      buffer_pool_size=buffer_pool_mb * 1024 * 1024)
+                try:
+                    conn = ladybug.Connection(db)
+                    self._projection = Projection.build(
+                        ontology, lambda text: conn.execute(text).get_as_arrow(chunk_size=-1))
+                    conn.close()
+                finally:
+                    db.close()
+            return self._projection
+
     def retire(self) -> None:
         with self._lock:
             self._retired = True
@@ -131,9 +151,15 @@ class _Generation:
 
 
 class _EmbeddedReader(Reader):
-    def __init__(self, conn: ladybug.Connection, allowed: frozenset[str], row_limit: int | None):
+    def __init__(self, conn: ladybug.Connection, allowed: frozenset[str], row_limit: int | None,
+                 projection=None):
         super().__init__("embedded", allowed)
         self._conn, self._row_limit = conn, row_limit
+        self._projection = projection    # a callable: built when first asked for, not per read
+
+    @property
+    def projection(self):
+        return self._projection() if self._projection else None
 
     def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None) -> QueryResult:
         return _run(self._conn, cypher, params, row_limit if row_limit is not None else self._row_limit)
@@ -145,8 +171,9 @@ class EmbeddedStore(GraphStore):
 
     def __init__(self, root: Path | str, ontology: Ontology, *, buffer_pool_mb: int = 1024,
                  query_timeout_ms: int = 10_000, row_limit: int | None = 10_000,
-                 query_workers: int = 2, query_memory_mb: int = 1024):
+                 query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True):
         super().__init__(ontology)
+        self.use_projection = projection
         self.root = Path(root)
         self.query_workers, self.query_memory_mb = query_workers, query_memory_mb
         self._sandbox: QuerySandbox | None = None
@@ -199,15 +226,16 @@ class EmbeddedStore(GraphStore):
                     db = self._database(True, path)
                 except RuntimeError as e:
                     raise StoreUnavailable(f"cannot open {path}: {e}") from e
-                old, self._reader = self._reader, _Generation(db, seen)
+                old, self._reader = self._reader, _Generation(db, seen, path)
                 if old is not None:
                     old.retire()
             return self._reader
 
     @contextmanager
-    def _connection(self, timeout_ms: int | None = None) -> Iterator[ladybug.Connection]:
+    def _connection(self, timeout_ms: int | None = None,
+                    generation: "_Generation | None" = None) -> Iterator[ladybug.Connection]:
         """A read-only connection of its own, on one generation, until the block ends."""
-        generation = self._current_reader()
+        generation = generation or self._current_reader()
         conn = generation.acquire()
         try:
             generation.set_timeout(conn, timeout_ms or self.query_timeout_ms)
@@ -218,9 +246,17 @@ class EmbeddedStore(GraphStore):
     @contextmanager
     def reading(self, *, timeout_ms: int | None = None,
                 row_limit: int | None = None) -> Iterator["_EmbeddedReader"]:
-        with self._connection(timeout_ms) as conn:
+        generation = self._current_reader()
+        with self._connection(timeout_ms, generation) as conn:
+            projection = ((lambda: generation.projection(self.ontology, self.buffer_pool_mb))
+                          if self.use_projection else None)
             yield _EmbeddedReader(conn, self.allowed_procedures,
-                                  row_limit if row_limit is not None else self.row_limit)
+                                  row_limit if row_limit is not None else self.row_limit, projection)
+
+    def warm_up(self) -> None:
+        """Build the current generation's projection now rather than on the first request."""
+        if self.use_projection and self.current_generation() is not None:
+            self._current_reader().projection(self.ontology, self.buffer_pool_mb)
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
                        row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:

@@ -1,0 +1,284 @@
+"""The read model of one published embedded generation: every actor and relation in
+columnar memory (Arrow), with adjacency arrays (numpy, CSR) over it.
+
+Why: LadybugDB 0.22 answers the API's graph questions slowly where they matter most — an
+actor's filtered relations cost ~8 ms at 100k relations (the filters and the `r` struct,
+not the lookup), `* ALL SHORTEST` costs ~200 ms, and fetching given relations by id is a
+table scan. A generation never changes once published (graph/store/embedded.py), so a copy
+made once, when the service first reads it, cannot drift from the database; it is dropped
+with its generation. Research Cypher still runs on the engine.
+
+The semantics are those of the Cypher the other stores run (cypher/api/, the filters in
+cypher/fragments/relation_filters.cypher): tests/test_projection.py asks both the same
+questions on the same graph and compares every answer.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cypher import query_text
+from .dates import PartialDate
+from .ontology import Ontology
+from .store.rows import relation_columns, relation_from_properties
+
+NO_START, NO_END = 0, 99_999_999     # day keys (YYYYMMDD) of an open start or end
+
+
+def _day(iso: str) -> int:
+    return int(iso.replace("-", ""))
+
+
+def _day_keys(column: pa.ChunkedArray, earliest: bool, missing: int) -> np.ndarray:
+    """Each partial date as the day key of its first (or last) day; `missing` for none."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    values = encoded.dictionary.to_pylist()
+    keys = np.array([_day((PartialDate.parse(v).earliest() if earliest else PartialDate.parse(v).latest())
+                          .isoformat()) for v in values] + [missing], dtype=np.int32)
+    return keys[encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)]
+
+
+def _codes(column: pa.ChunkedArray, vocabulary: list[str]) -> np.ndarray:
+    return pc.index_in(column, value_set=pa.array(vocabulary, pa.string())).fill_null(-1) \
+        .to_numpy(zero_copy_only=False).astype(np.int8)
+
+
+def _csr(ends: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    # Relations are in id order and the sort is stable: each actor's slice stays in id order.
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=n), out=ptr[1:])
+    return ptr, np.argsort(ends, kind="stable").astype(np.int32)
+
+
+def _gather(ptr: np.ndarray, edges: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The relations in the CSR slices of `nodes`, and the node each came from."""
+    starts = ptr[nodes]
+    lengths = ptr[nodes + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, np.int32), np.empty(0, np.int32)
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    return edges[offsets], np.repeat(nodes, lengths)
+
+
+class Projection:
+    def __init__(self, ontology: Ontology, actors: pa.Table, relations: pa.Table):
+        self.ontology = ontology
+        self.type_names = list(ontology.relation_types)
+        self.actors = actors.take(pc.sort_indices(actors, [("id", "ascending")]))
+        self.actor_ids: list[str] = self.actors.column("id").to_pylist()
+        # Positions follow id order, so comparing positions compares ids.
+        self.index = {a: i for i, a in enumerate(self.actor_ids)}
+        n = len(self.actor_ids)
+        rels = relations.take(pc.sort_indices(relations, [("id", "ascending")]))
+        ids = self.actors.column("id")
+        self.src = pc.index_in(rels["source"], value_set=ids).to_numpy(zero_copy_only=False).astype(np.int32)
+        self.dst = pc.index_in(rels["target"], value_set=ids).to_numpy(zero_copy_only=False).astype(np.int32)
+        self.type = rels["type"].to_numpy().astype(np.int8)
+        self.confidence = _codes(rels["confidence"], list(ontology.confidence_levels))
+        self.status = _codes(rels["status"], list(ontology.statuses))
+        self.start = _day_keys(rels["start_date"], True, NO_START)
+        self.end = _day_keys(rels["end_date"], False, NO_END)
+        self.rows = rels.drop_columns(["source", "target", "type"])
+        self.symmetric = np.array([not t.directed for t in ontology.relation_types.values()])
+        self.out_ptr, self.out_edges = _csr(self.src, n)
+        self.in_ptr, self.in_edges = _csr(self.dst, n)
+
+    @classmethod
+    def build(cls, ontology: Ontology, fetch: Callable[[str], pa.Table]) -> "Projection":
+        """Read a generation whole through `fetch` (Cypher text -> Arrow table)."""
+        actors = fetch(query_text("projection_actors", "embedded"))
+        parts = []
+        for code, name in enumerate(ontology.relation_types):
+            columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
+            part = fetch(query_text("projection_relations", "embedded", type=name, columns=columns))
+            parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
+        return cls(ontology, actors, pa.concat_tables(parts, promote_options="default"))
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.src, self.dst, self.type, self.confidence, self.status, self.start, self.end,
+                  self.out_ptr, self.out_edges, self.in_ptr, self.in_edges)
+        return self.actors.nbytes + self.rows.nbytes + sum(a.nbytes for a in arrays)
+
+    # --- filters -------------------------------------------------------------------
+    def _lookup(self, names, vocabulary) -> np.ndarray:
+        ok = np.zeros(len(vocabulary) + 1, dtype=bool)     # the extra slot: code -1 (unknown)
+        positions = {v: i for i, v in enumerate(vocabulary)}
+        ok[[positions[x] for x in names if x in positions]] = True
+        return ok
+
+    def _mask(self, e: np.ndarray, p: dict[str, Any], types=None) -> np.ndarray:
+        """Which relations `e` pass the API filters `p` (RelationFilter.params): the same
+        tests as cypher/fragments/relation_filters.cypher, on day keys instead of texts."""
+        t = self.type[e]
+        ok = self._lookup(types if types is not None else p["types"], self.type_names)[t]
+        if "confidences" in p:
+            ok &= self._lookup(p["confidences"], self.ontology.confidence_levels)[self.confidence[e]]
+            ok &= self._lookup(p["statuses"], self.ontology.statuses)[self.status[e]]
+        src, dst = self.src[e], self.dst[e]
+        sym = self._lookup(p.get("symmetric", ()), self.type_names)[t]
+        if p.get("source"):
+            s = self.index.get(p["source"], -1)
+            ok &= (src == s) | (sym & (dst == s))
+        if p.get("target"):
+            s = self.index.get(p["target"], -1)
+            ok &= (dst == s) | (sym & (src == s))
+        if p.get("either"):
+            s = self.index.get(p["either"], -1)
+            ok &= (src == s) | (dst == s)
+        if p.get("as_of"):
+            d = _day(p["as_of"])
+            ok &= (self.start[e] <= d) & (self.end[e] >= d)
+        if p.get("until"):
+            ok &= self.start[e] <= _day(p["until"])
+        if p.get("since"):
+            ok &= self.end[e] >= _day(p["since"])
+        return ok
+
+    def _incident(self, nodes: np.ndarray, p: dict[str, Any]):
+        """Relations touching `nodes` that pass `p`: (relation, from node, other end)."""
+        e1, f1 = _gather(self.out_ptr, self.out_edges, nodes)
+        e2, f2 = _gather(self.in_ptr, self.in_edges, nodes)
+        e, f, other = np.concatenate([e1, e2]), np.concatenate([f1, f2]), \
+            np.concatenate([self.dst[e1], self.src[e2]])
+        keep = self._mask(e, p)
+        return e[keep], f[keep], other[keep]
+
+    # --- rows ----------------------------------------------------------------------
+    def relation_dicts(self, edges) -> list[dict[str, Any]]:
+        edges = np.asarray(edges, dtype=np.int64)
+        rows = self.rows.take(pa.array(edges)).to_pylist()
+        names, ids, onto = self.type_names, self.actor_ids, self.ontology
+        return [relation_from_properties(names[t], ids[s], ids[d], row, onto)
+                for t, s, d, row in zip(self.type[edges].tolist(), self.src[edges].tolist(),
+                                        self.dst[edges].tolist(), rows)]
+
+    def actor_rows(self, positions) -> list[dict[str, Any]]:
+        return self.actors.take(pa.array(np.asarray(positions, dtype=np.int64))).to_pylist()
+
+    def find_actors(self, actor_ids) -> dict[str, int]:
+        return {a: self.index[a] for a in actor_ids if a in self.index}
+
+    # --- the questions -------------------------------------------------------------
+    def degree(self, actor: int) -> dict[str, int]:
+        e = np.concatenate([self.out_edges[self.out_ptr[actor]:self.out_ptr[actor + 1]],
+                            self.in_edges[self.in_ptr[actor]:self.in_ptr[actor + 1]]])
+        counts = np.bincount(self.type[e], minlength=len(self.type_names))
+        return {name: int(n) for name, n in zip(self.type_names, counts) if n}
+
+    def actor_relations(self, actor: int, out_types: list[str], in_types: list[str], p: dict[str, Any],
+                        limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        parts = []
+        for ptr, edges, types in ((self.out_ptr, self.out_edges, out_types),
+                                  (self.in_ptr, self.in_edges, in_types)):
+            if types:
+                e = edges[ptr[actor]:ptr[actor + 1]]
+                parts.append(e[self._mask(e, p, types)])
+        found = np.sort(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+        return self.relation_dicts(found[offset:offset + limit]), int(found.size)
+
+    def relations(self, p: dict[str, Any], limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        anchor = p.get("either") or p.get("source") or p.get("target")
+        if anchor:
+            # Every match touches the anchor: look there instead of at every relation.
+            a = self.index.get(anchor)
+            if a is None:
+                return [], 0
+            candidates = np.unique(np.concatenate([self.out_edges[self.out_ptr[a]:self.out_ptr[a + 1]],
+                                                   self.in_edges[self.in_ptr[a]:self.in_ptr[a + 1]]]))
+        else:
+            candidates = np.arange(self.type.size, dtype=np.int32)
+        found = candidates[self._mask(candidates, p)]
+        return self.relation_dicts(found[offset:offset + limit]), int(found.size)
+
+    def subgraph(self, seeds: list[int], depth: int, p: dict[str, Any]):
+        """(actor positions with distances, relation positions) of the rings around seeds."""
+        distance = np.full(len(self.actor_ids), -1, dtype=np.int32)
+        frontier = np.unique(np.asarray(seeds, dtype=np.int32))
+        distance[frontier] = 0
+        met = []
+        for ring in range(1, depth + 1):
+            if frontier.size == 0:
+                break
+            e, _, other = self._incident(frontier, p)
+            met.append(e)
+            frontier = np.unique(other[distance[other] < 0])
+            distance[frontier] = ring
+        reached = np.flatnonzero(distance >= 0)
+        reached = reached[np.argsort(distance[reached], kind="stable")]   # (distance, id) order
+        edges = np.unique(np.concatenate(met)) if met else np.empty(0, np.int32)
+        return reached, distance[reached], edges
+
+    def shortest_paths(self, source: int, target: int, max_hops: int, p: dict[str, Any],
+                       limit: int) -> list[tuple[list[int], list[int]]]:
+        """All shortest paths (any direction) of at most max_hops relations, the first
+        `limit` in (actors, relations) order, as (actor positions, relation positions)."""
+        n = len(self.actor_ids)
+        ds, dt = np.full(n, -1, np.int32), np.full(n, -1, np.int32)
+        ds[source], dt[target] = 0, 0
+        fs, ft = np.array([source], np.int32), np.array([target], np.int32)
+        ls = lt = 0
+        meet = np.empty(0, np.int32)
+        while ls + lt < max_hops and fs.size and ft.size:
+            # Grow the side with fewer relations to look at: hubs make frontiers lopsided.
+            cost_s = int((self.out_ptr[fs + 1] - self.out_ptr[fs] + self.in_ptr[fs + 1] - self.in_ptr[fs]).sum())
+            cost_t = int((self.out_ptr[ft + 1] - self.out_ptr[ft] + self.in_ptr[ft + 1] - self.in_ptr[ft]).sum())
+            if cost_s <= cost_t:
+                _, _, other = self._incident(fs, p)
+                fs = np.unique(other[ds[other] < 0])
+                ls += 1
+                ds[fs] = ls
+                meet = fs[dt[fs] >= 0]
+            else:
+                _, _, other = self._incident(ft, p)
+                ft = np.unique(other[dt[other] < 0])
+                lt += 1
+                dt[ft] = lt
+                meet = ft[ds[ft] >= 0]
+            if meet.size:
+                break
+        if not meet.size:
+            return []
+        d = ls + lt
+        # Layer k holds the actors at position k of some shortest path. The meeting layer is
+        # `ls`; walking back from it by ds and forward by dt keeps only actors on such paths.
+        position = np.full(n, -1, np.int32)
+        position[meet] = ls
+        layer = meet
+        for k in range(ls - 1, -1, -1):
+            _, _, other = self._incident(layer, p)
+            layer = np.unique(other[ds[other] == k])
+            position[layer] = k
+        layer = meet
+        for k in range(ls + 1, d + 1):
+            _, _, other = self._incident(layer, p)
+            layer = np.unique(other[dt[other] == d - k])
+            position[layer] = k
+        successors: dict[int, list[tuple[int, list[int]]]] = {}
+
+        def after(u: int) -> list[tuple[int, list[int]]]:
+            if u not in successors:
+                e, _, other = self._incident(np.array([u], np.int32), p)
+                keep = position[other] == position[u] + 1
+                e, other = e[keep], other[keep]
+                order = np.lexsort((e, other))
+                groups: dict[int, list[int]] = {}
+                for w, x in zip(other[order].tolist(), e[order].tolist()):
+                    groups.setdefault(w, []).append(x)
+                successors[u] = list(groups.items())
+            return successors[u]
+
+        def walk(u: int, actors: list[int], hops: list[list[int]]) -> Iterator[tuple[list[int], list[int]]]:
+            if u == target:
+                for rels in itertools.product(*hops):
+                    yield actors, list(rels)
+                return
+            for w, rels in after(u):
+                yield from walk(w, actors + [w], hops + [rels])
+
+        return list(itertools.islice(walk(source, [source], []), limit))

@@ -1,0 +1,160 @@
+"""The embedded store's in-memory projection answers every graph question exactly as the
+Cypher the other stores run: the same questions, asked both ways of one generation of a
+synthetic graph shaped like real data (hubs, blocs, partial dates), must agree."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from graph.dataset import read_dataset
+from graph.dates import PartialDate
+from graph.service import MAX_PATHS, BadRequest, GraphService, NotFound, RelationFilter
+from graph.store.embedded import EmbeddedStore
+from graph.synth import generate
+
+N_QUESTIONS = 40
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, ontology):
+    folder = tmp_path_factory.mktemp("projection")
+    generate(600, 4000, seed=11, out=folder / "seeds", ontology=ontology)
+    projected = EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256, projection=True)
+    projected.load(read_dataset(folder / "seeds"))
+    cypher = EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256, projection=False)
+    yield GraphService(projected), GraphService(cypher)
+    projected.close()
+    cypher.close()
+
+
+@pytest.fixture(scope="module")
+def actor_ids(both):
+    return [row[0] for row in both[1].store.query("MATCH (a:Actor) RETURN a.id ORDER BY a.id").rows]
+
+
+@pytest.fixture(scope="module")
+def edge_days(both) -> list[str]:
+    """The first day of every start and the last day of every end: the days where an
+    off-by-one in a date filter shows."""
+    rows = both[1].store.query("MATCH ()-[r]->() RETURN r.start_date, r.end_date").rows
+    return sorted({PartialDate.parse(s).earliest().isoformat() for s, _ in rows if s} |
+                  {PartialDate.parse(e).latest().isoformat() for _, e in rows if e})
+
+
+def day(rnd: random.Random, edge_days: list[str]) -> str:
+    return rnd.choice(edge_days) if rnd.random() < 0.7 else \
+        f"{rnd.randint(1995, 2024)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+
+
+def filters(rnd: random.Random, ontology, edge_days: list[str]) -> RelationFilter:
+    """A random combination of the API's relation filters (often none of them)."""
+    types = list(ontology.relation_types)
+    f = RelationFilter()
+    if rnd.random() < 0.4:
+        f.types = rnd.sample(types, rnd.randint(1, 4))
+    if rnd.random() < 0.3:
+        f.as_of = day(rnd, edge_days)
+    if rnd.random() < 0.2:
+        f.since = PartialDate.parse(rnd.choice([day(rnd, edge_days), str(rnd.randint(1995, 2024))]))
+    if rnd.random() < 0.2:
+        f.until = PartialDate.parse(rnd.choice([day(rnd, edge_days), f"{rnd.randint(1995, 2024)}-06"]))
+    if rnd.random() < 0.2:
+        f.min_confidence = rnd.choice(ontology.confidence_levels)
+    if rnd.random() < 0.2:
+        f.statuses = rnd.sample(list(ontology.statuses), 2)
+    return f
+
+
+def test_the_projection_is_really_used(both):
+    projected, cypher = both
+    with projected.store.reading() as r:
+        assert r.projection is not None and len(r.projection.actor_ids) == 600
+    with cypher.store.reading() as r:
+        assert r.projection is None
+
+
+def test_actors_and_degrees_agree(both, actor_ids):
+    rnd = random.Random(1)
+    for a in rnd.sample(actor_ids, N_QUESTIONS):
+        assert both[0].actor(a) == both[1].actor(a)
+    for svc in both:
+        with pytest.raises(NotFound):
+            svc.actor("no-such-actor")
+
+
+def test_one_actors_relations_agree(both, actor_ids, ontology, edge_days):
+    rnd = random.Random(2)
+    # The busiest actors too: their pages are where ordering and totals go wrong.
+    busiest = sorted(actor_ids, key=lambda a: -both[0].actor(a)["total_degree"])[:5]
+    for a in busiest + rnd.sample(actor_ids, N_QUESTIONS):
+        direction = rnd.choice(["out", "in", "both"])
+        f = filters(rnd, ontology, edge_days)
+        limit, offset = rnd.choice([(100, 0), (7, 0), (5, 10), (50, 3)])
+        got = both[0].actor_relations(a, direction, f, limit, offset)
+        want = both[1].actor_relations(a, direction, f, limit, offset)
+        assert got == want, (a, direction, f)
+    for svc in both:
+        with pytest.raises(NotFound):
+            svc.actor_relations("no-such-actor", "both", RelationFilter())
+
+
+def test_filtered_relation_lists_agree(both, actor_ids, ontology, edge_days):
+    rnd = random.Random(3)
+    for _ in range(N_QUESTIONS):
+        f = filters(rnd, ontology, edge_days)
+        anchor = rnd.choice(["", "source", "target", "either"])
+        if anchor:
+            setattr(f, anchor, rnd.choice(actor_ids + ["no-such-actor"]))
+        limit, offset = rnd.choice([(100, 0), (20, 40), (10, 3990)])
+        assert both[0].relations(f, limit, offset) == both[1].relations(f, limit, offset), f
+    for svc in both:
+        with pytest.raises(BadRequest):
+            svc.relations(RelationFilter(types=["NOT_A_TYPE"]))
+
+
+def test_subgraphs_agree(both, actor_ids, ontology, edge_days):
+    rnd = random.Random(4)
+    for _ in range(N_QUESTIONS // 2):
+        seeds = rnd.sample(actor_ids, rnd.choice([1, 1, 2, 3]))
+        depth = rnd.choice([1, 1, 2])
+        f = filters(rnd, ontology, edge_days) if rnd.random() < 0.5 else None
+        got, want = both[0].subgraph(seeds, depth, f), both[1].subgraph(seeds, depth, f)
+        assert got == want, (seeds, depth, f)
+        assert got["nodes"][0]["distance"] == 0
+
+
+def test_shortest_paths_agree(both, actor_ids, ontology, edge_days):
+    rnd = random.Random(5)
+    seen_lengths = set()
+    for _ in range(N_QUESTIONS):
+        a, b = rnd.sample(actor_ids, 2)
+        max_hops = rnd.choice([1, 2, 3, 4])
+        types = rnd.sample(list(ontology.relation_types), 3) if rnd.random() < 0.3 else None
+        as_of = day(rnd, edge_days) if rnd.random() < 0.3 else ""
+        limit = rnd.choice([25, 3])
+        got = both[0].paths(a, b, max_hops, types, as_of, limit)
+        want = both[1].paths(a, b, max_hops, types, as_of, MAX_PATHS)
+        if len(want) < MAX_PATHS:
+            # Cypher found every shortest path: the projection keeps the first `limit`.
+            assert got == want[:limit], (a, b, max_hops, types, as_of)
+        else:
+            assert got and {p["length"] for p in got} == {want[0]["length"]}
+        seen_lengths.update(p["length"] for p in got)
+    assert len(seen_lengths) >= 2, "the sample should meet paths of several lengths"
+
+
+def test_whole_graph_agrees(both):
+    got, want = both[0].whole_graph(), both[1].whole_graph()
+    assert got == want
+    assert len(got["edges"]) == 4000
+
+
+def test_date_filters_agree_on_their_boundary_days(both, edge_days):
+    # Each day is some relation's first or last day: a bound compared with < instead of <=
+    # changes the count.
+    rnd = random.Random(6)
+    for d in rnd.sample(edge_days, N_QUESTIONS):
+        for f in (RelationFilter(as_of=d), RelationFilter(since=PartialDate.parse(d)),
+                  RelationFilter(until=PartialDate.parse(d)), RelationFilter(until=PartialDate.parse(d[:7]))):
+            assert both[0].relations(f, 5, 0) == both[1].relations(f, 5, 0), f
