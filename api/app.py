@@ -1,6 +1,8 @@
 """The ConflictGraph query service (FastAPI)."""
 from __future__ import annotations
 
+import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import Request
@@ -17,9 +19,18 @@ from . import models, problems
 from .analytics_routes import router as analytics_router
 from .routes import router, service
 
+log = logging.getLogger("conflictgraph")
+
 DESCRIPTION = """A dated, sourced knowledge graph of conflict actors: who backs, sanctions,
 blocks, fights or leads whom. Every relation carries its dates (partial ISO, with precision),
 confidence, status and evidence. Errors are RFC 9457 problem details."""
+
+
+def _warm_up(store: GraphStore) -> None:
+    try:
+        store.warm_up()
+    except Exception as e:  # noqa: BLE001 - an empty store, say: requests will explain it
+        log.info("warm-up skipped: %s", e)
 
 
 def create_app(store: GraphStore | None = None, settings: Settings | None = None) -> FastAPIOffline:
@@ -35,6 +46,10 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
             yield
             return
         app.state.service = GraphService(open_store(settings.store, settings=settings))
+        # Build the embedded store's projection while the first requests are on their way
+        # (seconds at a million relations); requests that need it meanwhile wait for it.
+        threading.Thread(target=_warm_up, args=(app.state.service.store,), daemon=True,
+                         name="warm-up").start()
         try:
             yield
         finally:

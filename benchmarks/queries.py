@@ -3,6 +3,7 @@ networkx in memory (the analyst's baseline), over random seed actors."""
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import ladybug
@@ -11,7 +12,7 @@ import orjson
 
 from graph.cypher import query_text
 from graph.dates import PartialDate
-from graph.service import ALL_ROWS, ANCHORED, FIRST_N, GraphService, RelationFilter
+from graph.service import ALL_ROWS, ANCHORED, COUNT, FIRST_N, MAX_PATHS, GraphService, RelationFilter
 from graph.store.embedded import DB_FILE, EmbeddedStore
 
 from .stats import percentiles, timed
@@ -68,6 +69,11 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
     q_rels = query_text("relations_by_id", dialect)
     with_as_of = {**base, "as_of": AS_OF}
     results: dict[str, dict] = {}
+    t = time.perf_counter()
+    with store.reading() as r:
+        projection = r.projection
+    build = {"seconds": round(time.perf_counter() - t, 3),
+             "mb": round(projection.nbytes / 1e6, 1) if projection is not None else 0.0}
 
     def measure(name: str, ours, raw_fn, nx_fn):
         samples = {"store": [], "raw": [], "networkx": []}
@@ -84,22 +90,25 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
                                                      max(results[name]["raw"]["median_ms"], 1e-6), 2)
         return sizes
 
-    # 1. actor by id
+    # 1. actor by id (with its degree per type), as GET /actors/{id} asks it
+    q_degree = query_text("actor_degree", dialect)
     measure("actor_by_id",
-            lambda a, b: store.query(q_one, {"id": a}),
-            lambda a, b: raw.rows(q_one, {"id": a}),
-            lambda a, b: g.nodes[a])
+            lambda a, b: svc.actor(a),
+            lambda a, b: (raw.rows(q_one, {"id": a}), raw.rows(q_degree, {"id": a})),
+            lambda a, b: (g.nodes[a], g.degree(a)))
 
-    # 2. one actor's relations (first 100, both directions), as GET /actors/{id}/relations runs them
-    def raw_one_hop(a, b):
-        p = {**base, "id": a, "limit": 100}
-        return raw.rows(q_from, p) + raw.rows(q_to, p)
+    # 2. one actor's relations (first 100 and the total, both directions), as
+    # GET /actors/{id}/relations asks them; raw: the Cypher that gives the same rows
+    q_from_n = query_text("actor_out", dialect, **{"return": COUNT})
+    q_to_n = query_text("actor_in", dialect, **{"return": COUNT})
 
-    def store_one_hop(a, b):
-        p = {**base, "id": a, "limit": 100}
-        with store.reading() as r:
-            return r.query(q_from, p).rows + r.query(q_to, p).rows
-    measure("one_hop_relations", store_one_hop, raw_one_hop,
+    def raw_relations(a, p):
+        p = {**p, "id": a, "limit": 100}
+        raw.rows(q_one, {"id": a})      # as the Cypher path: 404 for an unknown actor
+        return (raw.rows(q_from_n, p) + raw.rows(q_to_n, p), raw.rows(q_from, p) + raw.rows(q_to, p))
+
+    measure("one_hop_relations", lambda a, b: svc.actor_relations(a, "both", RelationFilter(), 100, 0),
+            lambda a, b: raw_relations(a, base),
             lambda a, b: list(g.out_edges(a, keys=True))[:100] + list(g.in_edges(a, keys=True))[:100])
 
     # 3. 2-hop subgraph around one seed: the service against the same ring queries raw
@@ -135,7 +144,7 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
     def raw_paths(a, b):
         raw.rows(q_actor, {"ids": [a, b]})  # as the service: both ends must exist
         found = raw.rows(q_paths, {"source": a, "target": b, "max_hops": 4, "types": base["types"],
-                                   "as_of": "", "limit": 25})
+                                   "as_of": "", "limit": MAX_PATHS})
         ids = sorted({rid for _, rids in found for rid in rids})
         return raw.rows(q_rels, {"ids": ids}) if ids else []
 
@@ -147,17 +156,11 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
     measure("shortest_paths", lambda a, b: svc.paths(a, b, 4) if a != b else [], raw_paths, nx_paths)
 
     # 5. as_of-filtered relations of one actor
-    def store_as_of(a, b):
-        p = {**with_as_of, "id": a, "limit": 100}
-        with store.reading() as r:
-            return r.query(q_from, p).rows + r.query(q_to, p).rows
-
-    def raw_as_of(a, b):
-        p = {**with_as_of, "id": a, "limit": 100}
-        return raw.rows(q_from, p) + raw.rows(q_to, p)
-
     def nx_as_of(a, b):
         edges = list(g.out_edges(a, keys=True, data=True)) + list(g.in_edges(a, keys=True, data=True))
         return [e for e in edges if _valid(e[3]["start"], e[3]["end"], AS_OF)][:100]
-    measure("as_of_relations", store_as_of, raw_as_of, nx_as_of)
+
+    measure("as_of_relations", lambda a, b: svc.actor_relations(a, "both", RelationFilter(as_of=AS_OF), 100, 0),
+            lambda a, b: raw_relations(a, with_as_of), lambda a, b: nx_as_of(a, b))
+    results["projection_build"] = build
     return results

@@ -140,6 +140,9 @@ class GraphStore(ABC):
     def close(self) -> None:
         pass
 
+    def warm_up(self) -> None:
+        """Prepare what the first request would otherwise wait for (nothing, by default)."""
+
     def __enter__(self):
         return self
 
