@@ -174,8 +174,12 @@ def subgraph(svc: Service, seeds: Seeds, depth: Depth = 1, types: Types = None, 
 def export(svc: Service, format: Annotated[Literal[tuple(FORMATS)], Query(  # type: ignore[valid-type]
                description="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))] = "gexf",
            types: Types = None, as_of: AsOf = None):
-    graph = svc.whole_graph(_filter(types, as_of, None, None, None, None))
-    return _exported(graph, format, "conflictgraph", svc)
+    flt = _filter(types, as_of, None, None, None, None)
+    f = FORMATS[format]
+    if f.stream_tables is not None:
+        return StreamingResponse(f.stream_tables(*svc.whole_graph_tables(flt), svc.ontology), media_type=f.media_type,
+                                 headers={"Content-Disposition": f'attachment; filename="conflictgraph.{f.extension}"'})
+    return _exported(svc.whole_graph(flt), format, "conflictgraph", svc)
 
 
 @router.get("/gephi/stream", tags=["graph"], response_class=StreamingResponse,

@@ -1,6 +1,7 @@
 """The `conflictgraph` command: validate, load, stats, query."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import io
@@ -225,16 +226,20 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
         with open_store(store) as s:
             svc = GraphService(s)
             seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
-            graph = svc.subgraph(seed_ids, depth, flt) if seed_ids else svc.whole_graph(flt)
-            data = FORMATS[fmt].write(graph, svc.ontology)
+            f = FORMATS[fmt]
+            if f.stream_tables is not None and not seed_ids:
+                nodes, edges = svc.whole_graph_tables(flt)
+                pieces, counts = f.stream_tables(nodes, edges, svc.ontology), (nodes.num_rows, edges.num_rows)
+            else:
+                graph = svc.subgraph(seed_ids, depth, flt) if seed_ids else svc.whole_graph(flt)
+                pieces, counts = iter([f.write(graph, svc.ontology)]), (len(graph["nodes"]), len(graph["edges"]))
     except (ConflictGraphError, NotFound, BadRequest) as e:
         _fail(str(e))
+    with (output.open("wb") if output else contextlib.nullcontext(sys.stdout.buffer)) as out:
+        for piece in pieces:
+            out.write(piece)
     if output:
-        output.write_bytes(data)
-        err.print(f"[green]✓[/] {len(graph['nodes'])} actors, {len(graph['edges'])} relations → {output}",
-                  highlight=False)
-    else:
-        sys.stdout.buffer.write(data)
+        err.print(f"[green]✓[/] {counts[0]} actors, {counts[1]} relations → {output}", highlight=False)
 
 
 analyze_app = typer.Typer(help="Network analytics (networkx) over the filtered graph; JSON output.",

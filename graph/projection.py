@@ -42,6 +42,21 @@ def _day_keys(column: pa.ChunkedArray, earliest: bool, missing: int) -> np.ndarr
     return keys[encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)]
 
 
+def _iso(keys: np.ndarray, missing: int) -> pa.Array:
+    """Day keys as ISO dates; null where the bound is open."""
+    text = pc.cast(pa.array(keys), pa.string())
+    iso = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, 4), pc.utf8_slice_codeunits(text, 4, 6),
+                                      pc.utf8_slice_codeunits(text, 6, 8), "-")
+    return pc.if_else(pa.array(keys == missing), pa.nulls(len(keys), pa.string()), iso)
+
+
+def _joined(lists) -> pa.Array:
+    """Lists joined with '|' as the flat formats keep them; null for an empty list."""
+    joined = pc.binary_join(lists, "|")
+    return pc.if_else(pc.greater(pc.list_value_length(lists).fill_null(0), 0), joined,
+                      pa.nulls(len(lists), pa.string()))
+
+
 def _codes(column: pa.ChunkedArray, vocabulary: list[str]) -> np.ndarray:
     return pc.index_in(column, value_set=pa.array(vocabulary, pa.string())).fill_null(-1) \
         .to_numpy(zero_copy_only=False).astype(np.int8)
@@ -163,6 +178,58 @@ class Projection:
 
     def find_actors(self, actor_ids) -> dict[str, int]:
         return {a: self.index[a] for a in actor_ids if a in self.index}
+
+    # --- exports -------------------------------------------------------------------
+    def export_tables(self, p: dict[str, Any]) -> tuple[pa.Table, pa.Table]:
+        """Every actor and the relations passing `p`, as graph/export/tables.py lays them
+        out, computed column by column (no per-relation Python)."""
+        from .export.tables import node_size
+        everything = np.arange(self.type.size, dtype=np.int32)
+        edges = everything[self._mask(everything, p)]
+        rows = self.rows.take(pa.array(edges))
+        t = self.type[edges]
+        specs = list(self.ontology.relation_types.values())
+        columns: dict[str, Any] = {
+            "id": rows["id"],
+            "source": pa.array(self.actor_ids, pa.string()).take(pa.array(self.src[edges])),
+            "target": pa.array(self.actor_ids, pa.string()).take(pa.array(self.dst[edges])),
+            "start": _iso(self.start[edges], NO_START), "end": _iso(self.end[edges], NO_END),
+            "relation_type": pa.array(self.type_names).take(pa.array(t)),
+            "polarity": pa.array(np.array([x.polarity for x in specs], np.int64)[t]),
+            "directed": pa.array(~self.symmetric[t]),
+            "confidence": rows["confidence"], "status": rows["status"],
+            "start_date": rows["start_date"], "end_date": rows["end_date"],
+            "start_precision": rows["start_precision"], "end_precision": rows["end_precision"],
+            "attributed_to": rows["attributed_to"], "location": rows["location"],
+            # evidence_json is compact JSON written by the loader: one "document" key per item
+            # (a quote inside a text is escaped, so it cannot match).
+            "evidence_count": pc.count_substring(rows["evidence_json"].fill_null(""), '"document":'),
+            "documents": _joined(rows["document_ids"]),
+        }
+        columns["evidence_count"] = pc.cast(columns["evidence_count"], pa.int64())
+        for name in sorted({n for x in specs for n in x.properties}):
+            values = rows[name]
+            columns[name] = _joined(values) if pa.types.is_list(values.type) else values
+        degree = np.bincount(np.concatenate([self.src[edges], self.dst[edges]]), minlength=len(self.actor_ids))
+        a = self.actors
+        nodes: dict[str, Any] = {"id": a["id"], "label": a["name"], "size": pa.array(node_size(degree)),
+                                 "name": a["name"], "kind": a["kind"], "country": a["country"],
+                                 "aliases": _joined(a["aliases"]), "description": a["description"]}
+        nodes.update(self._identifier_columns())
+        return pa.table(nodes), pa.table(columns)
+
+    def _identifier_columns(self) -> dict[str, pa.Array]:
+        """id_<scheme> columns from the `scheme:value` identifier lists (few actors have any)."""
+        lists = self.actors["identifiers"].to_pylist()
+        schemes = sorted({i.split(":", 1)[0] for ids in lists for i in ids or () if ":" in i})
+        out = {}
+        for scheme in schemes:
+            values = []
+            for ids in lists:
+                found = dict(i.split(":", 1) for i in ids or () if ":" in i)
+                values.append(found.get(scheme))
+            out[f"id_{scheme}"] = pa.array(values, pa.string())
+        return out
 
     # --- the questions -------------------------------------------------------------
     def degree(self, actor: int) -> dict[str, int]:

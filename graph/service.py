@@ -12,6 +12,7 @@ from typing import Any
 
 from .cypher import query_text
 from .dates import PartialDate
+from .export.tables import from_graph
 from .ontology import Ontology
 from .store.base import GraphStore, QueryResult, Reader
 from .store.rows import relation_from_properties
@@ -298,6 +299,15 @@ class GraphService:
                              {"q": "", "kind": ""}).rows
             rels = r.query(query_text("relations", r.dialect, **{"return": EVERYTHING["relations"]}), params)
         return {"nodes": [actor_from_properties(row[0]) for row in actors], "edges": self._relations(rels)}
+
+    def whole_graph_tables(self, flt: RelationFilter | None = None):
+        """whole_graph as the two Arrow tables of graph/export/tables.py, for streaming exports:
+        straight from the projection's columns where the store keeps one."""
+        params = (flt or RelationFilter()).params(self.ontology)
+        with self.store.reading(row_limit=NO_ROW_LIMIT) as r:
+            if (proj := r.projection) is not None:
+                return proj.export_tables(params)
+        return from_graph(self.whole_graph(flt), self.ontology)
 
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:

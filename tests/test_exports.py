@@ -193,3 +193,30 @@ def test_gephi_stream_over_http(client):
         lines = [json.loads(line) for line in r.iter_lines() if line.strip()]
     assert {next(iter(p["an"])) for p in lines if "an" in p} == {"russia", "haftar-forces",
                                                                  "unsc-libya-sanctions-committee"}
+
+
+def test_gexf_escapes_every_special_character(ontology, tmp_path):
+    # Texts with XML's special characters, tabs and newlines must come back from a real XML
+    # parser exactly as they went in (the writer assembles markup column by column).
+    nasty = 'Al-Kani & sons <"the seventh"> \'brigade\'\tTarhuna\r\nline 2'
+    graph = {"nodes": [{"id": "a&b", "name": "  A  &\tB  ", "kind": "armed_group", "aliases": ["x|y", "<z>"],
+                        "description": nasty, "identifiers": {}},
+                       {"id": "c", "name": "", "kind": "state", "aliases": [], "identifiers": {}}],
+             "edges": [{"id": "r<1>", "type": "BACKS", "source": "c", "target": "a&b", "directed": True,
+                        "start": "2019-04", "end": None, "confidence": "high", "status": "reported",
+                        "location": nasty, "properties": {"support": ["arms & \"money\""]},
+                        "evidence": [{"document": "d1"}, {"document": "d2"}]}]}
+    path = tmp_path / "nasty.gexf"
+    path.write_bytes(FORMATS["gexf"].write(graph, ontology))
+    proc = subprocess.run([sys.executable, str(SHARED / "tools" / "validate_gexf.py"), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    g = nx.read_gexf(path)
+    assert g.nodes["a&b"]["label"] == "A & B"          # xsd:token: spaces collapsed
+    assert g.nodes["c"]["label"] == "c"                # no name: the id
+    assert g.nodes["a&b"]["description"] == nasty     # \r, \n, \t kept as character references
+    assert g.nodes["a&b"]["aliases"] == "x|y|<z>"
+    (_, _, attrs), = g.edges(data=True)
+    assert attrs["id"] == "r<1>" and attrs["support"] == 'arms & "money"' and attrs["evidence_count"] == 2
+    assert attrs["location"] == nasty
+    assert attrs["documents"] == "d1|d2" and attrs["start"] == "2019-04-01"

@@ -6,7 +6,9 @@ writer per format; each writer returns bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import pyarrow as pa
 
 from ..ontology import Ontology
 from . import gexf, graphml, json_formats, neo4j_csv
@@ -21,11 +23,15 @@ class Format:
     media_type: str
     extension: str
     description: str
+    # Writers that also take the two tables of export/tables.py and stream the document:
+    # the whole graph goes this way, without a dict per relation.
+    stream_tables: Callable[[pa.Table, pa.Table, Ontology], Iterator[bytes]] | None = None
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("gexf", gexf.write, "application/gexf+xml", "gexf",
-           "GEXF 1.3 for Gephi: dynamic (relation dates as edge intervals), colours and sizes"),
+           "GEXF 1.3 for Gephi: dynamic (relation dates as edge intervals), colours and sizes",
+           gexf.stream),
     Format("graphml", graphml.write, "application/graphml+xml", "graphml",
            "GraphML (lists joined with '|', empty values left out)"),
     Format("cytoscape", json_formats.cytoscape, "application/json", "cytoscape.json",
