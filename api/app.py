@@ -64,7 +64,9 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     if store is not None:
         app.state.service = GraphService(store)
     problems.install(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Level 6 (zlib's default) instead of Starlette's 9: a 1.7 MB subgraph compresses in 30 ms
+    # instead of 105 ms, 9% larger.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])

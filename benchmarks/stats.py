@@ -28,3 +28,27 @@ def rss_peak_mb(pid: int | str = "self") -> float:
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def concurrent(fn, concurrency: int, n: int) -> dict:
+    """`n` calls of fn() from `concurrency` threads: throughput and latency, the in-process
+    baseline for the same load through HTTP."""
+    import threading
+    latencies: list[float] = []
+    counter = iter(range(n))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            latencies.append(timed(fn)[0])
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"throughput_rps": round(n / elapsed, 1), **percentiles(latencies)}
