@@ -181,19 +181,22 @@ def bench_export(store_dir: Path, g: nx.MultiDiGraph) -> dict:
 
 def markdown(results: dict) -> str:
     m, load, q = results["machine"], results["load"], results["queries"]
-    lines = [f"# Benchmark results ({results['size']}: {results['actors']:,} actors, "
-             f"{results['relations']:,} relations)", "",
+    lines = [f"## {results['size'].capitalize()} size: {results['actors']:,} actors, "
+             f"{results['relations']:,} relations", "",
              f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_mb']:,} MB; "
              f"Python {m['python']}, LadybugDB {m['ladybug']}, networkx {m['networkx']}. "
              "Every figure has its baseline measured in the same run. Re-run: `make bench` "
              "(or `python -m benchmarks --size large`).", "",
-             "## Load", "", "| path | seconds | relations/s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
+             "### Load", "", "| path | seconds | relations/s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
     for k, label in (("ours", "`conflictgraph load` (parse, validate, stage, COPY, verify, publish)"),
                      ("raw_copy", "raw engine COPY of the same rows (baseline)")):
         v = load[k]
         lines.append(f"| {label} | {v['seconds']} | {v['relations_per_s']:,} | {v['peak_rss_mb']} |")
+    if results.get("load_reused_from"):
+        lines += ["", f"(Load figures from the run of {results['load_reused_from']}, same store: "
+                  "this run was `--reuse-load`.)"]
     lines += ["", f"Ours / raw throughput: **{load['ratio_ours_to_raw_throughput']}**", "",
-              "## Query latency (ms, over random seed actors)", "",
+              "### Query latency (ms, over random seed actors)", "",
               "Store: the service call the API handler makes (GraphService over the store interface; "
               "on the embedded store it answers from the generation's in-memory projection). Raw: the "
               "Cypher that returns the same rows, on a plain engine connection. networkx: the same "
@@ -216,7 +219,7 @@ def markdown(results: dict) -> str:
               f"p99 {two['neighbourhood_relations']['p99_ms']}, max {two['neighbourhood_relations']['max_ms']} relations."]
     if "http" in results:
         h = results["http"]
-        lines += ["", f"## HTTP ({h['concurrency']} concurrent clients, {h['requests']} requests per endpoint, "
+        lines += ["", f"### HTTP ({h['concurrency']} concurrent clients, {h['requests']} requests per endpoint, "
                   "load generator in a separate process)", "",
                   "Direct: the same service call from as many threads in one process (the store "
                   "call at the same concurrency); single: the one-client p99 of the query table.", "",
@@ -231,7 +234,7 @@ def markdown(results: dict) -> str:
                          f"{v.get('p99_vs_direct_concurrent_p99', '')} | {v.get('p99_vs_direct_store_p99', '')} |")
         lines += ["", f"Service peak RSS: {h['service_peak_rss_mb']} MB."]
     e = results["export"]
-    lines += ["", "## Export", "", "Whole-graph GEXF as `GET /export` streams it (tables from the projection, "
+    lines += ["", "### Export", "", "Whole-graph GEXF as `GET /export` streams it (tables from the projection, "
               "written in chunks); the rest from the API's relation dicts.", "",
               "| graph | actors | relations | format | seconds (fetch + write) | MB |",
               "| --- | ---: | ---: | --- | ---: | ---: |"]
@@ -253,7 +256,11 @@ def main() -> None:
     ap.add_argument("--skip-http", action="store_true")
     ap.add_argument("--reuse-load", action="store_true",
                     help="keep the store and load figures of the last run of this size (iterate on queries)")
+    ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from the results-*.json files")
     args = ap.parse_args()
+    if args.report_only:
+        write_report()
+        return
     n_actors, n_relations = SIZES[args.size]
     work = args.workdir / args.size
     seed_dir = work / "seeds"
@@ -280,9 +287,15 @@ def main() -> None:
     log("export")
     results["export"] = bench_export(store_dir, g)
     (HERE / f"results-{args.size}.json").write_text(json.dumps(results, indent=2) + "\n")
-    md = markdown(results)
-    (HERE / "RESULTS.md").write_text(md)
-    print(md)
+    write_report()
+    print(markdown(results))
+
+
+def write_report() -> None:
+    """RESULTS.md: the latest run of every size."""
+    sections = [markdown(json.loads((HERE / f"results-{size}.json").read_text()))
+                for size in SIZES if (HERE / f"results-{size}.json").exists()]
+    (HERE / "RESULTS.md").write_text("# Benchmark results\n\n" + "\n".join(sections))
 
 
 if __name__ == "__main__":

@@ -171,3 +171,25 @@ def test_whole_graph_exports_agree(both, ontology, flt):
     want = b"".join(gexf.stream_tables(*both[1].whole_graph_tables(flt), ontology))
     assert got == want
     assert got.count(b"<edge ") == len(both[1].whole_graph(flt)["edges"])
+
+
+def test_a_running_service_moves_to_the_projection_of_a_new_load(tmp_path, ontology):
+    from synthetic import synthetic_dataset
+    service_store = EmbeddedStore(tmp_path / "graph", ontology, buffer_pool_mb=128)
+    loader = EmbeddedStore(tmp_path / "graph", ontology, buffer_pool_mb=128)
+    try:
+        loader.load(synthetic_dataset(20, 60, tag="one"))
+        service_store.warm_up()
+        svc = GraphService(service_store)
+        assert svc.relations(RelationFilter(), 5)[1] == 60
+        loader.load(synthetic_dataset(30, 90, tag="two"))
+        # The next read sees the new generation, answered from the new generation's projection.
+        assert svc.relations(RelationFilter(), 5)[1] == 90
+        assert svc.actor("two-a1")["id"] == "two-a1"
+        with pytest.raises(NotFound):
+            svc.actor("one-a1")
+        with service_store.reading() as r:
+            assert len(r.projection.actor_ids) == 30
+    finally:
+        service_store.close()
+        loader.close()

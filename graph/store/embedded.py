@@ -174,6 +174,7 @@ class EmbeddedStore(GraphStore):
                  query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True):
         super().__init__(ontology)
         self.use_projection = projection
+        self._keep_warm = False
         self.root = Path(root)
         self.query_workers, self.query_memory_mb = query_workers, query_memory_mb
         self._sandbox: QuerySandbox | None = None
@@ -229,6 +230,11 @@ class EmbeddedStore(GraphStore):
                 old, self._reader = self._reader, _Generation(db, seen, path)
                 if old is not None:
                     old.retire()
+                if self._keep_warm and self.use_projection:
+                    # A load moved CURRENT under a running service: build the new projection
+                    # now rather than in whichever request needs it first.
+                    threading.Thread(target=self._reader.projection, args=(self.ontology, self.buffer_pool_mb),
+                                     daemon=True, name="projection").start()
             return self._reader
 
     @contextmanager
@@ -254,7 +260,9 @@ class EmbeddedStore(GraphStore):
                                   row_limit if row_limit is not None else self.row_limit, projection)
 
     def warm_up(self) -> None:
-        """Build the current generation's projection now rather than on the first request."""
+        """Build the current generation's projection now rather than on the first request,
+        and each later generation's as soon as a reader meets it (a long-running service)."""
+        self._keep_warm = True
         if self.use_projection and self.current_generation() is not None:
             self._current_reader().projection(self.ontology, self.buffer_pool_mb)
 
