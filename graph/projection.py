@@ -89,15 +89,20 @@ class Projection:
         # Positions follow id order, so comparing positions compares ids.
         self.index = {a: i for i, a in enumerate(self.actor_ids)}
         n = len(self.actor_ids)
-        rels = relations.take(pc.sort_indices(relations, [("id", "ascending")]))
+        # Relations are numbered in id order (so sorting numbers sorts ids); the Arrow rows
+        # stay where the engine put them and `physical` maps a number to its row: sorting
+        # the table itself would hold two copies of every text at once.
+        rels = relations
+        order = pc.sort_indices(rels, [("id", "ascending")]).to_numpy().astype(np.int64)
+        self.physical = order
         ids = self.actors.column("id")
-        self.src = pc.index_in(rels["source"], value_set=ids).to_numpy(zero_copy_only=False).astype(np.int32)
-        self.dst = pc.index_in(rels["target"], value_set=ids).to_numpy(zero_copy_only=False).astype(np.int32)
-        self.type = rels["type"].to_numpy().astype(np.int8)
-        self.confidence = _codes(rels["confidence"], list(ontology.confidence_levels))
-        self.status = _codes(rels["status"], list(ontology.statuses))
-        self.start = _day_keys(rels["start_date"], True, NO_START)
-        self.end = _day_keys(rels["end_date"], False, NO_END)
+        self.src = pc.index_in(rels["source"], value_set=ids).to_numpy(zero_copy_only=False).astype(np.int32)[order]
+        self.dst = pc.index_in(rels["target"], value_set=ids).to_numpy(zero_copy_only=False).astype(np.int32)[order]
+        self.type = rels["type"].to_numpy().astype(np.int8)[order]
+        self.confidence = _codes(rels["confidence"], list(ontology.confidence_levels))[order]
+        self.status = _codes(rels["status"], list(ontology.statuses))[order]
+        self.start = _day_keys(rels["start_date"], True, NO_START)[order]
+        self.end = _day_keys(rels["end_date"], False, NO_END)[order]
         self.rows = rels.drop_columns(["source", "target", "type"])
         self.symmetric = np.array([not t.directed for t in ontology.relation_types.values()])
         self.out_ptr, self.out_edges = _csr(self.src, n)
@@ -105,19 +110,24 @@ class Projection:
 
     @classmethod
     def build(cls, ontology: Ontology, fetch: Callable[[str], pa.Table]) -> "Projection":
-        """Read a generation whole through `fetch` (Cypher text -> Arrow table)."""
+        return cls(ontology, *cls.fetch_tables(ontology, fetch))
+
+    @staticmethod
+    def fetch_tables(ontology: Ontology, fetch: Callable[[str], pa.Table]) -> tuple[pa.Table, pa.Table]:
+        """A generation's actors and relations, read whole through `fetch` (Cypher text ->
+        Arrow table); a `type` column holds each relation's position in the ontology."""
         actors = fetch(query_text("projection_actors", "embedded"))
         parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
             part = fetch(query_text("projection_relations", "embedded", type=name, columns=columns))
             parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
-        return cls(ontology, actors, pa.concat_tables(parts, promote_options="default"))
+        return actors, pa.concat_tables(parts, promote_options="default")
 
     @property
     def nbytes(self) -> int:
         arrays = (self.src, self.dst, self.type, self.confidence, self.status, self.start, self.end,
-                  self.out_ptr, self.out_edges, self.in_ptr, self.in_edges)
+                  self.out_ptr, self.out_edges, self.in_ptr, self.in_edges, self.physical)
         return self.actors.nbytes + self.rows.nbytes + sum(a.nbytes for a in arrays)
 
     # --- filters -------------------------------------------------------------------
@@ -167,7 +177,7 @@ class Projection:
     # --- rows ----------------------------------------------------------------------
     def relation_dicts(self, edges) -> list[dict[str, Any]]:
         edges = np.asarray(edges, dtype=np.int64)
-        rows = self.rows.take(pa.array(edges)).to_pylist()
+        rows = self.rows.take(pa.array(self.physical[edges])).to_pylist()
         names, ids, onto = self.type_names, self.actor_ids, self.ontology
         return [relation_from_properties(names[t], ids[s], ids[d], row, onto)
                 for t, s, d, row in zip(self.type[edges].tolist(), self.src[edges].tolist(),
@@ -186,7 +196,11 @@ class Projection:
         from .export.tables import node_size
         everything = np.arange(self.type.size, dtype=np.int32)
         edges = everything[self._mask(everything, p)]
-        rows = self.rows.take(pa.array(edges))
+        # Only the columns an export shows (evidence is counted, not copied).
+        shown = [c for c in self.rows.column_names if c not in ("evidence_json", "notes")]
+        where = pa.array(self.physical[edges])
+        rows = self.rows.select(shown).take(where)
+        evidence = pc.count_substring(self.rows["evidence_json"].fill_null(""), '"document":')
         t = self.type[edges]
         specs = list(self.ontology.relation_types.values())
         columns: dict[str, Any] = {
@@ -203,7 +217,7 @@ class Projection:
             "attributed_to": rows["attributed_to"], "location": rows["location"],
             # evidence_json is compact JSON written by the loader: one "document" key per item
             # (a quote inside a text is escaped, so it cannot match).
-            "evidence_count": pc.count_substring(rows["evidence_json"].fill_null(""), '"document":'),
+            "evidence_count": pc.take(evidence, where),
             "documents": _joined(rows["document_ids"]),
         }
         columns["evidence_count"] = pc.cast(columns["evidence_count"], pa.int64())

@@ -193,3 +193,21 @@ def test_a_running_service_moves_to_the_projection_of_a_new_load(tmp_path, ontol
     finally:
         service_store.close()
         loader.close()
+
+
+def test_the_projection_read_by_a_child_process_is_the_same(both, ontology):
+    # Large generations are read by a child process (its engine memory goes with it) and
+    # memory-mapped back: the projection must be the same either way.
+    child = EmbeddedStore(both[0].store.root, ontology, buffer_pool_mb=128)
+    child.projection_child_rows = 0
+    try:
+        with both[0].store.reading() as r, child.reading() as c:
+            a, b = r.projection, c.projection
+            assert a is not b
+            assert a.actor_ids == b.actor_ids
+            for name in ("src", "dst", "type", "confidence", "status", "start", "end", "out_edges", "in_edges"):
+                assert (getattr(a, name) == getattr(b, name)).all(), name
+            assert a.rows.take(a.physical).equals(b.rows.take(b.physical))
+        assert GraphService(child).whole_graph() == both[1].whole_graph()
+    finally:
+        child.close()

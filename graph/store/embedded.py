@@ -18,6 +18,9 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -34,14 +37,18 @@ from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySynta
 from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
+from ..paths import PROJECT_ROOT
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
 from .sandbox import QuerySandbox
 from .embedded_schema import StagingArea, schema_statements
+from .projection_build import arrow_fetcher, read_tables
 from .rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row, relation_columns,
                    relation_row)
 from .values import plain
 
 DB_FILE = "graph.lbug"
+PROJECTION_POOL_MB = 512   # the child's pool (it reads every page once)
+PROJECTION_CHILD_ROWS = 100_000
 _POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
 
 
@@ -119,23 +126,39 @@ class _Generation:
             if self._retired and self._busy == 0:
                 self._close()
 
-    def projection(self, ontology: Ontology, buffer_pool_mb: int):
-        """This generation's in-memory read model, built on first use (once)."""
+    def projection(self, ontology: Ontology, buffer_pool_mb: int, child_rows: int):
+        """This generation's in-memory read model, built on first use (once). Above
+        `child_rows` relations its tables are read by a child process (see projection_build)."""
         with self._projection_lock:
             if self._projection is None:
                 from ..projection import Projection
-                # Read through a database object of its own, closed afterwards: a whole-graph
-                # read would otherwise leave its pages in the serving buffer pool for good.
-                db = ladybug.Database(str(self.path), read_only=True,
-                                      buffer_pool_size=buffer_pool_mb * 1024 * 1024)
-                try:
-                    conn = ladybug.Connection(db)
-                    self._projection = Projection.build(
-                        ontology, lambda text: conn.execute(text).get_as_arrow(chunk_size=-1))
-                    conn.close()
-                finally:
-                    db.close()
+                if self.relation_count() > child_rows:
+                    with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
+                        proc = subprocess.run(
+                            [sys.executable, "-m", "graph.store.projection_build", str(ontology.source_file),
+                             str(self.path), tmp, str(min(buffer_pool_mb, PROJECTION_POOL_MB))],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, env=dict(
+                                os.environ, PYTHONPATH=os.pathsep.join(
+                                    filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))))
+                        if proc.returncode != 0:
+                            raise StoreUnavailable(f"could not read {self.path} for the projection: "
+                                                   f"{proc.stderr.strip().splitlines()[-1:]}")
+                        # Mapped files stay readable after the folder is removed.
+                        self._projection = Projection(ontology, *read_tables(Path(tmp)))
+                else:
+                    conn = self.acquire()
+                    try:
+                        self._projection = Projection.build(ontology, arrow_fetcher(conn))
+                    finally:
+                        self.release(conn)
             return self._projection
+
+    def relation_count(self) -> int:
+        conn = self.acquire()
+        try:
+            return sum(n for _, n in _run(conn, query_text("stats_relations_by_type", "embedded"), None).rows)
+        finally:
+            self.release(conn)
 
     def retire(self) -> None:
         with self._lock:
@@ -174,6 +197,7 @@ class EmbeddedStore(GraphStore):
                  query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True):
         super().__init__(ontology)
         self.use_projection = projection
+        self.projection_child_rows = PROJECTION_CHILD_ROWS
         self._keep_warm = False
         self.root = Path(root)
         self.query_workers, self.query_memory_mb = query_workers, query_memory_mb
@@ -233,7 +257,8 @@ class EmbeddedStore(GraphStore):
                 if self._keep_warm and self.use_projection:
                     # A load moved CURRENT under a running service: build the new projection
                     # now rather than in whichever request needs it first.
-                    threading.Thread(target=self._reader.projection, args=(self.ontology, self.buffer_pool_mb),
+                    threading.Thread(target=self._reader.projection,
+                                     args=(self.ontology, self.buffer_pool_mb, self.projection_child_rows),
                                      daemon=True, name="projection").start()
             return self._reader
 
@@ -254,7 +279,7 @@ class EmbeddedStore(GraphStore):
                 row_limit: int | None = None) -> Iterator["_EmbeddedReader"]:
         generation = self._current_reader()
         with self._connection(timeout_ms, generation) as conn:
-            projection = ((lambda: generation.projection(self.ontology, self.buffer_pool_mb))
+            projection = ((lambda: generation.projection(self.ontology, self.buffer_pool_mb, self.projection_child_rows))
                           if self.use_projection else None)
             yield _EmbeddedReader(conn, self.allowed_procedures,
                                   row_limit if row_limit is not None else self.row_limit, projection)
@@ -262,9 +287,9 @@ class EmbeddedStore(GraphStore):
     def warm_up(self) -> None:
         """Build the current generation's projection now rather than on the first request,
         and each later generation's as soon as a reader meets it (a long-running service)."""
-        self._keep_warm = True
         if self.use_projection and self.current_generation() is not None:
-            self._current_reader().projection(self.ontology, self.buffer_pool_mb)
+            self._current_reader().projection(self.ontology, self.buffer_pool_mb, self.projection_child_rows)
+        self._keep_warm = True
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
                        row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
