@@ -84,7 +84,9 @@ class Projection:
     def __init__(self, ontology: Ontology, actors: pa.Table, relations: pa.Table):
         self.ontology = ontology
         self.type_names = list(ontology.relation_types)
-        self.actors = actors.take(pc.sort_indices(actors, [("id", "ascending")]))
+        # One chunk per column: take() on a column of many chunks (the engine hands results
+        # over in small ones) concatenates them first, on every call.
+        self.actors = actors.take(pc.sort_indices(actors, [("id", "ascending")])).combine_chunks()
         self.actor_ids: list[str] = self.actors.column("id").to_pylist()
         # Positions follow id order, so comparing positions compares ids.
         self.index = {a: i for i, a in enumerate(self.actor_ids)}
@@ -92,7 +94,7 @@ class Projection:
         # Relations are numbered in id order (so sorting numbers sorts ids); the Arrow rows
         # stay where the engine put them and `physical` maps a number to its row: sorting
         # the table itself would hold two copies of every text at once.
-        rels = relations
+        rels = relations.combine_chunks()   # no copy when already one chunk (a mapped file)
         order = pc.sort_indices(rels, [("id", "ascending")]).to_numpy().astype(np.int64)
         self.physical = order
         ids = self.actors.column("id")

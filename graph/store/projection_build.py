@@ -39,6 +39,7 @@ def write_tables(ontology: Ontology, db_file: str, out: Path, buffer_pool_mb: in
         conn.close()
         db.close()
     for name, table in zip(("actors", "relations"), tables):
+        table = table.combine_chunks()   # one record batch: the mapped columns are contiguous
         with pa.OSFile(str(out / f"{name}.arrow"), "wb") as sink, \
                 pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
