@@ -207,8 +207,8 @@ class Projection:
         specs = list(self.ontology.relation_types.values())
         columns: dict[str, Any] = {
             "id": rows["id"],
-            "source": pa.array(self.actor_ids, pa.string()).take(pa.array(self.src[edges])),
-            "target": pa.array(self.actor_ids, pa.string()).take(pa.array(self.dst[edges])),
+            "source": self.actors["id"].take(pa.array(self.src[edges])),
+            "target": self.actors["id"].take(pa.array(self.dst[edges])),
             "start": _iso(self.start[edges], NO_START), "end": _iso(self.end[edges], NO_END),
             "relation_type": pa.array(self.type_names).take(pa.array(t)),
             "polarity": pa.array(np.array([x.polarity for x in specs], np.int64)[t]),
