@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,9 +21,8 @@ from graph.export import FORMATS
 from graph.ontology import default_ontology
 from graph.service import GraphService, RelationFilter
 from graph.store.embedded import EmbeddedStore
-from graph.store.embedded_schema import StagingArea
-from graph.store.rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row, relation_columns,
-                              relation_row)
+from graph.store.embedded_schema import StagingArea, stage_relations
+from graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
 from graph.synth import generate
 
 from . import queries
@@ -53,11 +51,7 @@ def stage_raw(seed_dir: Path, folder: Path) -> None:
     staging.add("Document", [document_row(d) for d in src.documents], DOCUMENT_COLUMNS)
     staging.add("Actor", [actor_row(a) for a in src.actors], ACTOR_COLUMNS)
     for batch in src.relation_batches(50_000):
-        grouped = defaultdict(list)
-        for r in batch:
-            grouped[r.type].append(relation_row(r, o))
-        for t, rows in grouped.items():
-            staging.add(t, rows, {"source": "string", "target": "string", **relation_columns(o, t)})
+        stage_relations(staging, batch, o)
     staging.finish()
 
 

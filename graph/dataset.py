@@ -64,6 +64,18 @@ class SeedSet:
         for f in self._relation_files:
             yield from read_jsonl(f, "relations", self.problems)
 
+    def parallel_relation_files(self) -> list[Path] | None:
+        """The relation files, when workers may check and stage them (graph.store.
+        relation_workers): every relation is in JSON Lines and the documents and actors have
+        no problems. Otherwise None: the sequential path reports every problem."""
+        if self.problems or self._yaml_relations:
+            return None
+        return list(self._relation_files)
+
+    def accept_staged_counts(self, counts: dict[str, int]) -> None:
+        """Record the relations that workers validated, as relation_batches would have."""
+        self.relation_counts = Counter(counts)
+
     def relation_batches(self, batch_size: int) -> Iterator[list[Relation]]:
         """Valid relations in batches. After the first problem nothing more is yielded, but
         the rest is still checked so that every problem is reported; ValidationFailed at

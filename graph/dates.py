@@ -5,7 +5,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PRECISIONS = ("year", "month", "day")
@@ -42,14 +42,21 @@ class PartialDate:
     def precision(self) -> str:
         return PRECISIONS[(self.month is not None) + (self.day is not None)]
 
+    # Parsed dates are shared (the parser is cached), so their derived values are cached too.
+    @cached_property
+    def _span(self) -> tuple[date, date]:
+        month = self.month or 12
+        return (date(self.year, self.month or 1, self.day or 1),
+                date(self.year, month, self.day or calendar.monthrange(self.year, month)[1]))
+
     def earliest(self) -> date:
-        return date(self.year, self.month or 1, self.day or 1)
+        return self._span[0]
 
     def latest(self) -> date:
-        month = self.month or 12
-        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+        return self._span[1]
 
-    def __str__(self) -> str:
+    @cached_property
+    def _text(self) -> str:
         s = f"{self.year:04d}"
         if self.month is not None:
             s += f"-{self.month:02d}"
@@ -57,9 +64,13 @@ class PartialDate:
             s += f"-{self.day:02d}"
         return s
 
+    def __str__(self) -> str:
+        return self._text
+
 
 # Large seed sets repeat the same few thousand dates; values are immutable, so cache them.
 _parse = lru_cache(maxsize=65536)(PartialDate._parse_uncached)
+parse_date = _parse  # PartialDate.parse without its type check: TypeError for unhashable input
 
 
 def valid_on(start: PartialDate | None, end: PartialDate | None, day: date) -> bool:

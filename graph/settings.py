@@ -34,6 +34,7 @@ class Settings:
     query_timeout_ms: int       # CONFLICTGRAPH_QUERY_TIMEOUT_MS: server-side limit for research queries
     row_limit: int              # CONFLICTGRAPH_ROW_LIMIT: rows returned before `truncated`
     batch_size: int             # CONFLICTGRAPH_BATCH_SIZE: records per write batch when loading
+    load_workers: int           # CONFLICTGRAPH_LOAD_WORKERS: processes checking large relation files (embedded; 1 = none)
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
     query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
@@ -51,6 +52,7 @@ class Settings:
             query_timeout_ms=_int("CONFLICTGRAPH_QUERY_TIMEOUT_MS", 10_000),
             row_limit=_int("CONFLICTGRAPH_ROW_LIMIT", 10_000),
             batch_size=_int("CONFLICTGRAPH_BATCH_SIZE", 2_000),
+            load_workers=_int("CONFLICTGRAPH_LOAD_WORKERS", min(4, os.cpu_count() or 1)),
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
             query_workers=_int("CONFLICTGRAPH_QUERY_WORKERS", 2),
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),

@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,15 +39,16 @@ from ..ontology import Ontology
 from ..paths import PROJECT_ROOT
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
 from .sandbox import QuerySandbox
-from .embedded_schema import StagingArea, schema_statements
+from .embedded_schema import StagingArea, schema_statements, stage_relations
+from .relation_workers import RelationWorkers, StagedRelations
 from .projection_build import arrow_fetcher, read_tables
-from .rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row, relation_columns,
-                   relation_row)
+from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
 from .values import plain
 
 DB_FILE = "graph.lbug"
 PROJECTION_POOL_MB = 512   # the child's pool (it reads every page once)
 PROJECTION_CHILD_ROWS = 100_000
+PARALLEL_LOAD_MIN_BYTES = 16 << 20  # ~40k relations: below that, starting workers costs more than it saves
 _POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
 
 
@@ -194,8 +194,11 @@ class EmbeddedStore(GraphStore):
 
     def __init__(self, root: Path | str, ontology: Ontology, *, buffer_pool_mb: int = 1024,
                  query_timeout_ms: int = 10_000, row_limit: int | None = 10_000,
-                 query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True):
+                 query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True,
+                 load_workers: int = 1):
         super().__init__(ontology)
+        self.load_workers = load_workers
+        self.parallel_load_min_bytes = PARALLEL_LOAD_MIN_BYTES
         self.use_projection = projection
         self.projection_child_rows = PROJECTION_CHILD_ROWS
         self._keep_warm = False
@@ -372,26 +375,40 @@ class EmbeddedStore(GraphStore):
 
     def _write_generation(self, gen_dir: Path, source, batch_size: int,
                           progress: Progress | None) -> dict[str, int]:
-        """Schema, then every record through the engine's bulk path. Batches are validated
-        and staged into one Parquet file per table as they stream in; each table is then
-        filled by a single COPY, the engine's fast path (COPY into a non-empty table, or
-        UNWIND ... CREATE, is many times slower at scale)."""
+        """Schema, then every record through the engine's bulk path: records are validated
+        and staged into Parquet files as they stream in, and each table is filled by a
+        single COPY, the engine's fast path (COPY into a non-empty table, or UNWIND ...
+        CREATE, is many times slower at scale). Large JSON Lines relation files are checked
+        and staged by worker processes meanwhile (graph.store.relation_workers)."""
         db = self._database(False, gen_dir / DB_FILE)
         conn = ladybug.Connection(db)
         staging = StagingArea(gen_dir / "staging")
+        total = source.estimated_total()
+        done = 0
+
+        def staged(stage: str, n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(stage, done, total)
+
+        def copy(table: str, files: list[Path]) -> None:
+            if progress:
+                progress(f"copy:{table}", done, total)
+            listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+            _run(conn, query_text("copy_from", "embedded", table=table, files=listed), None)
+
+        from_workers = 0
+
+        def staged_by_worker(n: int) -> None:
+            nonlocal from_workers
+            from_workers += n
+            staged("relations", n)
+
+        workers = self._start_relation_workers(source, gen_dir / "staging-relations", staged_by_worker)
         try:
             for stmt in schema_statements(self.ontology):
                 _run(conn, stmt, None)
-            total = source.estimated_total()
-            done = 0
-            expected: Counter[str] = Counter()
-
-            def staged(stage: str, n: int) -> None:
-                nonlocal done
-                done += n
-                if progress:
-                    progress(stage, done, total)
-
             for i in range(0, len(source.documents), batch_size):
                 batch = source.documents[i:i + batch_size]
                 staging.add("Document", [document_row(d) for d in batch], DOCUMENT_COLUMNS)
@@ -400,36 +417,56 @@ class EmbeddedStore(GraphStore):
                 batch = source.actors[i:i + batch_size]
                 staging.add("Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS)
                 staged("actors", len(batch))
-            for batch in source.relation_batches(batch_size):
-                grouped: dict[str, list[dict]] = defaultdict(list)
-                for r in batch:
-                    grouped[r.type].append(relation_row(r, self.ontology))
-                for type_name, rows in grouped.items():
-                    staging.add(type_name, rows, {"source": "string", "target": "string",
-                                                  **relation_columns(self.ontology, type_name)})
-                    expected[type_name] += len(rows)
-                staged("relations", len(batch))
-            # Node tables first: relations need their ends.
-            for table, path in staging.finish(first=("Document", "Actor")):
-                if progress:
-                    progress(f"copy:{table}", done, total)
-                _run(conn, query_text("copy_from", "embedded", table=table, file=str(path)), None)
+            # Node tables first (relations need their ends), while the workers run.
+            for table, path in staging.finish():
+                copy(table, [path])
+            relations = workers.result() if workers else None
+            if relations is None:
+                done -= from_workers
+                relations = self._stage_relations(source, batch_size, staging, staged)
+            else:
+                source.accept_staged_counts(relations.counts)
+            for table in sorted(relations.files):
+                copy(table, relations.files[table])
 
             # The new generation must hold exactly what was validated before anyone reads it.
+            expected = {t: n for t, n in relations.counts.items() if n}
             stored = {r[0]: r[1] for r in _run(conn, query_text("stats_relations_by_type", "embedded"),
                                                None).rows}
             actors = _run(conn, query_text("count_actors", "embedded"), None).rows[0][0]
             documents = _run(conn, query_text("stats_documents", "embedded"), None).rows[0][0]
-            if stored != dict(expected) or actors != len(source.actors) or documents != len(source.documents):
+            if stored != expected or actors != len(source.actors) or documents != len(source.documents):
                 raise ConflictGraphError(
                     f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
-                    f"expected {len(source.actors)}, {len(source.documents)}, {dict(expected)}")
+                    f"expected {len(source.actors)}, {len(source.documents)}, {expected}")
             _run(conn, "CHECKPOINT", None)
             return dict(sorted(stored.items()))
         finally:
+            if workers:
+                workers.cancel()
             staging.close()
             conn.close()
             db.close()
+
+    def _start_relation_workers(self, source, folder: Path, progress) -> "RelationWorkers | None":
+        """Workers for the relations when there are enough of them in JSON Lines files."""
+        files = source.parallel_relation_files() if isinstance(source, SeedSet) else None
+        if (not files or self.load_workers < 2
+                or sum(f.stat().st_size for f in files) < self.parallel_load_min_bytes):
+            return None
+        return RelationWorkers(files, self.ontology, *source.validator.fast_check_inputs(),
+                               folder=folder, workers=self.load_workers, progress=progress)
+
+    def _stage_relations(self, source, batch_size: int, staging: StagingArea, staged) -> StagedRelations:
+        """The sequential path: every relation through the validator, batch by batch."""
+        result = StagedRelations()
+        for batch in source.relation_batches(batch_size):
+            for type_name, n in stage_relations(staging, batch, self.ontology).items():
+                result.counts[type_name] += n
+            staged("relations", len(batch))
+        for table, path in staging.finish():
+            result.files[table].append(path)
+        return result
 
     def _publish(self, name: str) -> None:
         tmp = self.root / "CURRENT.tmp"

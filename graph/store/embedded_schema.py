@@ -6,14 +6,16 @@ relation columns and the type's own properties (graph/store/rows.py names them).
 from __future__ import annotations
 
 import shutil
+from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..ontology import Ontology
-from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
+from ..models import Relation
+from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns, relation_table_columns, relation_values
 
 _TYPES = {"string": "STRING", "string_list": "STRING[]"}
 
@@ -47,28 +49,37 @@ class StagingArea:
     large load streams to disk instead of memory. Columns are in table order (COPY maps them
     by position) and explicitly typed (an all-null column would otherwise have no type)."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, suffix: str = ""):
+        self.folder, self.suffix = folder, suffix
         folder.mkdir(parents=True, exist_ok=True)
         self._writers: dict[str, tuple[pq.ParquetWriter, pa.Schema, Path]] = {}
 
     def add(self, table: str, rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
-        if not rows:
-            return
+        if rows:
+            self._write(table, columns, [[row.get(name) for row in rows] for name in columns])
+
+    def _write(self, table: str, columns: dict[str, str], data: list) -> None:
         if table not in self._writers:
             schema = pa.schema([(name, _ARROW[kind]) for name, kind in columns.items()])
-            path = self.folder / f"{table}.parquet"
+            path = self.folder / f"{table}{self.suffix}.parquet"
             self._writers[table] = (pq.ParquetWriter(path, schema, compression="NONE"), schema, path)
         writer, schema, _ = self._writers[table]
-        writer.write_table(pa.table({name: [row.get(name) for row in rows] for name in schema.names},
-                                    schema=schema))
+        writer.write_table(pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(data, schema)],
+                                                schema=schema))
 
-    def finish(self, first: tuple[str, ...] = ()) -> list[tuple[str, Path]]:
-        """Close every file; (table, path) pairs, the `first` tables leading."""
-        for writer, _, _ in self._writers.values():
+    def add_values(self, table: str, rows: list[tuple], columns: dict[str, str]) -> None:
+        """Like add, for rows given as tuples in `columns` order."""
+        if rows:
+            self._write(table, columns, list(zip(*rows)))
+
+    def finish(self) -> list[tuple[str, Path]]:
+        """Close the files added to since the last call; their (table, path) pairs by table."""
+        done = []
+        for table in sorted(self._writers):
+            writer, _, path = self._writers.pop(table)
             writer.close()
-        order = sorted(self._writers, key=lambda t: (t not in first, first.index(t) if t in first else 0, t))
-        return [(t, self._writers[t][2]) for t in order]
+            done.append((table, path))
+        return done
 
     def close(self) -> None:
         for writer, _, _ in self._writers.values():
@@ -77,3 +88,13 @@ class StagingArea:
             except Exception:  # noqa: BLE001 - already closed, or the load failed writing it
                 pass
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def stage_relations(staging: StagingArea, relations: Iterable[Relation], ontology: Ontology) -> Counter[str]:
+    """Append relations to their type's staging file; how many of each type."""
+    grouped: dict[str, list[tuple]] = defaultdict(list)
+    for r in relations:
+        grouped[r.type].append(relation_values(r, ontology))
+    for type_name, rows in grouped.items():
+        staging.add_values(type_name, rows, relation_table_columns(ontology, type_name))
+    return Counter({t: len(rows) for t, rows in grouped.items()})
