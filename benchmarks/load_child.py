@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,11 @@ def ours(seed_dir: str, store_dir: str) -> dict:
     gc.disable()
     with open_store(f"embedded:{store_dir}") as store:
         report = store.load(source)
-    return {"seconds": round(time.perf_counter() - started, 3), "relations": report.counts["relations"]}
+        workers = store.load_workers
+    # The largest worker's peak (the kernel keeps the maximum over waited-for children).
+    worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": round(time.perf_counter() - started, 3), "relations": report.counts["relations"],
+            "workers": workers, "worker_peak_rss_mb": round(worker_kb / 1024, 1)}
 
 
 def raw(parquet_dir: str, db_path: str) -> dict:
