@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
@@ -132,7 +133,7 @@ def paths(svc: Service, source: Annotated[str, Query(max_length=200)],
           limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="At most this many paths.")] = 25):
     flt = _filter(types, as_of, None, None, None, None)
     found = svc.paths(source, target, max_hops, flt.types, flt.as_of, limit)
-    return {"source": source, "target": target, "paths": found}
+    return _json({"source": source, "target": target, "paths": found})
 
 
 ExportFormat = Annotated[Literal[tuple(["json", *FORMATS])], Query(  # type: ignore[valid-type]
@@ -143,6 +144,13 @@ Seeds = Annotated[str, Query(max_length=2000, description="Comma-separated actor
 Depth = Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_DEPTH, description="Relations away from the seeds.")]
 EXPORT_RESPONSES = {200: {"content": {f.media_type: {} for f in FORMATS.values()},
                           "description": "The graph in the requested format"}}
+
+
+def _json(payload) -> Response:
+    """Graph answers as the service shaped them, encoded at once. They are already in their
+    response model's shape (tests/test_api.py checks each against it); FastAPI's validation
+    and serialization of a median 2-hop subgraph (5.9 MB) took 260 ms of a ~575 ms request."""
+    return Response(orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY), media_type="application/json")
 
 
 def _seeds(seeds: str) -> list[str]:
@@ -166,7 +174,7 @@ def subgraph(svc: Service, seeds: Seeds, depth: Depth = 1, types: Types = None, 
     graph = svc.subgraph(seed_ids, depth, _filter(types, as_of, None, None, None, None))
     if format != "json":
         return _exported(graph, format, "conflictgraph-subgraph", svc)
-    return {"seeds": seed_ids, "depth": depth, **graph}
+    return _json({"seeds": seed_ids, "depth": depth, **graph})
 
 
 @router.get("/export", tags=["graph"], response_class=Response, responses=EXPORT_RESPONSES,

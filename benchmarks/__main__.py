@@ -207,6 +207,9 @@ def markdown(results: dict) -> str:
     if results.get("load_reused_from"):
         lines += ["", f"(Load figures from the run of {results['load_reused_from']}, same store: "
                   "this run was `--reuse-load`.)"]
+    if results.get("queries_reused_from"):
+        lines += ["", f"(Query latency figures from the run of {results['queries_reused_from']}; "
+                  "this run re-measured HTTP and exports only, `--reuse-queries`.)"]
     lines += ["", f"Ours / raw throughput: **{load['ratio_ours_to_raw_throughput']}**", "",
               "### Query latency (ms, over random seed actors)", "",
               "Store: the service call the API handler makes (GraphService over the store interface; "
@@ -269,6 +272,8 @@ def main() -> None:
     ap.add_argument("--load-repeats", type=int, default=2, help="alternated runs of our loader and the raw COPY")
     ap.add_argument("--reuse-load", action="store_true",
                     help="keep the store and load figures of the last run of this size (iterate on queries)")
+    ap.add_argument("--reuse-queries", action="store_true",
+                    help="with --reuse-load: keep the query figures too, re-measure HTTP and exports")
     ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from the results-*.json files")
     args = ap.parse_args()
     if args.report_only:
@@ -290,10 +295,15 @@ def main() -> None:
         results["load"], store_dir = bench_load(seed_dir, work, args.load_repeats)
     log("queries: building the networkx baseline")
     g = queries.load_networkx(seed_dir)
-    store = EmbeddedStore(store_dir, default_ontology())
-    log(f"queries: {args.queries} seeds per class")
-    results["queries"] = queries.run(store, seed_dir, args.queries, args.seed, g)
-    store.close()
+    if args.reuse_queries and "load_reused_from" in results:
+        results["queries"] = json.loads(previous.read_text())["queries"]
+        results["queries_reused_from"] = json.loads(previous.read_text()).get("queries_reused_from",
+                                                                              json.loads(previous.read_text())["date"])
+    else:
+        store = EmbeddedStore(store_dir, default_ontology())
+        log(f"queries: {args.queries} seeds per class")
+        results["queries"] = queries.run(store, seed_dir, args.queries, args.seed, g)
+        store.close()
     if not args.skip_http:
         results["http"] = bench_http(store_dir, work, g, results["queries"], args.concurrency, args.requests)
         results["http"].update({"concurrency": args.concurrency, "requests": args.requests})

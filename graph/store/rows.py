@@ -102,5 +102,6 @@ def relation_from_properties(type_name: str, source: str, target: str, props: di
         "attributed_to": props.get("attributed_to"), "location": props.get("location"),
         "notes": props.get("notes"),
         "properties": {k: props.get(k) for k in spec.properties if props.get(k) not in (None, [])},
-        "evidence": json.loads(props.get("evidence_json") or "[]"),
+        # Every item carries `quote` (null when there is none), as the API's model says.
+        "evidence": [{**e, "quote": e.get("quote")} for e in json.loads(props.get("evidence_json") or "[]")],
     }
