@@ -23,6 +23,7 @@ import queue
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -117,15 +118,17 @@ class RelationWorkers:
             pickle.dump((ontology, actor_kinds, documents), fh, protocol=pickle.HIGHEST_PROTOCOL)
         self._tasks = deque((i, *r) for i, r in enumerate(byte_ranges(files, workers)))
         self._results: queue.Queue = queue.Queue()
+        # stderr goes to a file: a pipe nobody reads while the worker runs could fill and block it.
+        self._errors = [tempfile.TemporaryFile() for _ in range(min(workers, len(self._tasks)))]
         self._procs = [subprocess.Popen([sys.executable, "-m", __name__, str(folder.resolve())], cwd=PROJECT_ROOT,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE)
-                       for _ in range(min(workers, len(self._tasks)))]
-        self._threads = [threading.Thread(target=self._feed, args=(p,), daemon=True) for p in self._procs]
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+                       for err in self._errors]
+        self._threads = [threading.Thread(target=self._feed, args=(p, err), daemon=True)
+                         for p, err in zip(self._procs, self._errors)]
         for t in self._threads:
             t.start()
 
-    def _feed(self, proc: subprocess.Popen) -> None:
+    def _feed(self, proc: subprocess.Popen, errors) -> None:
         """Hand `proc` one range at a time; its results (or its failure) go to the queue."""
         try:
             while True:
@@ -142,7 +145,8 @@ class RelationWorkers:
         except (OSError, EOFError, pickle.UnpicklingError) as e:
             proc.kill()
             proc.wait()
-            err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+            errors.seek(0)
+            err = errors.read().decode(errors="replace").strip().splitlines()
             self._results.put(WorkerFailed(f"a loader worker failed ({e}): {' / '.join(err[-3:])}"))
         finally:
             self._results.put(None)
@@ -186,6 +190,8 @@ class RelationWorkers:
             p.wait()
         for t in self._threads:
             t.join()
+        for err in self._errors:
+            err.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
