@@ -289,9 +289,9 @@ def main() -> None:
     results = {"size": args.size, "actors": n_actors, "relations": n_relations,
                "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine()}
     previous = HERE / f"results-{args.size}.json"
-    if args.reuse_load and previous.exists() and (work / "store" / "CURRENT").exists():
-        results["load"], store_dir = json.loads(previous.read_text())["load"], work / "store"
-        prev = json.loads(previous.read_text())
+    prev = json.loads(previous.read_text()) if previous.exists() else {}
+    if args.reuse_load and prev and (work / "store" / "CURRENT").exists():
+        results["load"], store_dir = prev["load"], work / "store"
         results["load_reused_from"] = prev.get("load_reused_from", prev["date"])
     else:
         results["load"], store_dir = bench_load(seed_dir, work, args.load_repeats)
@@ -299,9 +299,8 @@ def main() -> None:
     g = queries.load_networkx(seed_dir)
     gc.freeze()  # out of every collection: see queries.run (the HTTP direct baseline runs here too)
     if args.reuse_queries and "load_reused_from" in results:
-        results["queries"] = json.loads(previous.read_text())["queries"]
-        results["queries_reused_from"] = json.loads(previous.read_text()).get("queries_reused_from",
-                                                                              json.loads(previous.read_text())["date"])
+        results["queries"] = prev["queries"]
+        results["queries_reused_from"] = prev.get("queries_reused_from", prev["date"])
     else:
         store = EmbeddedStore(store_dir, default_ontology())
         log(f"queries: {args.queries} seeds per class")
