@@ -1,19 +1,155 @@
-"""Lexical facts about a Cypher text: its parameters and its statements.
+r"""Lexical facts about a Cypher text: its parameters, statements, clauses and procedures.
 
-The embedded engine reads an unbound `$param` as NULL and runs `a; b` as two queries,
-so both are checked here before a text reaches it.
+The scanner follows the embedded engine's lexer rules (LadybugDB's Cypher.g4, which
+both engines' openCypher grammars share in these parts) to the character, because a
+text this module reads as a comment or a string must be one for the engine too:
+
+- `/* ... */`: inside, a `*` always takes the next character with it unless that is `/`,
+  so `/* **/ + 1 */` is one comment; an unterminated `/*` is no comment at all (`/`, `*`).
+- `// ...` ends at LF, CR LF, or CR at the end of the text; a lone CR inside the text does
+  not end it, and then the `//` is no comment at all but two `/` tokens.
+- '...' and "...": a backslash must start one of \\ \' \" \b \f \n \r \t \xHH \uHHHH
+  \UHHHHHHHH; a string with any other escape, or unterminated, is no string (its quote is
+  an unknown character, and what follows is code).
+- `...` names, with `` inside for a backtick; whitespace includes the Unicode spaces
+  the grammar lists (NBSP, U+2000-U+200A but not U+200B, U+2028/9, U+3000, ...).
+
+It is the third wall of research queries, a fast first answer with a good message: the
+sandboxed worker and the engine's own plan classification stand behind it
+(graph/store/sandbox.py). tests/test_cypher_text_engine.py checks it against the engine
+on generated texts.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-# Strings ('..', "..", `..`) and comments (// .., /* .. */), in one pass so that a quote
-# inside a comment or a // inside a string is read correctly.
-_TOKEN = re.compile(
-    r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`]|``)*`|//[^\n]*|/\*.*?\*/""",
-    re.DOTALL,
-)
-_PARAM = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)")
+WHITESPACE = frozenset(" \t\n\u000b\f\r\u001c\u001d\u001e\u001f\u1680\u180e\u2000\u2001\u2002\u2003"
+                       "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u205f\u3000\u00a0\u202f")
+_SIMPLE_ESCAPES = frozenset("\\'\"bBfFnNrRtT")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str      # "comment", "string", "name" (backticked), "space" or "code"
+    start: int
+    end: int
+
+
+def _comment_end(text: str, i: int) -> int | None:
+    """Where a comment starting at i ends, or None if the engine reads no comment there."""
+    n = len(text)
+    if text.startswith("/*", i):
+        j = i + 2
+        while j < n:
+            if text[j] == "*":
+                if j + 1 < n and text[j + 1] == "/":
+                    return j + 2
+                if j + 1 >= n:
+                    return None
+                j += 2          # '*' Comment_2: the star takes any next character but '/'
+            else:
+                j += 1
+        return None
+    if text.startswith("//", i):
+        j = i + 2
+        while j < n and text[j] not in "\r\n":
+            j += 1
+        if j >= n:
+            return n
+        if text[j] == "\n":
+            return j + 1
+        if j + 1 >= n:          # CR at the end of the text
+            return n
+        if text[j + 1] == "\n":
+            return j + 2
+        return None             # a lone CR: `CR? (LF | EOF)` fails, so no comment
+    return None
+
+
+def _escape_length(text: str, j: int) -> int:
+    """Length of a valid escape starting with the backslash at j, 0 if it is not one."""
+    n = len(text)
+    if j + 1 >= n:
+        return 0
+    c = text[j + 1]
+    if c in _SIMPLE_ESCAPES:
+        return 2
+    if c in "xX":
+        return 4 if j + 3 < n and text[j + 2] in _HEX and text[j + 3] in _HEX else 0
+    if c in "uU":
+        return 6 if j + 5 < n and all(ch in _HEX for ch in text[j + 2:j + 6]) else 0
+    return 0
+
+
+def _string_end(text: str, i: int) -> int | None:
+    quote, n, j = text[i], len(text), i + 1
+    while j < n:
+        c = text[j]
+        if c == quote:
+            return j + 1
+        if c == "\\":
+            k = _escape_length(text, j)
+            if not k:
+                return None
+            j += k
+        else:
+            j += 1
+    return None
+
+
+def _name_end(text: str, i: int) -> int | None:
+    n, j = len(text), i
+    end = None
+    while j < n and text[j] == "`":
+        close = text.find("`", j + 1)
+        if close < 0:
+            break
+        end = j = close + 1
+    return end
+
+
+def tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        end, kind = None, "code"
+        if c == "/":
+            end, kind = _comment_end(text, i), "comment"
+        elif c in "'\"":
+            end, kind = _string_end(text, i), "string"
+        elif c == "`":
+            end, kind = _name_end(text, i), "name"
+        elif c in WHITESPACE:
+            end, kind = i + 1, "space"
+        if end is None:
+            end, kind = i + 1, "code"
+        if out and out[-1].kind == kind and kind in ("code", "space"):
+            out[-1] = Token(kind, out[-1].start, end)
+        else:
+            out.append(Token(kind, i, end))
+        i = end
+    return out
+
+
+def code_only(query: str, keep_identifiers: bool = True) -> str:
+    """The query with string literals replaced by '', comments and whitespace by a space.
+
+    With keep_identifiers=False, `quoted identifiers` are blanked too, for keyword scans.
+    """
+    parts = []
+    for t in tokens(query):
+        if t.kind in ("comment", "space"):
+            parts.append(" ")
+        elif t.kind == "string":
+            parts.append("''")
+        elif t.kind == "name" and not keep_identifiers:
+            parts.append("``")
+        else:
+            parts.append(query[t.start:t.end])
+    return "".join(parts)
 
 
 # Clauses that write, touch files or the network, or manage the database, in either
@@ -21,25 +157,11 @@ _PARAM = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)")
 # Neo4j's administration commands (GRANT, START DATABASE, ...) are left to its own
 # EXPLAIN classification and read-only sessions: words like `start` are common aliases.
 WRITE_OR_IO_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "DROP",
-                       "ALTER", "LOAD", "COPY", "INSTALL", "ATTACH", "EXPORT", "IMPORT",
+                       "ALTER", "LOAD", "COPY", "INSTALL", "UNINSTALL", "ATTACH", "EXPORT", "IMPORT",
                        "CHECKPOINT", "BEGIN", "COMMIT", "ROLLBACK", "USE")
 # A keyword, not a property (`a.set`), a parameter ($create) or part of a longer name.
 _CLAUSE = re.compile(r"(?<![.\w$])(" + "|".join(WRITE_OR_IO_CLAUSES) + r")(?![\w])", re.IGNORECASE)
-
-
-def code_only(query: str, keep_identifiers: bool = True) -> str:
-    """The query with string literals replaced by '' and comments by a space.
-
-    With keep_identifiers=False, `quoted identifiers` are blanked too, for keyword scans.
-    """
-    def repl(m: re.Match) -> str:
-        t = m.group(0)
-        if t.startswith("//") or t.startswith("/*"):
-            return " "
-        if t.startswith("`"):
-            return t if keep_identifiers else "``"
-        return "''"
-    return _TOKEN.sub(repl, query)
+_PARAM = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*|[0-9]+)|`([^`]+)`)")
 
 
 def write_or_io_clauses(query: str) -> list[str]:
