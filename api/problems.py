@@ -45,6 +45,7 @@ _STATUS = [
     (errors.QueryTimeout, 504),
     (errors.QueryError, 400),
     (errors.StoreEmpty, 503),
+    (errors.ResearchQueriesUnavailable, 503),
     (errors.StoreUnavailable, 503),
 ]
 

@@ -171,7 +171,7 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
     params = dict(_parse_param(p) for p in param)
     try:
         with open_store(store) as s:
-            result = s.query(cypher, params)
+            result = s.research_query(cypher, params)
     except ConflictGraphError as e:
         _fail(str(e))
     if fmt == "json":

@@ -38,3 +38,7 @@ class MissingParameters(QueryError):
 
 class QueryTimeout(QueryError):
     pass
+
+
+class ResearchQueriesUnavailable(ConflictGraphError):
+    """Research queries cannot run safely here (the kernel cannot confine their workers)."""

@@ -28,6 +28,16 @@ def _bool(name: str, default: bool) -> bool:
     raise SystemExit(f"setting {name}={raw!r} must be 1 or 0")
 
 
+def _accept(name: str) -> bool:
+    # A deliberate word, not a boolean: it lowers a security wall.
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw in ("", "refuse"):
+        return False
+    if raw == "accept":
+        return True
+    raise SystemExit(f"setting {name}={raw!r} must be 'accept' or 'refuse'")
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str                  # CONFLICTGRAPH_STORE: embedded:PATH or neo4j://host:7687
@@ -38,6 +48,7 @@ class Settings:
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
     query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
+    unconfined_queries: bool    # CONFLICTGRAPH_UNCONFINED_QUERIES=accept: run research queries where the kernel cannot confine them (embedded)
     projection: bool            # CONFLICTGRAPH_PROJECTION: answer graph questions from memory (embedded; 1/0)
     cors_origins: list[str]     # CONFLICTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call the API
     neo4j_user: str             # NEO4J_USER
@@ -56,6 +67,7 @@ class Settings:
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
             query_workers=_int("CONFLICTGRAPH_QUERY_WORKERS", 2),
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
+            unconfined_queries=_accept("CONFLICTGRAPH_UNCONFINED_QUERIES"),
             projection=_bool("CONFLICTGRAPH_PROJECTION", True),
             cors_origins=[o.strip() for o in os.environ.get("CONFLICTGRAPH_CORS_ORIGINS", "").split(",")
                           if o.strip()],

@@ -53,7 +53,7 @@ def check_query_text(query: str, params: dict[str, Any] | None,
     this check makes the refusal the same, and explained, on every engine."""
     if not query or not query.strip():
         raise QueryError("the query is empty")
-    n_statements, clauses, procedures, names = _lexical_facts(query)
+    n_statements, clauses, procedures, _ = _lexical_facts(query)
     if n_statements > 1:
         raise QueryError("send one statement at a time (this text has several, separated by ';')")
     if clauses:
@@ -64,7 +64,13 @@ def check_query_text(query: str, params: dict[str, Any] | None,
             allowed = ", ".join(sorted(allowed_procedures)) or "none"
             raise WriteRejected(f"procedure {name!r} is not allowed in research queries "
                                 f"(allowed: {allowed})")
-    missing = sorted(names - set(params or {}))
+    check_parameters(query, params)
+
+
+def check_parameters(query: str, params: dict[str, Any] | None) -> None:
+    """Every $parameter of the text is bound: the embedded engine would read a missing one
+    as NULL and answer as if the researcher had asked for nulls."""
+    missing = sorted(_lexical_facts(query)[3] - set(params or {}))
     if missing:
         raise MissingParameters("missing parameter(s): " + ", ".join(f"${m}" for m in missing) +
                                 " (pass them with --param name=value)")

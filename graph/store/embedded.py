@@ -38,7 +38,7 @@ from ..models import Dataset
 from ..ontology import Ontology
 from ..paths import PROJECT_ROOT
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
-from .sandbox import QuerySandbox
+from .sandbox import WALLS, QuerySandbox
 from .embedded_schema import StagingArea, schema_statements, stage_relations
 from .relation_workers import RelationWorkers, StagedRelations
 from .projection_build import arrow_fetcher, read_tables
@@ -195,8 +195,12 @@ class EmbeddedStore(GraphStore):
     def __init__(self, root: Path | str, ontology: Ontology, *, buffer_pool_mb: int = 1024,
                  query_timeout_ms: int = 10_000, row_limit: int | None = 10_000,
                  query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True,
-                 load_workers: int = 1):
+                 load_workers: int = 1, accept_unconfined_queries: bool = False,
+                 query_walls: frozenset[str] = frozenset(WALLS)):
         super().__init__(ontology)
+        # Research queries run behind these walls (sandbox_worker); tests turn some off to
+        # prove each of the others holds alone.
+        self.query_walls, self.accept_unconfined_queries = frozenset(query_walls), accept_unconfined_queries
         self.load_workers = load_workers
         self.parallel_load_min_bytes = PARALLEL_LOAD_MIN_BYTES
         self.use_projection = projection
@@ -205,6 +209,7 @@ class EmbeddedStore(GraphStore):
         self.root = Path(root)
         self.query_workers, self.query_memory_mb = query_workers, query_memory_mb
         self._sandbox: QuerySandbox | None = None
+        self._checker: QuerySandbox | None = None
         self.buffer_pool_mb = buffer_pool_mb
         self.query_timeout_ms = query_timeout_ms
         self.row_limit = row_limit
@@ -233,7 +238,9 @@ class EmbeddedStore(GraphStore):
 
     def _database(self, read_only: bool, path: Path) -> ladybug.Database:
         # A writer only ever fills a fresh generation and checkpoints once at the end.
-        return ladybug.Database(str(path), read_only=read_only, auto_checkpoint=read_only,
+        # Nobody checkpoints automatically: a writer checkpoints once at the end of its load,
+        # and a reader must never write into a published generation.
+        return ladybug.Database(str(path), read_only=read_only, auto_checkpoint=False,
                                 buffer_pool_size=self.buffer_pool_mb * 1024 * 1024)
 
     def _current_reader(self) -> "_Generation":
@@ -253,7 +260,8 @@ class EmbeddedStore(GraphStore):
                 try:
                     db = self._database(True, path)
                 except RuntimeError as e:
-                    raise StoreUnavailable(f"cannot open {path}: {e}") from e
+                    raise StoreUnavailable(f"the store is damaged: cannot open generation {name!r} "
+                                           f"({path}): {e}; run `conflictgraph load` again") from e
                 old, self._reader = self._reader, _Generation(db, seen, path)
                 if old is not None:
                     old.retire()
@@ -294,42 +302,55 @@ class EmbeddedStore(GraphStore):
             self._current_reader().projection(self.ontology, self.buffer_pool_mb, self.projection_child_rows)
         self._keep_warm = True
 
-    def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
-                       row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
-        # A researcher's text runs in a worker process under a memory limit: the engine
-        # can crash or allocate without bound on some inputs, and the service must not.
-        check_query_text(cypher, params, self.allowed_procedures)
+    def _sandbox_for(self, walls: frozenset[str]) -> QuerySandbox:
+        return QuerySandbox(workers=self.query_workers, memory_mb=self.query_memory_mb,
+                            buffer_pool_mb=min(self.buffer_pool_mb, 512),
+                            allowed_procedures=self.allowed_procedures, walls=walls,
+                            accept_unconfined=self.accept_unconfined_queries)
+
+    def _published_db(self) -> tuple[Path, str]:
         generation = self.current_generation()
         if generation is None:
             raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`")
+        return self._generations / generation / DB_FILE, generation
+
+    def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
+                       row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+        # A researcher's text never runs in this process: a worker confined by the kernel
+        # runs it after the engine's plan and the text checks (graph/store/sandbox_worker.py).
+        if "text" in self.query_walls:
+            check_query_text(cypher, params, self.allowed_procedures)   # the fast, explained answer
+        db, generation = self._published_db()
         with self._lock:
             if self._sandbox is None:
-                self._sandbox = QuerySandbox(workers=self.query_workers, memory_mb=self.query_memory_mb,
-                                             buffer_pool_mb=min(self.buffer_pool_mb, 512),
-                                             allowed_procedures=self.allowed_procedures)
-        return self._sandbox.run(self._generations / generation / DB_FILE, generation, cypher, params or {},
+                self._sandbox = self._sandbox_for(self.query_walls)
+        return self._sandbox.run(db, generation, cypher, params or {},
                                  timeout_ms or self.query_timeout_ms,
                                  row_limit if row_limit is not None else self.row_limit)
 
+    def research_queries_refused(self) -> str | None:
+        """Why this store refuses research queries (the kernel cannot confine them), or None."""
+        return self._sandbox_for(self.query_walls).refusal()
+
     def close(self) -> None:
         with self._lock:
-            if self._sandbox is not None:
-                self._sandbox.close()
-                self._sandbox = None
+            for box in (self._sandbox, self._checker):
+                if box is not None:
+                    box.close()
+            self._sandbox = self._checker = None
             if self._reader is not None:
                 self._reader.retire()
                 self._reader = None
 
     # --- reading -------------------------------------------------------------------
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
-        # Reader connections are opened read-only: the engine refuses any write on them.
-        # Inside a transaction that is always rolled back, a read costs nothing either.
-        with self._connection() as conn:
-            _run(conn, "BEGIN TRANSACTION READ ONLY", None)
-            try:
-                _run(conn, cypher, params, row_limit=0)
-            finally:
-                _run(conn, "ROLLBACK", None)
+        # The engine's parse and plan alone (no text check), in a confined worker: planning
+        # binds the query, and binding may touch files (LOAD FROM reads a header).
+        db, generation = self._published_db()
+        with self._lock:
+            if self._checker is None:
+                self._checker = self._sandbox_for(self.query_walls - {"text"})
+        self._checker.run(db, generation, cypher, params or {}, self.query_timeout_ms, 0, check_only=True)
 
     # --- loading -------------------------------------------------------------------
     @contextmanager

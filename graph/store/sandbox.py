@@ -1,14 +1,20 @@
 """Research queries on the embedded store, run in worker processes the service can lose.
 
-Each worker opens the current generation read-only under a hard memory limit and answers
-queries one at a time; a worker that crashes, runs past the deadline or outlives its
-generation is killed and replaced. The service itself never executes a researcher's text.
+Each worker is confined by the kernel before it opens the current generation read-only,
+classifies every query by the engine's own plan and scans its text (the three walls, see
+sandbox_worker), and answers queries one at a time under a hard memory limit; a worker that
+crashes, runs past the deadline or outlives its generation is killed and replaced. The
+service itself never executes a researcher's text.
+
+Where the kernel cannot confine a worker (no Landlock), research queries are refused with
+the reason unless the operator accepts the weaker mode (CONFLICTGRAPH_UNCONFINED_QUERIES=accept).
 """
 from __future__ import annotations
 
 import json
 import os
 import queue
+import tempfile
 import select
 import subprocess
 import sys
@@ -21,6 +27,10 @@ from typing import Any
 from .. import errors
 from ..paths import PROJECT_ROOT
 from .base import QueryResult
+from .confine import why_unconfinable
+
+# The walls a research query passes, each able to stop file access alone (sandbox_worker).
+WALLS = ("kernel", "engine", "text")
 
 # Time past the engine's own timeout before a silent worker is killed: some operators
 # (a large range()) cannot be interrupted.
@@ -38,6 +48,7 @@ def _max_db_size(db: Path) -> int:
 class _Worker:
     proc: subprocess.Popen
     generation: str
+    stderr: Any = None      # a temporary file: a pipe nobody reads while it runs could fill
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -46,8 +57,18 @@ class _Worker:
         if self.alive():
             self.proc.kill()
         self.proc.wait()
-        for f in (self.proc.stdin, self.proc.stdout):
-            f.close()
+        for f in (self.proc.stdin, self.proc.stdout, self.stderr):
+            if f is not None:
+                f.close()
+
+    def stderr_tail(self) -> str:
+        """The last lines the worker wrote to stderr."""
+        try:
+            self.stderr.seek(0)
+            lines = self.stderr.read().decode(errors="replace").strip().splitlines()
+        except (OSError, ValueError):
+            return ""
+        return " | ".join(lines[-3:])
 
     def read_line(self, deadline: float) -> str | None:
         while True:
@@ -61,28 +82,62 @@ class _Worker:
 
 class QuerySandbox:
     def __init__(self, *, workers: int = 2, memory_mb: int = 1024, buffer_pool_mb: int = 256,
-                 allowed_procedures: frozenset[str] = frozenset()):
+                 allowed_procedures: frozenset[str] = frozenset(), walls: frozenset[str] = frozenset(WALLS),
+                 accept_unconfined: bool = False):
         self.memory_mb, self.buffer_pool_mb = memory_mb, buffer_pool_mb
         self.allowed_procedures = allowed_procedures
+        unknown = set(walls) - set(WALLS)
+        if unknown:
+            raise ValueError(f"unknown wall(s) {sorted(unknown)}; the walls are {WALLS}")
+        self.walls, self.accept_unconfined = frozenset(walls), accept_unconfined
+        self.confinement: str | None = None    # what the last worker started reported
         self._slots = threading.BoundedSemaphore(workers)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
 
+    def refusal(self) -> str | None:
+        """Why research queries must be refused here, or None: the kernel cannot confine
+        their workers and the operator has not accepted running them unconfined."""
+        if "kernel" not in self.walls or self.accept_unconfined:
+            return None
+        reason = why_unconfinable()
+        if reason is None:
+            return None
+        return (f"research queries are off on this server: {reason}, so their worker processes "
+                "cannot be confined by the kernel (no file or network access). The engine's plan "
+                "check and the text check still stand; to run research queries behind those two "
+                "alone, set CONFLICTGRAPH_UNCONFINED_QUERIES=accept (README: 'The Cypher endpoint')")
+
     def _spawn(self, db: Path, generation: str) -> _Worker:
+        refusal = self.refusal()
+        if refusal:
+            raise errors.ResearchQueriesUnavailable(refusal)
         cmd = [sys.executable, "-m", "graph.store.sandbox_worker", "--db", str(db),
                "--buffer-pool-mb", str(self.buffer_pool_mb), "--max-db-size", str(_max_db_size(db)),
-               "--memory-mb", str(self.memory_mb), "--procedures", ",".join(sorted(self.allowed_procedures))]
+               "--memory-mb", str(self.memory_mb), "--procedures", ",".join(sorted(self.allowed_procedures)),
+               "--walls", ",".join(sorted(self.walls))]
+        if self.accept_unconfined:
+            cmd.append("--accept-unconfined")
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        errfile = tempfile.TemporaryFile(prefix="research-worker-")
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile,
                                 text=True, env=env, cwd=PROJECT_ROOT)
-        w = _Worker(proc, generation)
+        w = _Worker(proc, generation, errfile)
         line = w.read_line(time.monotonic() + STARTUP_S)
-        if not line or not json.loads(line).get("ready"):
+        hello = json.loads(line) if line else {}
+        if not hello.get("ready"):
+            tail = w.stderr_tail()
             w.kill()
-            raise errors.StoreUnavailable(f"the research-query worker could not open {db}")
+            if hello.get("unconfinable"):
+                raise errors.ResearchQueriesUnavailable(
+                    f"research queries are off on this server: {hello['unconfinable']}; set "
+                    "CONFLICTGRAPH_UNCONFINED_QUERIES=accept to run them behind the engine and text checks alone")
+            raise errors.StoreUnavailable(f"the research-query worker could not open {db}"
+                                          + (f": {tail}" if tail else ""))
+        self.confinement = hello.get("confinement")
         return w
 
     def run(self, db: Path, generation: str, query: str, params: dict[str, Any],
-            timeout_ms: int, row_limit: int | None) -> QueryResult:
+            timeout_ms: int, row_limit: int | None, check_only: bool = False) -> QueryResult:
         with self._slots:
             worker = None
             try:
@@ -93,7 +148,8 @@ class QuerySandbox:
                         worker = None
             except queue.Empty:
                 worker = self._spawn(db, generation)
-            request = {"query": query, "params": params, "timeout_ms": timeout_ms, "row_limit": row_limit}
+            request = {"query": query, "params": params, "timeout_ms": timeout_ms, "row_limit": row_limit,
+                       "check_only": check_only}
             try:
                 worker.proc.stdin.write(json.dumps(request) + "\n")
                 worker.proc.stdin.flush()

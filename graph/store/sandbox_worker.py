@@ -1,9 +1,17 @@
-"""A research-query worker: one process, one read-only generation, hard memory limit.
+"""A research-query worker: one process, one read-only generation, three walls.
 
 Started by graph.store.sandbox. Reads one JSON request per line on stdin and answers one
-JSON line on stdout. The embedded engine can crash its process or allocate without bound on
-hostile input (`UNWIND range(1, 10000000000)` segfaults it; a large range() cannot be
-interrupted); here that costs one worker, never the service.
+JSON line on stdout. In order, before it opens the database:
+
+1. the kernel confines it (graph.store.confine): read access to the generation folder and
+   the Python runtime only, no writes, no network, no capabilities;
+2. every query is then classified by the engine (graph.store.plan_check) and
+3. scanned as text (graph.cypher_text) before it runs.
+
+Each wall can be turned off for the test that proves the others hold alone; the service
+never turns off more than the kernel's, and that only where the kernel cannot confine and
+an explicit setting accepts it. The engine can crash its process or allocate without bound
+on hostile input (`UNWIND range(1, 10000000000)` segfaults it): here that costs one worker.
 """
 from __future__ import annotations
 
@@ -11,20 +19,126 @@ import argparse
 import json
 import resource
 import sys
+import sysconfig
+import warnings
+from pathlib import Path
 
 import ladybug
+from ladybug._backend import get_pybind_module
 
-from ..errors import ConflictGraphError
-from .base import check_query_text
-from .embedded import _run
+from ..errors import ConflictGraphError, QueryError, WriteRejected
+from . import plan_check
+from .base import check_parameters, check_query_text
+from .confine import ConfinementUnavailable, confine, limit_files
+from .embedded import _translate
+from .values import plain
 
 
-def _vm_size() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
+def runtime_paths() -> list[Path]:
+    """What the interpreter may still read once confined: its standard library and the
+    installed packages (code only; the project's data and the store are not there)."""
+    paths = sysconfig.get_paths()
+    found = {Path(paths[k]).resolve() for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return sorted(p for p in found if p.exists())
+
+
+def _vm_size(status) -> int:
+    status.seek(0)
+    for line in status.read().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
     return 0
+
+
+class Worker:
+    def __init__(self, args: argparse.Namespace):
+        self.walls = frozenset(w for w in args.walls.split(",") if w)
+        self.allowed = frozenset(p for p in args.procedures.split(",") if p)
+        self.memory_mb = args.memory_mb
+        self.confinement = None
+        # Read before the kernel closes /proc: the memory limit is set from it later.
+        self.status = open("/proc/self/status")
+        get_pybind_module()     # the engine's library is loaded now, not after confinement
+        warnings.simplefilter("ignore")
+        if "kernel" in self.walls:
+            try:
+                self.confinement = confine([Path(args.db).parent, *runtime_paths()])
+            except ConfinementUnavailable as e:
+                if not args.accept_unconfined:
+                    raise
+                print(f"research-query worker runs unconfined: {e}", file=sys.stderr, flush=True)
+                limit_files()
+        # pybind's connection directly: the Python wrapper rewrites some query texts
+        # (scans of Python objects found by name in its callers' frames) before the engine.
+        self.db = ladybug.Database(args.db, read_only=True, auto_checkpoint=False, backend="pybind",
+                                   buffer_pool_size=args.buffer_pool_mb * 1024 * 1024,
+                                   max_db_size=args.max_db_size)
+        self.conn = ladybug.Connection(self.db)
+        self.conn.init_connection()
+        self.engine = self.conn._connection
+        self.run("MATCH (a:Actor) RETURN count(*)", {}, None)   # warm up before the limit applies
+        # Everything mapped so far, plus what a query may allocate and the engine's own pool.
+        limit = _vm_size(self.status) + (args.memory_mb + args.buffer_pool_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def wrap(self, raw) -> ladybug.QueryResult:
+        return ladybug.QueryResult(self.conn, raw)
+
+    def check(self, query: str, params: dict) -> None:
+        check_parameters(query, params)
+        if "text" in self.walls:
+            check_query_text(query, params, self.allowed)
+        if "engine" in self.walls:
+            plan_check.check_statement(self.engine, query)
+            plan_check.check_plan(self.engine, self.wrap, query, params)
+
+    def run(self, query: str, params: dict, row_limit: int | None) -> dict:
+        # prepare() takes exactly one statement: `a; b` cannot run here whatever the walls.
+        try:
+            prepared = self.engine.prepare(query, {})
+            if not prepared.is_success():
+                raise RuntimeError(prepared.get_error_message())
+            result = self.wrap(self.engine.execute(prepared, params))
+        except RuntimeError as e:
+            raise _translate_worker(e) from e
+        try:
+            columns = result.get_column_names()
+            rows, truncated = [], False
+            while result.has_next():
+                if row_limit is not None and len(rows) >= row_limit:
+                    truncated = True
+                    break
+                rows.append([plain(v) for v in result.get_next()])
+        except RuntimeError as e:
+            raise _translate_worker(e) from e
+        finally:
+            result.close()
+        return {"columns": columns, "rows": rows, "truncated": truncated}
+
+    def answer(self, req: dict) -> dict:
+        try:
+            self.check(req["query"], req["params"])
+            if req.get("check_only"):
+                return {"columns": [], "rows": [], "truncated": False}
+            self.conn.set_query_timeout(req["timeout_ms"])
+            return self.run(req["query"], req["params"], req["row_limit"])
+        except ConflictGraphError as e:
+            return {"error": {"type": type(e).__name__, "message": str(e),
+                              "line": getattr(e, "line", None), "column": getattr(e, "column", None)}}
+        except MemoryError:
+            return {"error": {"type": "QueryError", "message": "the query needs more memory than "
+                              f"research queries may use ({self.memory_mb} MiB)"}}
+
+
+def _translate_worker(e: RuntimeError) -> ConflictGraphError:
+    msg = str(e).strip()
+    if msg.startswith("IO exception"):
+        # What the kernel refused: a file outside the generation, or any write.
+        return WriteRejected("research queries may not read or write files outside the graph "
+                             f"(the system refused it: {msg.splitlines()[0]})")
+    if "multiple statements" in msg:
+        return QueryError("send one statement at a time (this text has several, separated by ';')")
+    return _translate(e)
 
 
 def main() -> None:
@@ -34,30 +148,19 @@ def main() -> None:
     ap.add_argument("--max-db-size", type=int, required=True)
     ap.add_argument("--memory-mb", type=int, default=1024)
     ap.add_argument("--procedures", default="")
+    ap.add_argument("--walls", default="kernel,engine,text")
+    ap.add_argument("--accept-unconfined", action="store_true")
     args = ap.parse_args()
-    allowed = frozenset(p for p in args.procedures.split(",") if p)
-    db = ladybug.Database(args.db, read_only=True, buffer_pool_size=args.buffer_pool_mb * 1024 * 1024,
-                          max_db_size=args.max_db_size)
-    conn = ladybug.Connection(db)
-    _run(conn, "MATCH (a:Actor) RETURN count(*)", None)  # warm up before the limit applies
-    # Everything mapped so far, plus what a query may allocate and the engine's own pool.
-    limit = _vm_size() + (args.memory_mb + args.buffer_pool_mb) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out = sys.stdout
-    print(json.dumps({"ready": True}), file=out, flush=True)
+    try:
+        worker = Worker(args)
+    except ConfinementUnavailable as e:
+        print(json.dumps({"ready": False, "unconfinable": str(e)}), file=out, flush=True)
+        sys.exit(3)
+    print(json.dumps({"ready": True, "confinement": worker.confinement and worker.confinement.describe()}),
+          file=out, flush=True)
     for line in sys.stdin:
-        req = json.loads(line)
-        try:
-            check_query_text(req["query"], req["params"], allowed)
-            conn.set_query_timeout(req["timeout_ms"])
-            result = _run(conn, req["query"], req["params"], req["row_limit"])
-            reply = {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
-        except ConflictGraphError as e:
-            reply = {"error": {"type": type(e).__name__, "message": str(e),
-                               "line": getattr(e, "line", None), "column": getattr(e, "column", None)}}
-        except MemoryError:
-            reply = {"error": {"type": "QueryError", "message": "the query needs more memory than "
-                               f"research queries may use ({args.memory_mb} MiB)"}}
+        reply = worker.answer(json.loads(line))
         try:
             print(json.dumps(reply), file=out, flush=True)
         except MemoryError:

@@ -1,0 +1,243 @@
+"""Research Cypher on the embedded store cannot read or write files past the graph.
+
+Three walls stand between a researcher's text and the disk (graph/store/sandbox_worker.py):
+the kernel (Landlock, seccomp, no capabilities), the engine's own parse and plan, and the
+text scan. Every attack below runs against each wall ALONE (the other two off) and against
+all three: whatever the status, no file appears in the store, the temp dir or the home
+directory, the secret planted beside the store never reaches the client, the generation's
+files stay byte-identical, and /health still answers.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.dataset import read_dataset
+from graph.paths import PROJECT_ROOT, SEED_DIR
+from graph.settings import Settings
+from graph.store import confine
+from graph.store import sandbox as sandbox_module
+from graph.store.embedded import EmbeddedStore
+
+MARKER = "CGSECRET" + uuid.uuid4().hex[:12].upper()
+BYPASS = "/* **/ ' */ "          # the published one: the old scanner read the rest as a string
+CR_BYPASS = "WITH 4 //* c */ 2 AS x\r "   # a // line ended by a lone CR is code to the engine
+
+pytestmark = pytest.mark.skipif(confine.why_unconfinable() is not None,
+                                reason=f"the kernel cannot confine workers here: {confine.why_unconfinable()}")
+
+
+def attacks(secret: Path, out: Path) -> list[str]:
+    s, o = str(secret), str(out)
+    load = f"LOAD FROM '{s}' (file_format='csv', header=false) RETURN *"
+    return [
+        # the texts of the report
+        f"{BYPASS}LOAD FROM \"{s}\" (file_format=\"csv\", header=false, delim=\":\") RETURN * // '",
+        f"{BYPASS}COPY (MATCH (a:Actor) RETURN a.id) TO \"{o}-copy.csv\" // '",
+        f"{BYPASS}EXPORT DATABASE \"{o}-export\" // '",
+        f"{BYPASS}COPY (MATCH (a:Actor) RETURN a.id) TO \"{o}-a.csv\"; COPY (RETURN 1) TO \"{o}-b.csv\" // '",
+        f"{BYPASS}CHECKPOINT // '",
+        # the lone-CR comment, Unicode whitespace, comments between words
+        f"{CR_BYPASS}LOAD FROM '{s}' (file_format='csv', header=false) RETURN *",
+        f"LOAD\u2007FROM '{s}' (file_format='csv', header=false) RETURN *",
+        f"LOAD/* x */FROM '{s}' (file_format='csv', header=false) RETURN *",
+        f"MATCH (a:Actor) WITH count(*) AS n {load}",
+        # files: read and write, every clause the engine documents
+        load,
+        f"LOAD FROM '{s}' (header=true) RETURN *",
+        f"LOAD WITH HEADERS (a STRING) FROM '{s}' (file_format='csv') RETURN a",
+        f"LOAD FROM '{s}' (file_format='parquet') RETURN *",
+        f"LOAD FROM '{s}' (file_format='json') RETURN *",
+        f"COPY (MATCH (a:Actor) RETURN a.id) TO '{o}-plain.csv'",
+        f"COPY (MATCH (a:Actor) RETURN a.id) TO '{o}-plain.parquet'",
+        f"COPY Actor FROM '{s}'",
+        f"EXPORT DATABASE '{o}-plain-export'",
+        f"IMPORT DATABASE '{secret.parent}'",
+        f"ATTACH '{s}' AS other (dbtype lbug)",
+        "ATTACH ':memory:' AS scratch (dbtype lbug)",
+        "DETACH scratch",
+        "USE scratch",
+        # extensions: network and writes under the home directory
+        "INSTALL httpfs", "INSTALL json FROM 'http://127.0.0.1:9/'", "LOAD EXTENSION httpfs",
+        f"LOAD EXTENSION '{s}'", "UPDATE EXTENSION httpfs", "UNINSTALL httpfs",
+        # the database, transactions, macros, sequences, settings
+        "CHECKPOINT", "BEGIN TRANSACTION", "BEGIN TRANSACTION READ ONLY", "COMMIT", "ROLLBACK",
+        "CREATE MACRO leak(x) AS x", "CREATE SEQUENCE s", "RETURN nextval('s')",
+        "CALL threads = 64", "CALL timeout = 100000000", "CALL spill_to_disk = true",
+        f"CALL home_directory = '{o}-home'", f"CALL file_search_path = '{secret.parent}'",
+        "CALL current_setting('home_directory') RETURN *",
+        "CALL show_attached_databases() RETURN *", "CALL show_official_extensions() RETURN *",
+        "CALL show_loaded_extensions() RETURN *", "CALL show_warnings() RETURN *", "CALL clear_warnings()",
+        "CREATE NODE TABLE Leak(id STRING PRIMARY KEY)", "MATCH (a:Actor) SET a.name = 'pwned'",
+        "MATCH (a:Actor) DETACH DELETE a", "DROP TABLE Actor",
+        "EXPLAIN " + load, "PROFILE " + load,
+        f"RETURN 1; {load}",
+    ]
+
+
+def snapshot(*roots: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder below the roots, with size and modification time."""
+    seen = {}
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            for name in dirnames + filenames:
+                p = os.path.join(dirpath, name)
+                st = os.lstat(p)
+                seen[p] = (st.st_size, st.st_mtime_ns)
+    return seen
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def place(tmp_path_factory):
+    """A loaded store, a secret beside it, and a home and temp dir of the workers' own."""
+    root = tmp_path_factory.mktemp("walls")
+    secret = root / "outside" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text(f"{MARKER},{MARKER}x\n{MARKER}2,b\n")
+    home, tmp = root / "home", root / "tmp"
+    home.mkdir(), tmp.mkdir()
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(root / "graph", default_ontology(), buffer_pool_mb=256)
+    store.load(read_dataset(SEED_DIR))
+    store.close()
+    return {"root": root, "secret": secret, "home": home, "tmp": tmp, "out": tmp / "attack"}
+
+
+WALL_SETS = {"kernel alone": {"kernel"}, "engine alone": {"engine"}, "text alone": {"text"},
+             "all three": {"kernel", "engine", "text"}}
+
+
+@pytest.mark.parametrize("walls", list(WALL_SETS), ids=list(WALL_SETS))
+def test_each_wall_alone_keeps_files_out_of_reach(place, walls, monkeypatch):
+    monkeypatch.setenv("HOME", str(place["home"]))      # the engine's extension folder
+    monkeypatch.setenv("TMPDIR", str(place["tmp"]))
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256,
+                          query_walls=frozenset(WALL_SETS[walls]))
+    generation = store.root / "generations" / store.current_generation()
+    before_bytes = digest(generation)
+    watched = (store.root, place["home"], place["tmp"])
+    before = snapshot(*watched)
+    settings = dataclasses.replace(Settings.from_env(), query_timeout_ms=5000, row_limit=100)
+    outcomes = []
+    with TestClient(create_app(store=store, settings=settings)) as client:
+        for query in attacks(place["secret"], place["out"]):
+            r = client.post("/cypher", json={"query": query, "params": {}})
+            outcomes.append((r.status_code, query))
+            assert MARKER not in r.text, f"{walls}: the secret leaked through {query!r}: {r.text[:300]}"
+            assert r.status_code < 500 or r.status_code == 504, f"{walls}: {query!r} -> {r.status_code} {r.text[:300]}"
+            if walls != "kernel alone":
+                # The refusing walls refuse; the kernel alone lets harmless statements run.
+                assert r.status_code in (400, 403), f"{walls}: {query!r} was not refused: {r.text[:300]}"
+            assert client.get("/health").status_code == 200, f"{walls}: /health failed after {query!r}"
+        # Research queries still answer behind the same walls.
+        ok = client.post("/cypher", json={"query": "MATCH (a:Actor {id: $id}) RETURN a.name",
+                                          "params": {"id": "russia"}})
+        assert ok.status_code == 200 and ok.json()["rows"] == [["Russia"]], ok.text
+    store.close()
+    after = snapshot(*watched)
+    assert {p: v for p, v in after.items() if before.get(p) != v} == {}, f"{walls}: files changed"
+    assert digest(generation) == before_bytes
+    assert not list(Path("/tmp").glob(f"*{MARKER}*"))
+    assert len(outcomes) >= 50
+
+
+def test_the_kernel_wall_alone_stops_reads_and_writes_by_the_engine(place, monkeypatch):
+    """Not refused by anyone but the kernel: the engine really tries, and the system says no."""
+    monkeypatch.setenv("HOME", str(place["home"]))
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256,
+                          query_walls=frozenset({"kernel"}))
+    try:
+        for query in (f"LOAD FROM '{place['secret']}' (file_format='csv', header=false) RETURN *",
+                      f"COPY (RETURN 1) TO '{place['out']}-k.csv'", f"EXPORT DATABASE '{place['out']}-k'"):
+            with pytest.raises(Exception) as info:
+                store.research_query(query)
+            assert "Permission denied" in str(info.value), str(info.value)
+        assert not list(place["tmp"].iterdir())
+    finally:
+        store.close()
+
+
+def test_a_worker_cannot_open_the_network_or_files_python_side(place):
+    """The confinement itself, seen from inside a confined process."""
+    code = (
+        "import socket, sys\n"
+        "from pathlib import Path\n"
+        "from graph.store.confine import confine\n"
+        f"confine([Path({str(place['root'] / 'graph')!r})])\n"
+        "for attempt in (lambda: open('/etc/hostname').read(), lambda: open(sys.argv[1], 'w'),\n"
+        "                lambda: socket.socket(), lambda: socket.create_connection(('127.0.0.1', 9))):\n"
+        "    try:\n"
+        "        attempt(); print('ALLOWED')\n"
+        "    except OSError as e:\n"
+        "        print('denied', e.errno)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(place["tmp"] / "python-side")],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "ALLOWED" not in proc.stdout and proc.stdout.count("denied") == 4, proc.stdout
+    assert not (place["tmp"] / "python-side").exists()
+
+
+def test_without_kernel_confinement_research_queries_are_refused_with_the_reason(place, monkeypatch):
+    monkeypatch.setattr(sandbox_module, "why_unconfinable", lambda: "the kernel has no Landlock (test)")
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
+    with TestClient(create_app(store=store, settings=Settings.from_env())) as client:
+        r = client.post("/cypher", json={"query": "RETURN 1"})
+        assert r.status_code == 503
+        assert "no Landlock" in r.json()["detail"] and "CONFLICTGRAPH_UNCONFINED_QUERIES=accept" in r.json()["detail"]
+        assert client.get("/health").status_code == 200       # the graph itself is fine
+    store.close()
+    accepting = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256,
+                              accept_unconfined_queries=True)
+    try:
+        assert accepting.research_query("RETURN 1 AS x").rows == [[1]]
+        with pytest.raises(Exception, match="LOAD"):
+            accepting.research_query(f"LOAD FROM '{place['secret']}' RETURN *")
+    finally:
+        accepting.close()
+
+
+def test_the_cli_runs_research_queries_in_the_confined_worker(place):
+    env = dict(os.environ, HOME=str(place["home"]))
+    store = f"embedded:{place['root'] / 'graph'}"
+    cli = [str(Path(sys.executable).parent / "conflictgraph")]
+    bad = subprocess.run(cli + ["query", "--store", store,
+                                f"{BYPASS}LOAD FROM \"{place['secret']}\" (file_format=\"csv\", header=false) RETURN * // '"],
+                         capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120)
+    assert bad.returncode == 1 and MARKER not in bad.stdout + bad.stderr
+    assert "LOAD" in bad.stderr
+    good = subprocess.run(cli + ["query", "--store", store, "-f", "json",
+                                 "MATCH (a:Actor {id: 'russia'}) RETURN a.name"],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120)
+    assert good.returncode == 0 and '"Russia"' in good.stdout, good.stderr
+
+
+def test_a_damaged_generation_is_reported_not_ok(place, tmp_path):
+    import shutil
+    from graph.ontology import default_ontology
+    root = tmp_path / "graph"
+    shutil.copytree(place["root"] / "graph", root)
+    generation = root / "generations" / (root / "CURRENT").read_text().strip()
+    (generation / "graph.lbug").write_bytes(b"\0" * 4096)
+    store = EmbeddedStore(root, default_ontology(), buffer_pool_mb=256)
+    with TestClient(create_app(store=store, settings=Settings.from_env())) as client:
+        r = client.get("/health")
+        assert r.status_code == 503 and "damaged" in r.json()["detail"], r.text
+        assert client.post("/cypher", json={"query": "RETURN 1"}).status_code == 503
+    store.close()
