@@ -45,3 +45,4 @@ clean:
 SIZE ?= default
 bench: install
 	$(BIN)/python -m benchmarks --size $(SIZE)
+	$(BIN)/python -m benchmarks.walls

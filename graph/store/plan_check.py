@@ -75,10 +75,6 @@ def _shifted(message: str, lines: int = 0, columns: int = 0) -> tuple[str, int |
 
 def check_statement(pconn, query: str) -> None:
     """Steps 1 and 2 of the module docstring's list: one regular query, and no syntax error."""
-    err = _prepare_error(pconn, _STATEMENT_PROBE + query)
-    if err.startswith("Parser exception"):
-        message, line, column = _shifted(err, lines=1)
-        raise QuerySyntaxError(message, line, column)
     err = _prepare_error(pconn, _UNION_PROBE + query)
     if f"{_PROBE_TABLE} does not exist" in err:
         return
@@ -88,6 +84,12 @@ def check_statement(pconn, query: str) -> None:
     if "multiple statements" in err:
         raise QueryError("send one statement at a time (the engine reads several statements here)")
     if err.startswith("Parser exception"):
+        # A syntax error, or another kind of statement? The parser alone tells, with the
+        # text as a second statement (the first binds nothing: two statements never prepare).
+        syntax = _prepare_error(pconn, _STATEMENT_PROBE + query)
+        if syntax.startswith("Parser exception"):
+            message, line, column = _shifted(syntax, lines=1)
+            raise QuerySyntaxError(message, line, column)
         raise WriteRejected("only read queries may run here (MATCH, UNWIND, WITH, RETURN, CALL of a "
                             "catalogue function): the engine parses this text as another kind of "
                             "statement (a write, file, extension, transaction or settings command)")

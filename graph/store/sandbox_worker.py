@@ -21,6 +21,7 @@ import resource
 import sys
 import sysconfig
 import warnings
+from collections import OrderedDict
 from pathlib import Path
 
 import ladybug
@@ -32,6 +33,8 @@ from .base import check_parameters, check_query_text
 from .confine import ConfinementUnavailable, confine, limit_files
 from .embedded import _translate
 from .values import plain
+
+ACCEPTED_CACHE = 512
 
 
 def runtime_paths() -> list[Path]:
@@ -56,6 +59,9 @@ class Worker:
         self.allowed = frozenset(p for p in args.procedures.split(",") if p)
         self.memory_mb = args.memory_mb
         self.confinement = None
+        # Texts the engine wall accepted, with their parameters' types: the generation is
+        # fixed for a worker's life, so the same text plans to the same operators.
+        self.accepted: OrderedDict[tuple, None] = OrderedDict()
         # Read before the kernel closes /proc: the memory limit is set from it later.
         self.status = open("/proc/self/status")
         get_pybind_module()     # the engine's library is loaded now, not after confinement
@@ -89,8 +95,15 @@ class Worker:
         if "text" in self.walls:
             check_query_text(query, params, self.allowed)
         if "engine" in self.walls:
+            key = (query, tuple(sorted((k, type(v).__name__) for k, v in params.items())))
+            if key in self.accepted:
+                self.accepted.move_to_end(key)
+                return
             plan_check.check_statement(self.engine, query)
             plan_check.check_plan(self.engine, self.wrap, query, params)
+            self.accepted[key] = None
+            if len(self.accepted) > ACCEPTED_CACHE:
+                self.accepted.popitem(last=False)
 
     def run(self, query: str, params: dict, row_limit: int | None) -> dict:
         # prepare() takes exactly one statement: `a; b` cannot run here whatever the walls.
