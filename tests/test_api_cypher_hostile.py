@@ -51,6 +51,22 @@ HOSTILE = [
     ("CALL threads = 64", {}, {REFUSED}),
     ("CALL `dbms`.`killQueries`(['x'])", {}, {REFUSED}),
     ("RETURN apoc.version()", {}, {BAD}),
+    # Neo4j's own ways out: batched writes, file loading, administration (its planner's
+    # EXPLAIN classification and the read transaction refuse them there)
+    ("MATCH (a:Actor) CALL { WITH a SET a.name = 'x' } IN TRANSACTIONS RETURN 1", {}, {REFUSED}),
+    ("LOAD CSV WITH HEADERS FROM 'file:///etc/passwd' AS row RETURN row", {}, {REFUSED}),
+    ("SHOW USERS", {}, {REFUSED, BAD}),
+    ("CREATE USER eve SET PASSWORD 'secret-secret'", {}, {REFUSED}),
+    ("ALTER CURRENT USER SET PASSWORD FROM 'a' TO 'b'", {}, {REFUSED}),
+    ("STOP DATABASE neo4j", {}, {REFUSED, BAD}),
+    ("CALL dbms.setConfigValue('db.logs.query.enabled', 'OFF')", {}, {REFUSED}),
+    ("CALL db.createLabel('X')", {}, {REFUSED}),
+    # the comment rule a hand-written scanner got wrong: the rest is code to the engine
+    ("/* **/ ' */ LOAD FROM \"/etc/passwd\" (file_format=\"csv\", header=false, delim=\":\") RETURN * // '", {}, {REFUSED}),
+    ("/* **/ ' */ COPY (MATCH (a:Actor) RETURN a.id) TO \"/tmp/cg-hostile.csv\" // '", {}, {REFUSED}),
+    ("/* **/ ' */ EXPORT DATABASE \"/tmp/cg-hostile-dump\" // '", {}, {REFUSED}),
+    ("/* **/ ' */ CHECKPOINT // '", {}, {REFUSED}),
+    ("WITH 4 //* c */ 2 AS x\r LOAD FROM '/etc/passwd' RETURN *", {}, {REFUSED}),
     # several statements
     ("MATCH (a:Actor) RETURN a.id; MATCH (n) DETACH DELETE n", {}, {BAD}),
     ("RETURN 1; RETURN 2", {}, {BAD}),

@@ -75,6 +75,12 @@ def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
         result = conn.execute(cypher, params or {})
     except RuntimeError as e:
         raise _translate(e) from e
+    return fetch(result, row_limit, _translate)
+
+
+def fetch(result: ladybug.QueryResult, row_limit: int | None, translate=_translate) -> QueryResult:
+    """A result's rows, up to `row_limit` (then `truncated`); engine errors met while
+    reading them go through `translate`."""
     try:
         columns = result.get_column_names()
         rows, truncated = [], False
@@ -84,7 +90,7 @@ def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
                 break
             rows.append([plain(v) for v in result.get_next()])
     except RuntimeError as e:
-        raise _translate(e) from e
+        raise translate(e) from e
     finally:
         result.close()
     return QueryResult(columns, rows, truncated)

@@ -31,8 +31,7 @@ from ..errors import ConflictGraphError, QueryError, WriteRejected
 from . import plan_check
 from .base import check_parameters, check_query_text
 from .confine import ConfinementUnavailable, confine, limit_files
-from .embedded import _translate
-from .values import plain
+from .embedded import _translate, fetch
 
 ACCEPTED_CACHE = 512
 
@@ -114,19 +113,8 @@ class Worker:
             result = self.wrap(self.engine.execute(prepared, params))
         except RuntimeError as e:
             raise _translate_worker(e) from e
-        try:
-            columns = result.get_column_names()
-            rows, truncated = [], False
-            while result.has_next():
-                if row_limit is not None and len(rows) >= row_limit:
-                    truncated = True
-                    break
-                rows.append([plain(v) for v in result.get_next()])
-        except RuntimeError as e:
-            raise _translate_worker(e) from e
-        finally:
-            result.close()
-        return {"columns": columns, "rows": rows, "truncated": truncated}
+        got = fetch(result, row_limit, _translate_worker)
+        return {"columns": got.columns, "rows": got.rows, "truncated": got.truncated}
 
     def answer(self, req: dict) -> dict:
         try:
