@@ -334,10 +334,6 @@ class EmbeddedStore(GraphStore):
                                  timeout_ms or self.query_timeout_ms,
                                  row_limit if row_limit is not None else self.row_limit)
 
-    def research_queries_refused(self) -> str | None:
-        """Why this store refuses research queries (the kernel cannot confine them), or None."""
-        return self._sandbox_for(self.query_walls).refusal()
-
     def close(self) -> None:
         with self._lock:
             for box in (self._sandbox, self._checker):

@@ -90,7 +90,6 @@ class QuerySandbox:
         if unknown:
             raise ValueError(f"unknown wall(s) {sorted(unknown)}; the walls are {WALLS}")
         self.walls, self.accept_unconfined = frozenset(walls), accept_unconfined
-        self.confinement: str | None = None    # what the last worker started reported
         self._slots = threading.BoundedSemaphore(workers)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
 
@@ -133,7 +132,6 @@ class QuerySandbox:
                     "CONFLICTGRAPH_UNCONFINED_QUERIES=accept to run them behind the engine and text checks alone")
             raise errors.StoreUnavailable(f"the research-query worker could not open {db}"
                                           + (f": {tail}" if tail else ""))
-        self.confinement = hello.get("confinement")
         return w
 
     def run(self, db: Path, generation: str, query: str, params: dict[str, Any],
