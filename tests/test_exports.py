@@ -208,7 +208,11 @@ def test_gexf_escapes_every_special_character(ontology, tmp_path):
                         "evidence": [{"document": "d1"}, {"document": "d2"}]}]}
     path = tmp_path / "nasty.gexf"
     path.write_bytes(FORMATS["gexf"].write(graph, ontology))
-    proc = subprocess.run([sys.executable, str(SHARED / "tools" / "validate_gexf.py"), str(path)],
+    validator = SHARED / "tools" / "validate_gexf.py"
+    if not validator.exists():
+        pytest.skip(f"{validator} is absent: the strict GEXF 1.3 check lives in the project's shared "
+                    "folder beside the checkout (CI has it; a user's clone does not)")
+    proc = subprocess.run([sys.executable, str(validator), str(path)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     g = nx.read_gexf(path)
