@@ -10,13 +10,40 @@ STORE  ?= embedded:data/graph
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install load stats clean bench
+.PHONY: run test install load stats clean bench neo4j gephi-picture java-tools
 
 run: load
 	$(BIN)/conflictgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: install node_modules/.installed
+test: install node_modules/.installed java-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Neo4j Community and Gephi Toolkit, pinned in tools/*/pom.xml, fetched by Maven into ~/.m2.
+# The suite starts its own Neo4j and runs Gephi's importer with them; without Java and
+# Maven those tests skip, saying so.
+JAVA_TOOLS := tools/neo4j/target/classpath.txt tools/gephi/target/classpath.txt
+java-tools:
+	@if command -v java >/dev/null && command -v mvn >/dev/null; then \
+	    $(MAKE) --no-print-directory $(JAVA_TOOLS); \
+	else echo "java or mvn not found: the Neo4j and Gephi tests will be skipped"; fi
+
+.SECONDEXPANSION:
+tools/%/target/classpath.txt: tools/%/pom.xml $$(shell find tools/$$*/src -type f)
+	mvn -B -q -f tools/$*/pom.xml package
+	touch $@
+
+# A Neo4j for research work without Docker: Neo4j Community (tools/neo4j) on
+# bolt://127.0.0.1:$(NEO4J_PORT), auth on; user, password and URI in $(NEO4J_DATA)/connection.env.
+NEO4J_DATA ?= data/neo4j
+NEO4J_PORT ?= 7687
+neo4j:
+	tools/neo4j/run --data $(NEO4J_DATA) --port $(NEO4J_PORT)
+
+# The README's picture of the Libya graph: our GEXF, laid out (ForceAtlas2) and rendered by Gephi.
+gephi-picture: load
+	mkdir -p build
+	$(BIN)/conflictgraph export --store $(STORE) -f gexf -o build/libya.gexf
+	tools/gephi/run render build/libya.gexf docs/libya-gephi.png 1400
 
 install: $(STAMP)
 
@@ -39,7 +66,7 @@ stats: install
 	$(BIN)/conflictgraph stats --store $(STORE)
 
 clean:
-	rm -rf $(VENV) data build *.egg-info node_modules
+	rm -rf $(VENV) data build *.egg-info node_modules tools/neo4j/target tools/gephi/target
 
 # Benchmarks (not part of the tests): SIZE=default (10k actors / 100k relations) or large.
 SIZE ?= default

@@ -61,7 +61,8 @@ def _domain(request: Request, exc: Exception) -> JSONResponse:
     for cls, status in _STATUS:
         if isinstance(exc, cls):
             return problem(status, str(exc), line=getattr(exc, "line", None), column=getattr(exc, "column", None))
-    log.exception("unexpected error on %s", request.url.path)
+    # Handlers run outside the `except` block: the exception must be passed to be logged.
+    log.error("unexpected error on %s", request.url.path, exc_info=exc)
     return problem(500, "internal error; the server log has the details")
 
 
@@ -70,7 +71,7 @@ def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s", request.url.path)
+    log.error("unexpected error on %s", request.url.path, exc_info=exc)
     return problem(500, "internal error; the server log has the details")
 
 

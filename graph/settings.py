@@ -4,6 +4,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+# Records one Neo4j load may hold in its transaction. Measured on Neo4j 5.26 with the
+# db.memory.transaction.total.max of 512 MiB that tools/neo4j and docker-compose.yml set:
+# synthetic seed sets of 66,000 records loaded, 77,000 ran out of transaction memory (about
+# 6 KB of transaction state per record). 60,000 keeps a margin for records with long evidence.
+NEO4J_MAX_TX_RECORDS = 60_000
+
 DEFAULT_STORE = "embedded:data/graph"
 
 
@@ -74,5 +80,5 @@ class Settings:
             neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",
             neo4j_password=os.environ.get("NEO4J_PASSWORD") or "",
             neo4j_database=os.environ.get("NEO4J_DATABASE") or "neo4j",
-            neo4j_max_tx_records=_int("CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS", 200_000),
+            neo4j_max_tx_records=_int("CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS", NEO4J_MAX_TX_RECORDS),
         )

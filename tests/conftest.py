@@ -37,23 +37,38 @@ def mini_dir(tmp_path) -> Path:
 
 
 # The contract suite runs against every store: the embedded one always, twice (answering
-# graph questions from its in-memory projection, and with Cypher as Neo4j does), and Neo4j
-# whenever NEO4J_URI points at a server (e.g. the one `docker compose up neo4j` starts).
+# graph questions from its in-memory projection, and with Cypher as Neo4j does), and Neo4j:
+# the server NEO4J_URI points at, or else one this run starts itself from tools/neo4j
+# (Neo4j Community, pinned) where Java and Maven are present.
 STORE_KINDS = ["embedded", "embedded-cypher", "neo4j"]
 
 
-def make_store(kind: str, folder: Path, ontology):
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """(uri, user, password, database) of a Neo4j for this test run."""
+    if os.environ.get("NEO4J_URI"):
+        yield (os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+               os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))
+        return
+    from graph.local_neo4j import LocalNeo4j, Neo4jNotAvailable, unavailable_reason
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"no Neo4j for the Neo4j variants: NEO4J_URI is not set and {reason}")
+    try:
+        server = LocalNeo4j.start(tmp_path_factory.mktemp("neo4j"))
+    except Neo4jNotAvailable as e:
+        pytest.fail(str(e))  # Java and Maven are here, so a failed start is a real failure
+    yield server.uri, server.user, server.password, "neo4j"
+    server.stop()
+
+
+def make_store(kind: str, folder: Path, ontology, request):
     if kind.startswith("embedded"):
         return EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256,
                              projection=kind == "embedded")
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("NEO4J_URI is not set: the Neo4j variant of the store contract runs only "
-                    "against a live Neo4j server (README: 'Testing against Neo4j')")
+    uri, user, password, database = request.getfixturevalue("neo4j_server")
     from graph.store.neo4j_store import Neo4jStore
-    store = Neo4jStore(uri, ontology, user=os.environ.get("NEO4J_USER", "neo4j"),
-                       password=os.environ.get("NEO4J_PASSWORD", ""),
-                       database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    store = Neo4jStore(uri, ontology, user=user, password=password, database=database)
     store.load(Dataset())  # every test starts from an empty graph
     return store
 
@@ -61,7 +76,7 @@ def make_store(kind: str, folder: Path, ontology):
 @pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path, ontology):
     """An empty store of each kind."""
-    s = make_store(request.param, tmp_path, ontology)
+    s = make_store(request.param, tmp_path, ontology, request)
     yield s
     s.close()
 
@@ -69,7 +84,7 @@ def store(request, tmp_path, ontology):
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def loaded_store(request, tmp_path_factory, ontology):
     """The Libya seed data loaded once into a store of each kind, for read-only tests."""
-    s = make_store(request.param, tmp_path_factory.mktemp("libya"), ontology)
+    s = make_store(request.param, tmp_path_factory.mktemp("libya"), ontology, request)
     s.load(read_dataset(SEED_DIR))
     yield s
     s.close()

@@ -195,6 +195,15 @@ def test_cypher_endpoint_runs_read_queries_with_parameters(client):
     assert body == {"columns": ["backer"], "rows": [["egypt"], ["russia"], ["uae"]], "truncated": False}
 
 
+@pytest.mark.parametrize("value", [2 ** 63, -(2 ** 63) - 1, [1, {"deep": 2 ** 64}]])
+def test_cypher_parameters_beyond_64_bit_integers_are_400_naming_the_parameter(client, value):
+    # Found on the real Neo4j: the driver's wire encoder overflowed and the answer was a 500.
+    body = problem(client.post("/cypher", json={"query": "RETURN $big AS v", "params": {"big": value}}), 400)
+    assert "$big" in body["detail"] and "64-bit" in body["detail"]
+    edge = ok(client.post("/cypher", json={"query": "RETURN $big AS v", "params": {"big": 2 ** 63 - 1}}))
+    assert edge["rows"] == [[2 ** 63 - 1]]
+
+
 @pytest.mark.parametrize("path", ["/actors", "/relations", "/documents", "/actors/usa/relations"])
 def test_pages_past_the_end_are_empty_not_a_crash(client, path):
     # offset far beyond the last row: the embedded engine 0.22 segfaults on

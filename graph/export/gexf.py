@@ -155,12 +155,12 @@ def _node_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
 
 
 def _edge_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
-    # "mutual" (reciprocal) for symmetric types: GEXF 1.3 has no mixed default type, and
-    # readers such as networkx refuse undirected edges in a directed graph.
+    # Symmetric types are undirected edges: Gephi draws them without arrows. (networkx reads
+    # no mixed graph, GEXF or otherwise: its users take the GraphML export.)
     kind = _escape(t["relation_type"])
     return _bytes(_join('<edge id="', _escape(t["id"]), '" source="', _escape(t["source"]),
                         '" target="', _escape(t["target"]), '" type="',
-                        pc.if_else(t["directed"], "directed", "mutual"), '" kind="', kind, '" label="', kind, '"',
+                        pc.if_else(t["directed"], "directed", "undirected"), '" kind="', kind, '" label="', kind, '"',
                         _optional("start", t["start"]), _optional("end", t["end"]), ">",
                         _attvalues(t, names), _colors(t["polarity"], ontology.polarity_colors, "#999999"),
                         "</edge>"))
@@ -183,7 +183,10 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
            f'<meta lastmodifieddate="{date.today().isoformat()}"><creator>ConflictGraph</creator>'
            "<description>Actors and dated, sourced relations. Edge colour: green cooperative, red "
            "hostile, grey structural; node colour by actor kind; node size by degree.</description></meta>"
-           '<graph defaultedgetype="directed" mode="dynamic" timeformat="date">'
+           # No defaultedgetype: every edge states its own type, and Gephi (0.10) reads a graph
+           # without one as mixed, keeping directed and undirected edges; with "directed" it
+           # drops every undirected edge, and it does not know "mutual".
+           '<graph mode="dynamic" timeformat="date">'
            f'{_declare("node", nodes, node_names)}{_declare("edge", edges, edge_names)}'
            f'<nodes count="{nodes.num_rows}">').encode()
     # Arrow's kernels release the GIL: two chunks are built at once, and yielded in order.

@@ -74,6 +74,26 @@ def check_parameters(query: str, params: dict[str, Any] | None) -> None:
     if missing:
         raise MissingParameters("missing parameter(s): " + ", ".join(f"${m}" for m in missing) +
                                 " (pass them with --param name=value)")
+    for name, value in (params or {}).items():
+        _check_value(name, value)
+
+
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _check_value(name: str, value: Any) -> None:
+    """Both engines' integers are 64-bit: a larger JSON number is the caller's error, named,
+    not a driver overflow deep in the wire protocol."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, int) and not isinstance(v, bool) and not _INT64[0] <= v <= _INT64[1]:
+            raise QueryError(f"parameter ${name}: the integer {v} is outside the 64-bit range "
+                             "both stores use")
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
 
 
 class Reader(ABC):

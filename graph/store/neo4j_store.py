@@ -27,15 +27,19 @@ from neo4j import exceptions as nx
 
 from ..cypher import query_text
 from ..errors import (ConflictGraphError, QueryError, QuerySyntaxError, QueryTimeout,
-                      StoreUnavailable, WriteRejected)
+                      StoreEmpty, StoreUnavailable, WriteRejected)
 from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
+from ..settings import NEO4J_MAX_TX_RECORDS
 from .base import GraphStore, LoadReport, Progress, QueryResult, Reader
 from .rows import actor_row, document_row, relation_row
 from .values import plain
 
-_POSITION = re.compile(r"line (\d+), column (\d+)")
+_POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: \d+\)\)")
+# Research queries are classified by running "EXPLAIN " + text first: the server's syntax
+# errors count columns of line 1 in that longer text.
+_EXPLAIN = "EXPLAIN "
 # The driver logs connection failures that we raise as StoreUnavailable anyway; without a
 # handler Python would print them to stderr beside our own message.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -92,8 +96,7 @@ def _translate(e: Exception, where: str) -> ConflictGraphError:
     if isinstance(e, (nx.ServiceUnavailable, nx.SessionExpired)):
         return StoreUnavailable(f"cannot reach Neo4j at {where}: {e}")
     if isinstance(e, nx.CypherSyntaxError):
-        m = _POSITION.search(str(e.message or e))
-        return QuerySyntaxError(str(e.message or e), *(int(g) for g in m.groups()) if m else (None, None))
+        return _syntax_error(str(e.message or e), None, 0)
     code = getattr(e, "code", "") or ""
     if "TransactionTimedOut" in code or "Terminated" in code:
         return QueryTimeout("the query ran past the server's time limit and was stopped")
@@ -104,6 +107,28 @@ def _translate(e: Exception, where: str) -> ConflictGraphError:
     return ConflictGraphError(str(e))
 
 
+# What the driver raises: the server's errors and the driver's own (connection, session,
+# protocol). Nothing else is translated.
+_DRIVER_ERRORS = (nx.Neo4jError, nx.DriverError)
+
+
+def _syntax_error(message: str, text: str | None, shift: int) -> QuerySyntaxError:
+    """The server's syntax error, its position in the user's own text (`shift` characters
+    of line 1 were ours) and that line echoed with a caret, as the server would have."""
+    m = _POSITION.search(message)
+    if not m:
+        return QuerySyntaxError(message, None, None)
+    line, column = int(m[1]), int(m[2])
+    if line == 1:
+        column = max(1, column - shift)
+    head = message[:m.start()].rstrip()
+    detail = f"{head} (line {line}, column {column})"
+    lines = (text or "").splitlines()
+    if 0 < line <= len(lines):
+        detail += f"\n{lines[line - 1]}\n{' ' * (column - 1)}^"
+    return QuerySyntaxError(detail, line, column)
+
+
 class _Neo4jReader(Reader):
     def __init__(self, tx, allowed: frozenset[str], row_limit: int | None, uri: str):
         super().__init__("neo4j", allowed)
@@ -111,7 +136,10 @@ class _Neo4jReader(Reader):
 
     def classify(self, cypher: str, params: dict[str, Any]) -> None:
         """The planner's own verdict: only read-only queries (query type "r") may run."""
-        summary = self._tx.run("EXPLAIN " + cypher, params).consume()
+        try:
+            summary = self._tx.run(_EXPLAIN + cypher, params).consume()
+        except nx.CypherSyntaxError as e:
+            raise _syntax_error(str(e.message or e), cypher, len(_EXPLAIN)) from e
         if summary.query_type != "r":
             raise WriteRejected("writes are not allowed: research queries are read-only "
                                 f"(Neo4j classifies this query as {summary.query_type!r})")
@@ -128,9 +156,7 @@ class _Neo4jReader(Reader):
                     break
                 rows.append([plain(v) for v in record.values()])
             return QueryResult(columns, rows, truncated)
-        except ConflictGraphError:
-            raise
-        except Exception as e:  # noqa: BLE001
+        except _DRIVER_ERRORS as e:
             raise _translate(e, self._uri) from e
 
 
@@ -142,7 +168,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, ontology: Ontology, *, user: str = "neo4j", password: str = "",
                  database: str = "neo4j", query_timeout_ms: int = 10_000,
-                 row_limit: int | None = 10_000, max_tx_records: int = 200_000):
+                 row_limit: int | None = 10_000, max_tx_records: int = NEO4J_MAX_TX_RECORDS):
         super().__init__(ontology)
         self.uri, self.database = uri, database
         self.query_timeout_ms, self.row_limit = query_timeout_ms, row_limit
@@ -193,10 +219,18 @@ class Neo4jStore(GraphStore):
                     yield _Neo4jReader(tx, self.allowed_procedures,
                                        row_limit if row_limit is not None else self.row_limit, self.uri)
                     # Nothing to commit: a read transaction is rolled back when the block ends.
-        except ConflictGraphError:
-            raise
-        except Exception as e:  # noqa: BLE001
+        except _DRIVER_ERRORS as e:
+            # Only the driver's and the server's errors are translated: anything else raised
+            # inside the block (NotFound, a bad parameter) is the caller's and passes as it is.
             raise _translate(e, self.uri) from e
+
+    def stats(self) -> dict[str, Any]:
+        st = super().stats()
+        if not (st["actors"] or st["relations"] or st["documents"]):
+            # A Neo4j database that was never loaded and one loaded with nothing look alike;
+            # both have nothing to serve (the embedded store says the same).
+            raise StoreEmpty(f"nothing has been loaded into {self.location} yet: run `conflictgraph load`")
+        return st
 
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
         with self.reading() as reader:
@@ -223,7 +257,19 @@ class Neo4jStore(GraphStore):
 
             def write(stage: str, statement: str, rows: list[dict]) -> None:
                 nonlocal done
-                tx.run(statement, rows=rows, load_id=load_id).consume()
+                try:
+                    tx.run(statement, rows=rows, load_id=load_id).consume()
+                except nx.Neo4jError as e:
+                    if "MemoryPoolOutOfMemoryError" not in (e.code or ""):
+                        raise
+                    # The driver would retry this "transient" error for 30 s and fail the
+                    # same way: it is the load's size, so stop at once and say so.
+                    raise ConflictGraphError(
+                        f"the load ran out of Neo4j's transaction memory after {done} of {total} "
+                        f"records ({e.message}); nothing was loaded. Lower "
+                        "CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS to refuse such loads up front, raise "
+                        "db.memory.transaction.total.max (and the heap), or bulk-import with "
+                        "neo4j-admin database import (conflictgraph export -f csv).") from e
                 done += len(rows)
                 if progress:
                     progress(stage, done, total)
@@ -257,7 +303,7 @@ class Neo4jStore(GraphStore):
                 by_type = session.execute_write(work)
         except ConflictGraphError:
             raise
-        except (nx.Neo4jError, nx.ServiceUnavailable, nx.SessionExpired) as e:
+        except _DRIVER_ERRORS as e:
             raise _translate(e, self.uri) from e
         counts = {"actors": len(source.actors), "relations": sum(by_type.values()),
                   "documents": len(source.documents)}

@@ -1,0 +1,123 @@
+"""What only the Neo4j store has: its schema, its one-transaction load under kill -9, its
+load cap, and the server it runs on (the one this test run started, or NEO4J_URI)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graph.cli import app
+from graph.models import Dataset
+from graph.paths import PROJECT_ROOT
+from graph.store.neo4j_store import Neo4jStore
+
+TESTS = Path(__file__).parent
+
+
+@pytest.fixture
+def neo4j(neo4j_server, ontology):
+    uri, user, password, database = neo4j_server
+    store = Neo4jStore(uri, ontology, user=user, password=password, database=database)
+    store.load(Dataset())
+    yield store
+    store.close()
+
+
+def every_node_and_relationship(store: Neo4jStore) -> tuple[int, int]:
+    """Counted without labels or types: debris of a killed load would show here."""
+    with store._driver.session(database=store.database) as s:
+        nodes = s.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+        rels = s.run("MATCH ()-[r]->() RETURN count(r) AS n").single()["n"]
+    return nodes, rels
+
+
+def test_init_schema_creates_the_unique_ids_and_indexes(neo4j, ontology):
+    neo4j.init_schema()
+    neo4j.init_schema()  # idempotent
+    with neo4j._driver.session(database=neo4j.database) as s:
+        constraints = {(tuple(r["labelsOrTypes"]), tuple(r["properties"]), r["type"])
+                       for r in s.run("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type")}
+        indexes = {(tuple(r["labelsOrTypes"] or ()), tuple(r["properties"] or ()))
+                   for r in s.run("SHOW INDEXES YIELD labelsOrTypes, properties")}
+    assert (("Actor",), ("id",), "UNIQUENESS") in constraints
+    assert (("Document",), ("id",), "UNIQUENESS") in constraints
+    for type_name in ontology.relation_types:
+        assert ((type_name,), ("id",)) in indexes, type_name
+        assert ((type_name,), ("start_date",)) in indexes, type_name
+    assert (("Actor",), ("kind",)) in indexes and (("Actor",), ("name",)) in indexes
+
+
+KILLABLE_LOAD = textwrap.dedent("""
+    import sys
+    sys.path[:0] = [{tests!r}, {root!r}]
+    from graph.ontology import default_ontology
+    from graph.store.neo4j_store import Neo4jStore
+    from synthetic import synthetic_dataset
+    store = Neo4jStore({uri!r}, default_ontology(), user={user!r}, password={password!r})
+    def progress(stage, done, total):
+        print(done, flush=True)
+    store.load(synthetic_dataset(2000, 40000, tag="k"), batch_size=500, progress=progress)
+    print("FINISHED", flush=True)
+""")
+
+
+def test_a_load_killed_with_sigkill_leaves_the_earlier_graph(neo4j, neo4j_server, seed_dataset):
+    neo4j.load(seed_dataset)
+    before, raw_before = neo4j.stats(), every_node_and_relationship(neo4j)
+    uri, user, password, _ = neo4j_server
+    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(PROJECT_ROOT), uri=uri, user=user,
+                                password=password)
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    for line in child.stdout:
+        if line.strip().isdigit() and int(line) > 10_000:  # well into the relations
+            break
+    else:
+        pytest.fail("the child load ended before it could be killed")
+    # While the killed load's transaction is open, readers see the earlier graph.
+    assert neo4j.stats() == before
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    assert neo4j.stats() == before
+    assert every_node_and_relationship(neo4j) == raw_before
+    # The server has let go of the dead transaction's locks: the next load goes through.
+    neo4j.load(seed_dataset)
+    assert neo4j.stats() == before and every_node_and_relationship(neo4j) == raw_before
+
+
+def test_the_cli_refuses_a_load_past_the_default_transaction_cap(neo4j, neo4j_server, tmp_path,
+                                                                  seed_dataset, monkeypatch):
+    neo4j.load(seed_dataset)
+    uri, user, password, database = neo4j_server
+    for name, value in (("CONFLICTGRAPH_STORE", uri), ("NEO4J_USER", user),
+                        ("NEO4J_PASSWORD", password), ("NEO4J_DATABASE", database)):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS", raising=False)
+    runner = CliRunner()
+    big = tmp_path / "big"
+    # 1,000 actors + 59,500 relations + 595 documents = 61,095 records: past 60,000.
+    r = runner.invoke(app, ["synth", "--actors", "1000", "--relations", "59500", "--out", str(big)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["load", str(big)])
+    assert r.exit_code == 1
+    assert "61095 records exceed the one-transaction load limit of 60000" in r.output
+    assert "CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS" in r.output and "neo4j-admin" in r.output
+    assert "Traceback" not in r.output
+    stats = json.loads(runner.invoke(app, ["stats", "--json"]).output)
+    assert (stats["actors"], stats["relations"], stats["documents"]) == (16, 25, 2)
+
+
+def test_a_wrong_password_is_a_clear_unavailable_store(neo4j_server, ontology):
+    from graph.errors import StoreUnavailable
+    uri, user, _, database = neo4j_server
+    store = Neo4jStore(uri, ontology, user=user, password="not-the-password", database=database)
+    with pytest.raises(StoreUnavailable, match="rejected the user name or password"):
+        store.stats()
+    store.close()
