@@ -119,12 +119,12 @@ class GraphService:
                 for src, dst, rel in result.rows]
 
     def _page(self, reader: Reader, name: str, params: dict[str, Any], limit: int, offset: int):
-        total = reader.query(query_text(name, reader.dialect, **{"return": COUNT}), params).rows[0][0]
+        total = reader.run_own(query_text(name, reader.dialect, **{"return": COUNT}), params).rows[0][0]
         if offset >= total:
             # Past the end there is nothing to fetch, and the embedded engine (0.22) crashes
             # on ORDER BY ... SKIP beyond the last row of a node scan.
             return QueryResult([], []), total
-        page = reader.query(query_text(name, reader.dialect, **{"return": PAGE[name]}),
+        page = reader.run_own(query_text(name, reader.dialect, **{"return": PAGE[name]}),
                             {**params, "offset": offset, "limit": limit}, row_limit=limit)
         return page, total
 
@@ -192,9 +192,9 @@ class GraphService:
                 if not wanted:
                     continue
                 p = {**params, "id": actor_id, "types": wanted}
-                total += r.query(query_text(name, r.dialect, **{"return": COUNT}), p).rows[0][0]
+                total += r.run_own(query_text(name, r.dialect, **{"return": COUNT}), p).rows[0][0]
                 # Each side's first offset+limit rows in id order hold the merged page.
-                rows += r.query(query_text(name, r.dialect, **{"return": FIRST_N}),
+                rows += r.run_own(query_text(name, r.dialect, **{"return": FIRST_N}),
                                 {**p, "limit": offset + limit}, row_limit=offset + limit).rows
         rows.sort(key=lambda row: row[2]["id"])
         return self._relations(QueryResult(["source", "target", "rel"], rows[offset:offset + limit])), total
@@ -273,7 +273,7 @@ class GraphService:
                     break
                 rels = []
                 for name in ANCHORED:
-                    rels += self._relations(r.query(query_text(name, r.dialect, **{"return": ALL_ROWS}),
+                    rels += self._relations(r.run_own(query_text(name, r.dialect, **{"return": ALL_ROWS}),
                                                     {**params, "ids": frontier}))
                 nxt = []
                 for rel in rels:
@@ -295,9 +295,9 @@ class GraphService:
             if (proj := r.projection) is not None:
                 return {"nodes": [actor_from_properties(a) for a in proj.actors.to_pylist()],
                         "edges": proj.relations(params, NO_ROW_LIMIT, 0)[0]}
-            actors = r.query(query_text("actors", r.dialect, **{"return": EVERYTHING["actors"]}),
+            actors = r.run_own(query_text("actors", r.dialect, **{"return": EVERYTHING["actors"]}),
                              {"q": "", "kind": ""}).rows
-            rels = r.query(query_text("relations", r.dialect, **{"return": EVERYTHING["relations"]}), params)
+            rels = r.run_own(query_text("relations", r.dialect, **{"return": EVERYTHING["relations"]}), params)
         return {"nodes": [actor_from_properties(row[0]) for row in actors], "edges": self._relations(rels)}
 
     def whole_graph_tables(self, flt: RelationFilter | None = None):

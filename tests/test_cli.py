@@ -91,15 +91,17 @@ def test_query_formats_and_parameters(store_uri):
 
 
 @pytest.mark.parametrize("query,message", [
-    ("CREATE (:Actor {id: 'x'})", "writes are not allowed"),
-    ("MATCH (a:Actor {id: $id}) RETURN a", "missing parameter(s): $id"),
-    ("MATCH (a:Actor) RETURN a LIMIT", "line 1"),  # each engine's own wording, and where
+    ("CREATE (:Actor {id: 'x'})", r"writes are not allowed"),
+    ("MATCH (a:Actor {id: $id}) RETURN a", r"missing parameter\(s\): \$id"),
+    # each engine's own wording, and where: "(line: 1, offset: 30)" or "(line 1, column 31)"
+    ("MATCH (a:Actor) RETURN a LIMIT", r"line:? 1, (offset: 30|column 31)"),
 ])
 def test_query_errors_are_clear_and_exit_non_zero(store_uri, query, message):
+    import re
     run("load")
     r = run("query", query)
     assert r.exit_code == 1
-    assert message in r.output
+    assert re.search(message, r.output), r.output
 
 
 def test_stats_on_an_empty_store_explains_what_to_do(store_uri):

@@ -121,3 +121,22 @@ def test_a_wrong_password_is_a_clear_unavailable_store(neo4j_server, ontology):
     with pytest.raises(StoreUnavailable, match="rejected the user name or password"):
         store.stats()
     store.close()
+
+
+def test_compose_and_the_test_server_pin_the_same_neo4j():
+    import re
+    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    pom = (PROJECT_ROOT / "tools" / "neo4j" / "pom.xml").read_text()
+    image, = re.findall(r"image:\s*neo4j:(\S+)-community", compose)
+    pinned, = re.findall(r"<neo4j.version>([^<]+)</neo4j.version>", pom)
+    assert image == pinned and pinned.startswith("5.26.")
+
+
+def test_the_server_is_the_pinned_release(neo4j):
+    import re
+    with neo4j._driver.session(database="system") as s:
+        version = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()["v"]
+    pom = (PROJECT_ROOT / "tools" / "neo4j" / "pom.xml").read_text()
+    if not os.environ.get("NEO4J_URI"):  # the server this run started from tools/neo4j
+        assert version == re.search(r"<neo4j.version>([^<]+)<", pom)[1]
+    assert version.startswith("5.")

@@ -190,7 +190,9 @@ class _EmbeddedReader(Reader):
     def projection(self):
         return self._projection() if self._projection else None
 
-    def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None) -> QueryResult:
+    def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None, *,
+                 trusted: bool) -> QueryResult:
+        # Untrusted texts (research queries) never run here but in the sandbox's workers.
         return _run(self._conn, cypher, params, row_limit if row_limit is not None else self._row_limit)
 
 
