@@ -27,6 +27,7 @@ from graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, documen
 from graph.synth import generate
 
 from . import queries
+from .report import replace_section
 from .stats import concurrent, rss_peak_mb
 
 HERE = Path(__file__).resolve().parent
@@ -317,10 +318,10 @@ def main() -> None:
 
 
 def write_report() -> None:
-    """RESULTS.md: the latest run of every size."""
-    sections = [markdown(json.loads((HERE / f"results-{size}.json").read_text()))
-                for size in SIZES if (HERE / f"results-{size}.json").exists()]
-    (HERE / "RESULTS.md").write_text("# Benchmark results\n\n" + "\n".join(sections))
+    """RESULTS.md: the latest run of every size (other benchmarks' sections are kept)."""
+    for size in SIZES:
+        if (HERE / f"results-{size}.json").exists():
+            replace_section(f"## {size.capitalize()} size:", markdown(json.loads((HERE / f"results-{size}.json").read_text())))
 
 
 if __name__ == "__main__":

@@ -21,10 +21,10 @@ _NODE, _REL, _PATH = _neo4j_graph_types()
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _plain_props(value: dict) -> dict:
+def _plain_props(value, out: dict | None = None) -> dict:
     # Most property values are scalars or lists of strings: skip the recursion for those
-    # (converting values was most of the time of a whole-graph fetch).
-    out = {}
+    # (converting values was most of the time of a whole-graph fetch, on both engines).
+    out = {} if out is None else out
     for k, v in value.items():
         if k[0] == "_":
             continue
@@ -39,9 +39,9 @@ def plain(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if _NODE and isinstance(value, _NODE):
-        return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+        return _plain_props(value, {"_labels": sorted(value.labels)})
     if _REL and isinstance(value, _REL):
-        return {"_type": value.type, **{k: plain(v) for k, v in value.items()}}
+        return _plain_props(value, {"_type": value.type})
     if _PATH and isinstance(value, _PATH):
         return {"nodes": [plain(n) for n in value.nodes],
                 "relationships": [plain(r) for r in value.relationships]}
