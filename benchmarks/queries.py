@@ -71,7 +71,7 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
     q_to = query_text("actor_in", dialect, **{"return": FIRST_N})
     q_ring = [query_text(name, dialect, **{"return": ALL_ROWS}) for name in ANCHORED]
     q_paths = query_text("paths", dialect)
-    q_rels = query_text("relations_by_id", dialect)
+    q_rels = query_text("relations_by_key", dialect)
     with_as_of = {**base, "as_of": AS_OF}
     results: dict[str, dict] = {}
     t = time.perf_counter()
@@ -150,8 +150,8 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
         raw.rows(q_actor, {"ids": [a, b]})  # as the service: both ends must exist
         found = raw.rows(q_paths, {"source": a, "target": b, "max_hops": 4, "types": base["types"],
                                    "as_of": "", "limit": MAX_PATHS})
-        ids = sorted({rid for _, rids in found for rid in rids})
-        return raw.rows(q_rels, {"ids": ids}) if ids else []
+        keys = sorted({key for _, _, keys in found for key in keys})
+        return raw.rows(q_rels, {"keys": keys}) if keys else []
 
     def nx_paths(a, b):
         try:

@@ -228,10 +228,10 @@ class GraphService:
             # MAX_PATHS, then keep the first `limit` in one order on every store.
             found = r.run_named("paths", source=source, target=target, max_hops=max_hops,
                                 types=params["types"], as_of=as_of, limit=MAX_PATHS).rows
-            rel_ids = sorted({rid for _, rids in found for rid in rids})
-            rels = {x["id"]: x for x in self._relations(r.run_named("relations_by_id", ids=rel_ids))}
+            keys = sorted({key for _, _, keys in found for key in keys})
+            rels = {x["id"]: x for x in self._relations(r.run_named("relations_by_key", keys=keys))}
         paths = [{"actors": actors, "relations": [rels[i] for i in rids], "length": len(rids)}
-                 for actors, rids in found]
+                 for actors, rids, _ in found]
         return sorted(paths, key=lambda p: (p["actors"], [x["id"] for x in p["relations"]]))[:limit]
 
     @staticmethod

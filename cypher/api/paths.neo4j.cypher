@@ -1,6 +1,7 @@
 // All shortest paths between two actors in any direction, up to $max_hops (at most 6),
 // through relations of the given types valid on $as_of ('' for any day). Returns actor ids
-// and relation ids in path order; the relations are fetched with relations_by_id.
+// and relation ids in path order, and each relation's key for relations_by_key (its
+// element id: a direct lookup, where a relation id without its type scans every relation).
 // The length test comes after a WITH on purpose: inside the shortest-path WHERE, Neo4j
 // cannot check it during its breadth-first search, and when the shortest paths are longer
 // than $max_hops it falls back to an exhaustive search of every path up to 6 hops (measured
@@ -13,4 +14,5 @@ WHERE all(r IN relationships(p) WHERE type(r) IN $types
                            AND (r.end_date IS NULL OR r.end_date >= left($as_of, size(r.end_date))))))
 WITH p LIMIT $limit
 WHERE length(p) <= $max_hops
-RETURN [n IN nodes(p) | n.id] AS actors, [x IN relationships(p) | x.id] AS relations
+RETURN [n IN nodes(p) | n.id] AS actors, [x IN relationships(p) | x.id] AS relations,
+       [x IN relationships(p) | elementId(x)] AS keys
