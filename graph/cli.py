@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import gc
 import io
 import json
@@ -316,6 +317,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           store: Optional[str] = StoreOpt) -> None:
     """Run the HTTP query service (API docs at /docs)."""
     import os
+    import socket
 
     import uvicorn
 
@@ -323,14 +325,25 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     if store:
         os.environ["CONFLICTGRAPH_STORE"] = store
     settings = Settings.from_env()
+    # The port first, before any store is open: uvicorn reports a taken port by exiting from
+    # inside its event loop, and the embedded engine's threads then aborted the process
+    # (SIGABRT, exit 134) after "serving ..." had been printed.
+    try:
+        listener = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as e:
+        _fail(f"cannot listen on {host}:{port}: {os.strerror(e.errno) if e.errno else e}"
+              + (" (another program is using that port; pick another with --port)"
+                 if e.errno == errno.EADDRINUSE else ""))
     try:
         with open_store(settings.store, settings=settings) as s:
             st = s.stats()
     except ConflictGraphError as e:
+        listener.close()
         _fail(f"{e}\nThe service needs a loaded store: run `conflictgraph load` first.")
     err.print(f"serving {st['actors']} actors and {st['relations']} relations from {settings.store} "
               f"on http://{host}:{port} (docs: http://{host}:{port}/docs)", highlight=False)
-    uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="info")
+    config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info")
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def main() -> None:  # console-script entry point

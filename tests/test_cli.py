@@ -151,3 +151,46 @@ def test_jsonl_problems_name_the_file_and_line(tmp_path):
     r = run("validate", str(tmp_path))
     assert r.exit_code == 1
     assert "actors.jsonl: actors[1]: JSON syntax error on line 2" in r.output
+
+
+def test_serve_on_a_taken_port_says_so_and_exits_1(store_uri):
+    import socket
+    run("load")
+    script = Path(sys.executable).with_name("conflictgraph")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        r = subprocess.run([str(script), "serve", "--port", str(port)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in r.stderr
+    assert "pick another with --port" in r.stderr and "serving" not in r.stderr
+
+
+def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri):
+    import signal
+    import socket
+    import time
+    import urllib.request
+    run("load")
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    script = Path(sys.executable).with_name("conflictgraph")
+    server = subprocess.Popen([str(script), "serve", "--port", str(port)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read())
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
+                time.sleep(0.2)
+        assert body["actors"] == 16
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+        assert time.monotonic() - started < 5
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
