@@ -38,8 +38,11 @@ def _list_pattern(values) -> str:
 Types = Annotated[str | None, Query(description="Comma-separated relation types, e.g. BACKS,SANCTIONS.",
                                     max_length=1000, examples=["BACKS,SANCTIONS"],
                                     pattern=_list_pattern(_ONTOLOGY.relation_types))]
-AsOf = Annotated[date | None, Query(description="Only relations valid on this day: started on or before "
-                                                "it and not ended before it, each bound at its precision.")]
+# A string, checked as a calendar day: a `date` parameter would also take 0 or 1606262400
+# and read them as Unix timestamps.
+AsOf = Annotated[str | None, Query(description="Only relations valid on this day (YYYY-MM-DD): started on or "
+                                               "before it and not ended before it, each bound at its precision.",
+                                   examples=["2020-11-25"], pattern=r"^\d{4}-\d{2}-\d{2}$")]
 _PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Since = Annotated[str | None, Query(description="Only relations not ended before this partial date "
                                                 "(YYYY, YYYY-MM or YYYY-MM-DD).",
@@ -66,8 +69,17 @@ def _partial(value: str | None, name: str) -> PartialDate | None:
         raise BadRequest(str(e), name) from None
 
 
+def _day(value: str | None, name: str) -> str:
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadRequest(f"{value!r} is not a day of the calendar (YYYY-MM-DD, from 0001-01-01)", name) from None
+
+
 def _filter(types, as_of, since, until, min_confidence, status, **ends) -> RelationFilter:
-    return RelationFilter(types=_csv(types), as_of=as_of.isoformat() if as_of else "",
+    return RelationFilter(types=_csv(types), as_of=_day(as_of, "as_of"),
                           since=_partial(since, "since"), until=_partial(until, "until"),
                           min_confidence=min_confidence or "", statuses=_csv(status), **ends)
 

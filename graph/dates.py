@@ -32,6 +32,8 @@ class PartialDate:
         if not m:
             raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         y, mo, d = (int(g) if g else None for g in m.groups())
+        if y < 1:
+            raise ValueError(f"{text!r}: there is no year 0000 (the calendar starts at 0001)")
         if mo is not None and not 1 <= mo <= 12:
             raise ValueError(f"{text!r} has month {mo}, which does not exist")
         if d is not None and not 1 <= d <= calendar.monthrange(y, mo)[1]:

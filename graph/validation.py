@@ -14,7 +14,11 @@ from .dates import PartialDate, parse_date
 from .models import Actor, Document, Evidence, Relation
 from .ontology import Ontology
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# Matched whole (fullmatch: "$" would also accept a trailing newline), at most 200 characters.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,199}")
+# Longer texts are refused: seed text is read by people (the longest quote in the Libya seed
+# is under 400 characters); a 10 MB value is a mistake or an attack.
+MAX_TEXT = 20_000
 MAX_QUOTE_WORDS = 25
 
 ACTOR_FIELDS = {"id", "name", "kind", "aliases", "country", "description", "identifiers"}
@@ -39,7 +43,7 @@ class Problem:
         if self.section is not None and self.index is not None:
             where += f": {self.section}[{self.index}]"
             if self.record_id:
-                where += f" (id {self.record_id!r})"
+                where += f" (id {_short(self.record_id)!r})"
         if self.field:
             where += f": field {self.field!r}"
         return f"{where}: {self.message}"
@@ -55,6 +59,12 @@ class ValidationFailed(Exception):
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
     return f" — did you mean {close[0]!r}?" if close else ""
+
+
+def _short(value, limit: int = 80):
+    """A value as quoted in a message: never the whole of a huge one."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
 
 
 class _Checker:
@@ -86,7 +96,10 @@ class _Checker:
                 self.error(prefix + field, "is required")
             return None
         if not isinstance(value, str):
-            self.error(prefix + field, f"must be text, got {type(value).__name__} {value!r}")
+            self.error(prefix + field, f"must be text, got {type(value).__name__} {_short(value)}")
+            return None
+        if len(value) > MAX_TEXT:
+            self.error(prefix + field, f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
             return None
         return value
 
@@ -115,8 +128,9 @@ class _Checker:
 
     def identifier(self, data: dict) -> str | None:
         rid = self.text(data, "id", required=True)
-        if rid is not None and not ID_PATTERN.match(rid):
-            self.error("id", f"{rid!r} is not a valid id: use lower-case letters, digits, '-', '.', '_'")
+        if rid is not None and not ID_PATTERN.fullmatch(rid):
+            self.error("id", f"{_short(rid)!r} is not a valid id: use lower-case letters, digits, '-', '.', '_' "
+                             "(at most 200 characters)")
             return None
         return rid
 
@@ -334,7 +348,7 @@ class FastRelationCheck:
         get = data.get
         rid, rtype, s, t = get("id"), get("type"), get("source"), get("target")
         rt = self.types.get(rtype)
-        if rt is None or type(rid) is not str or not ID_PATTERN.match(rid) or s == t:
+        if rt is None or type(rid) is not str or not ID_PATTERN.fullmatch(rid) or s == t:
             return None
         confidence, status = get("confidence"), get("status")
         if (self.actors.get(s) not in rt.source_kinds or self.actors.get(t) not in rt.target_kinds

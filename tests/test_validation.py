@@ -120,6 +120,26 @@ CASES = {
         "documents.yaml", "documents:", "document:",
         "{dir}/documents.yaml: field 'document': unknown top-level key 'document'; "
         "allowed: actors, relations, documents"),
+    "an id with a trailing newline (it would have been a second actor)": (
+        "actors.yaml", "  - id: kaniyat", '  - id: "kaniyat\\n"',
+        "{dir}/actors.yaml: actors[3] (id 'kaniyat\\n'): field 'id': 'kaniyat\\n' is not a valid id: use "
+        "lower-case letters, digits, '-', '.', '_' (at most 200 characters)",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'properties.targets': unknown actor "
+        "'kaniyat' — did you mean 'kaniyat\\n'?"),
+    "an id past 200 characters, quoted short": (
+        "actors.yaml", "  - id: kaniyat", "  - id: " + "k" * 201,
+        "{dir}/actors.yaml: actors[3] (id '" + "k" * 80 + "... (201 characters)'): field 'id': '" + "k" * 80
+        + "... (201 characters)' is not a valid id: use lower-case letters, digits, '-', '.', '_' "
+        "(at most 200 characters)",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'properties.targets': unknown actor 'kaniyat'"),
+    "a text past 20,000 characters": (
+        "actors.yaml", "name: Russia", "name: " + "R" * 20_001,
+        "{dir}/actors.yaml: actors[1] (id 'russia'): field 'name': is 20,001 characters long; at most 20,000"),
+    "the year 0000": (
+        "relations.yaml", "confidence: high\n    status: reported\n    properties:\n      support",
+        "confidence: high\n    status: reported\n    start: \"0000-05\"\n    properties:\n      support",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'start': "
+        "'0000-05': there is no year 0000 (the calendar starts at 0001)"),
     "YAML syntax error, with its line": (
         "actors.yaml", "aliases: [LNA]", "aliases: [LNA",
         "{dir}/actors.yaml: YAML syntax error at line 6, column 7: did not find expected ',' or ']' "
