@@ -13,8 +13,10 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .dataset import SeedSet
 from .errors import ConflictGraphError
@@ -36,13 +38,13 @@ PROGRESS_THRESHOLD = 20_000
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def _print_problems(problems) -> None:
     for p in problems:
-        err.print(f"[red]✗[/] {p}", highlight=False, soft_wrap=True)
+        err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, soft_wrap=True)
     err.print(f"[bold red]{len(problems)} problem(s)[/]; nothing was loaded.", highlight=False)
 
 
@@ -56,7 +58,7 @@ def validate(path: Optional[Path] = PathArg) -> None:
     problems = seeds.check()
     if problems:
         for p in problems:
-            err.print(f"[red]✗[/] {p}", highlight=False, soft_wrap=True)
+            err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, soft_wrap=True)
         err.print(f"[bold red]{len(problems)} problem(s)[/]", highlight=False)
         raise typer.Exit(1)
     c = seeds.counts()
@@ -104,7 +106,7 @@ def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
         _fail(f"{e}\nThe previously loaded graph, if any, is unchanged.")
     c = report.counts
     out.print(f"[green]✓[/] loaded {c['actors']} actors, {c['relations']} relations, "
-              f"{c['documents']} documents into {report.location} in {report.seconds:.2f} s",
+              f"{c['documents']} documents into {escape(report.location)} in {report.seconds:.2f} s",
               highlight=False)
     for t, n in report.relations_by_type.items():
         out.print(f"  {t:<20} {n}", highlight=False)
@@ -119,10 +121,10 @@ def init_schema(store: Optional[str] = StoreOpt) -> None:
     except ConflictGraphError as e:
         _fail(str(e))
     if not stmts:
-        out.print(f"{s.location}: this store builds its schema from the ontology at each load; nothing to do.",
+        out.print(f"{escape(s.location)}: this store builds its schema from the ontology at each load; nothing to do.",
                   highlight=False)
         return
-    out.print(f"[green]✓[/] {len(stmts)} constraints and indexes in place on {s.location}", highlight=False)
+    out.print(f"[green]✓[/] {len(stmts)} constraints and indexes in place on {escape(s.location)}", highlight=False)
 
 
 @app.command()
@@ -145,7 +147,7 @@ def stats(store: Optional[str] = StoreOpt,
         table.add_column(head)
         table.add_column("count", justify="right")
         for k, n in st[key].items():
-            table.add_row(k, str(n))
+            table.add_row(Text(k), str(n))
         out.print(table)
 
 
@@ -187,10 +189,13 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
                         for v in row])
         sys.stdout.write(buf.getvalue())
     else:
-        table = Table(*result.columns)
+        # Cells and headers as Text: a value such as "[red]x[/red]" is data, not markup.
+        table = Table()
+        for column in result.columns:
+            table.add_column(Text(column))
         for row in result.rows:
-            table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
-                            else "" if v is None else str(v) for v in row))
+            table.add_row(*(Text(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
+                                 else "" if v is None else str(v)) for v in row))
         out.print(table)
         out.print(f"{len(result.rows)} row(s)" + (" (truncated at the row limit)" if result.truncated else ""),
                   highlight=False)
@@ -240,7 +245,7 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
         for piece in pieces:
             out.write(piece)
     if output:
-        err.print(f"[green]✓[/] {counts[0]} actors, {counts[1]} relations → {output}", highlight=False)
+        err.print(f"[green]✓[/] {counts[0]} actors, {counts[1]} relations → {escape(str(output))}", highlight=False)
 
 
 analyze_app = typer.Typer(help="Network analytics (networkx) over the filtered graph; JSON output.",
@@ -340,7 +345,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     except ConflictGraphError as e:
         listener.close()
         _fail(f"{e}\nThe service needs a loaded store: run `conflictgraph load` first.")
-    err.print(f"serving {st['actors']} actors and {st['relations']} relations from {settings.store} "
+    err.print(f"serving {st['actors']} actors and {st['relations']} relations from {escape(settings.store)} "
               f"on http://{host}:{port} (docs: http://{host}:{port}/docs)", highlight=False)
     config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info")
     uvicorn.Server(config).run(sockets=[listener])

@@ -194,3 +194,15 @@ def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri):
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_user_text_and_data_are_printed_literally(store_uri, mini_dir):
+    # rich markup used to swallow them: "[r:BACKS]" vanished from an error's echo, and a
+    # value "[red]hi[/red]" was shown as "hi".
+    run("load")
+    r = run("query", "RETURN '[red]hi[/red]' AS `[b]x[/b]`")
+    assert r.exit_code == 0 and "[red]hi[/red]" in r.output and "[b]x[/b]" in r.output
+    actors = mini_dir / "actors.yaml"
+    actors.write_text(actors.read_text().replace("kind: state", "kind: '[r:BACKS]'", 1))
+    r = run("validate", str(mini_dir))
+    assert r.exit_code == 1 and "unknown actor kind '[r:BACKS]'" in r.output
