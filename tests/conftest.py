@@ -62,6 +62,16 @@ def neo4j_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def neo4j_cli_env(neo4j_server, monkeypatch) -> str:
+    """The environment the `conflictgraph` command reads, pointed at this run's Neo4j."""
+    uri, user, password, database = neo4j_server
+    for name, value in (("CONFLICTGRAPH_STORE", uri), ("NEO4J_USER", user),
+                        ("NEO4J_PASSWORD", password), ("NEO4J_DATABASE", database)):
+        monkeypatch.setenv(name, value)
+    return uri
+
+
 def make_store(kind: str, folder: Path, ontology, request):
     if kind.startswith("embedded"):
         return EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256,

@@ -23,10 +23,7 @@ def store_uri(request, tmp_path, monkeypatch):
         uri = f"embedded:{tmp_path / 'graph'}"
         monkeypatch.setenv("CONFLICTGRAPH_STORE", uri)
         return uri
-    uri, user, password, database = request.getfixturevalue("neo4j_server")
-    for name, value in (("CONFLICTGRAPH_STORE", uri), ("NEO4J_USER", user),
-                        ("NEO4J_PASSWORD", password), ("NEO4J_DATABASE", database)):
-        monkeypatch.setenv(name, value)
+    uri = request.getfixturevalue("neo4j_cli_env")
     from graph.models import Dataset
     from graph.store.factory import open_store
     store = open_store(uri)

@@ -92,13 +92,9 @@ def test_a_load_killed_with_sigkill_leaves_the_earlier_graph(neo4j, neo4j_server
     assert neo4j.stats() == before and every_node_and_relationship(neo4j) == raw_before
 
 
-def test_the_cli_refuses_a_load_past_the_default_transaction_cap(neo4j, neo4j_server, tmp_path,
+def test_the_cli_refuses_a_load_past_the_default_transaction_cap(neo4j, neo4j_cli_env, tmp_path,
                                                                   seed_dataset, monkeypatch):
     neo4j.load(seed_dataset)
-    uri, user, password, database = neo4j_server
-    for name, value in (("CONFLICTGRAPH_STORE", uri), ("NEO4J_USER", user),
-                        ("NEO4J_PASSWORD", password), ("NEO4J_DATABASE", database)):
-        monkeypatch.setenv(name, value)
     monkeypatch.delenv("CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS", raising=False)
     runner = CliRunner()
     big = tmp_path / "big"
