@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import orjson
 import yaml
 
-from .validation import Problem
+from .validation import Problem, quoted
 
 try:  # the C loader is ~10x faster on large seed sets
     _Loader = yaml.CSafeLoader
@@ -55,6 +55,42 @@ def _yaml_message(e: yaml.MarkedYAMLError) -> str:
     return msg
 
 
+# YAML aliases let a few lines stand for billions of values ("billion laughs"): a value may
+# be reused, but the whole file may not expand to more than this many values beyond the
+# ones written out, and no value may contain itself.
+MAX_ALIAS_EXPANSION = 100_000
+
+
+def _alias_problem(doc) -> str | None:
+    """Why `doc` expands too far through aliases, or None. Linear in the distinct values."""
+    size: dict[int, int] = {}      # id -> expanded size, once known
+    active: set[int] = set()       # ids on the current path (a cycle if met again)
+    distinct = 0
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, (list, dict)):
+            continue
+        key = id(node)
+        children = list(node.values()) + list(node.keys()) if isinstance(node, dict) else node
+        if done:
+            active.discard(key)
+            size[key] = 1 + sum(size.get(id(c), 1) for c in children)
+            if size[key] > distinct + MAX_ALIAS_EXPANSION:
+                return (f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values beyond "
+                        "those written out; write the values out or use fewer aliases")
+            continue
+        if key in size:
+            continue
+        if key in active:
+            return "an alias refers to a value that contains it (a value cannot contain itself)"
+        active.add(key)
+        distinct += 1
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
+    return None
+
+
 def display_path(p: Path) -> str:
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
@@ -79,6 +115,9 @@ def read_yaml(f: Path, problems: list[Problem]) -> list[RawRecord]:
         return []
     if doc is None:
         return []
+    if (why := _alias_problem(doc)) is not None:
+        problems.append(Problem(name, None, None, None, why))
+        return []
     if not isinstance(doc, dict):
         problems.append(Problem(name, None, None, None,
                                 "top level must be a mapping with keys " + ", ".join(SECTIONS)))
@@ -87,12 +126,12 @@ def read_yaml(f: Path, problems: list[Problem]) -> list[RawRecord]:
     for key, items in doc.items():
         if key not in SECTIONS:
             problems.append(Problem(name, None, None, str(key),
-                                    f"unknown top-level key {key!r}; allowed: {', '.join(SECTIONS)}"))
+                                    f"unknown top-level key {quoted(key)}; allowed: {', '.join(SECTIONS)}"))
             continue
         if items is None:
             continue
         if not isinstance(items, list):
-            problems.append(Problem(name, None, None, key, f"{key!r} must be a list of records"))
+            problems.append(Problem(name, None, None, key, f"{quoted(key)} must be a list of records"))
             continue
         records.extend(RawRecord(name, key, i, item) for i, item in enumerate(items))
     return records

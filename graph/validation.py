@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -43,9 +44,9 @@ class Problem:
         if self.section is not None and self.index is not None:
             where += f": {self.section}[{self.index}]"
             if self.record_id:
-                where += f" (id {_short(self.record_id)!r})"
+                where += f" (id {quoted(self.record_id)})"
         if self.field:
-            where += f": field {self.field!r}"
+            where += f": field {quoted(self.field)}"
         return f"{where}: {self.message}"
 
 
@@ -56,15 +57,31 @@ class ValidationFailed(Exception):
                          "\n".join(f"  {p}" for p in problems))
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+def did_you_mean(value, choices: Iterable[str]) -> str:
+    if not isinstance(value, str) or len(value) > 200:
+        return ""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f" — did you mean {close[0]!r}?" if close else ""
 
 
-def _short(value, limit: int = 80):
+# Values quoted in messages are rendered to a bounded depth and width: a YAML alias bomb
+# (a list of lists of aliases) expands to billions of items when printed whole.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxlong, _REPR.maxother = 3, 80, 40, 80
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxdict = _REPR.maxset = 6
+
+
+def _short(value, limit: int = 80) -> str:
     """A value as quoted in a message: never the whole of a huge one."""
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + f"... ({len(value):,} characters)"
+    text = _REPR.repr(value)   # bounded already, but its width grows with the nesting
+    return text if len(text) <= 2 * limit else text[:2 * limit] + "..."
+
+
+def quoted(value) -> str:
+    """A value quoted in a message, bounded: repr() of a short one, a summary of a long one."""
+    return repr(_short(value)) if isinstance(value, str) else _short(value)
 
 
 class _Checker:
@@ -118,7 +135,7 @@ class _Checker:
             return None
         if not isinstance(value, str):
             # YAML reads an unquoted 2020-11-25 as a date and 2020 as an int.
-            self.error(field, f"must be a quoted date string like \"2020-11-25\", got {value!r}")
+            self.error(field, f"must be a quoted date string like \"2020-11-25\", got {quoted(value)}")
             return None
         try:
             return PartialDate.parse(value)
@@ -129,7 +146,7 @@ class _Checker:
     def identifier(self, data: dict) -> str | None:
         rid = self.text(data, "id", required=True)
         if rid is not None and not ID_PATTERN.fullmatch(rid):
-            self.error("id", f"{_short(rid)!r} is not a valid id: use lower-case letters, digits, '-', '.', '_' "
+            self.error("id", f"{quoted(rid)} is not a valid id: use lower-case letters, digits, '-', '.', '_' "
                              "(at most 200 characters)")
             return None
         return rid
@@ -141,12 +158,12 @@ def _check_actor(c: _Checker, data: dict, ontology: Ontology) -> Actor | None:
     name = c.text(data, "name", required=True)
     kind = c.text(data, "kind", required=True)
     if kind is not None and kind not in ontology.actor_kinds:
-        c.error("kind", f"unknown actor kind {kind!r}{did_you_mean(kind, ontology.actor_kinds)}"
+        c.error("kind", f"unknown actor kind {quoted(kind)}{did_you_mean(kind, ontology.actor_kinds)}"
                 f" (kinds: {', '.join(ontology.actor_kinds)})")
     aliases = c.text_list(data, "aliases")
     country = c.text(data, "country")
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        c.error("country", f"{country!r} is not an ISO 3166-1 alpha-2 code (e.g. LY, US)")
+        c.error("country", f"{quoted(country)} is not an ISO 3166-1 alpha-2 code (e.g. LY, US)")
     identifiers = data.get("identifiers") or {}
     if not isinstance(identifiers, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
@@ -173,23 +190,23 @@ def _check_property(c: _Checker, spec, value, actor_ids) -> None:
     field = f"properties.{spec.name}"
     if spec.type == "string":
         if not isinstance(value, str):
-            c.error(field, f"must be text, got {value!r}")
+            c.error(field, f"must be text, got {quoted(value)}")
     elif spec.type == "enum":
         if value not in spec.values:
-            c.error(field, f"{value!r} is not one of {', '.join(spec.values)}")
+            c.error(field, f"{quoted(value)} is not one of {', '.join(spec.values)}")
     elif spec.type == "actor_ref":
         if not isinstance(value, str) or value not in actor_ids:
-            c.error(field, f"unknown actor {value!r}{did_you_mean(value, actor_ids)}")
+            c.error(field, f"unknown actor {quoted(value)}{did_you_mean(value, actor_ids)}")
     else:  # list types
         if not isinstance(value, list) or not value:
             c.error(field, "must be a non-empty list")
             return
         for item in value:
             if spec.type == "enum_list" and item not in spec.values:
-                c.error(field, f"{item!r} is not one of {', '.join(spec.values)}"
+                c.error(field, f"{quoted(item)} is not one of {', '.join(spec.values)}"
                         f"{did_you_mean(item, spec.values)}")
             elif spec.type == "actor_ref_list" and (not isinstance(item, str) or item not in actor_ids):
-                c.error(field, f"unknown actor {item!r}{did_you_mean(item, actor_ids)}")
+                c.error(field, f"unknown actor {quoted(item)}{did_you_mean(item, actor_ids)}")
 
 
 def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
@@ -205,10 +222,10 @@ def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
         c.unknown_fields(item, EVIDENCE_FIELDS, prefix)
         doc = c.text(item, "document", required=True, prefix=prefix)
         if doc is not None and doc not in document_ids:
-            c.error(prefix + "document", f"unknown document {doc!r}{did_you_mean(doc, document_ids)}")
+            c.error(prefix + "document", f"unknown document {quoted(doc)}{did_you_mean(doc, document_ids)}")
         para = item.get("paragraph")
         if not isinstance(para, int) or isinstance(para, bool) or para < 1:
-            c.error(prefix + "paragraph", f"must be a paragraph number ≥ 1, got {para!r}")
+            c.error(prefix + "paragraph", f"must be a paragraph number ≥ 1, got {quoted(para)}")
         summary = c.text(item, "summary", required=True, prefix=prefix)
         quote = c.text(item, "quote", prefix=prefix)
         if quote is not None and len(quote.split()) > MAX_QUOTE_WORDS:
@@ -225,39 +242,39 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
     rtype_name = c.text(data, "type", required=True)
     rtype = ontology.relation_type(rtype_name) if rtype_name else None
     if rtype_name is not None and rtype is None:
-        c.error("type", f"unknown relation type {rtype_name!r}{did_you_mean(rtype_name, ontology.relation_types)}"
+        c.error("type", f"unknown relation type {quoted(rtype_name)}{did_you_mean(rtype_name, ontology.relation_types)}"
                 f" (types: {', '.join(ontology.relation_types)})")
     ends = {}
     for end in ("source", "target"):
         aid = c.text(data, end, required=True)
         if aid is not None and aid not in actors:
-            c.error(end, f"unknown actor {aid!r}{did_you_mean(aid, actors)}")
+            c.error(end, f"unknown actor {quoted(aid)}{did_you_mean(aid, actors)}")
             aid = None
         ends[end] = aid
     source, target = ends["source"], ends["target"]
     if source is not None and source == target:
-        c.error("target", f"a relation cannot join an actor to itself (source and target are both {source!r})")
+        c.error("target", f"a relation cannot join an actor to itself (source and target are both {quoted(source)})")
     if rtype is not None:
         for end, allowed in (("source", rtype.source_kinds), ("target", rtype.target_kinds)):
             aid = ends[end]
             if aid is not None and actors[aid].kind and actors[aid].kind not in allowed:
                 kind = actors[aid].kind
                 article = "an" if kind[0] in "aeiou" else "a"
-                c.error(end, f"{rtype.name} cannot have {article} {kind} ({aid!r}) as {end}; "
+                c.error(end, f"{rtype.name} cannot have {article} {kind} ({quoted(aid)}) as {end}; "
                         f"allowed kinds: {', '.join(sorted(allowed))}")
     start, end_ = c.date(data, "start"), c.date(data, "end")
     if start is not None and end_ is not None and end_.latest() < start.earliest():
         c.error("end", f"ends ({end_}) before it starts ({start})")
     confidence = c.text(data, "confidence", required=True)
     if confidence is not None and confidence not in ontology.confidence_levels:
-        c.error("confidence", f"{confidence!r} is not one of {', '.join(ontology.confidence_levels)}")
+        c.error("confidence", f"{quoted(confidence)} is not one of {', '.join(ontology.confidence_levels)}")
     status = c.text(data, "status", required=True)
     if status is not None and status not in ontology.statuses:
-        c.error("status", f"{status!r} is not one of {', '.join(ontology.statuses)}"
+        c.error("status", f"{quoted(status)} is not one of {', '.join(ontology.statuses)}"
                 f"{did_you_mean(status, ontology.statuses)}")
     attributed = c.text(data, "attributed_to")
     if attributed is not None and attributed not in actors:
-        c.error("attributed_to", f"unknown actor {attributed!r}{did_you_mean(attributed, actors)}")
+        c.error("attributed_to", f"unknown actor {quoted(attributed)}{did_you_mean(attributed, actors)}")
     props = data.get("properties") or {}
     if not isinstance(props, dict):
         c.error("properties", "must be a mapping")
@@ -402,7 +419,7 @@ class RecordValidator:
             rid = c.record_id
             if rid is not None and rid in seen:
                 f, i = seen[rid]
-                c.error("id", f"duplicate id {rid!r} (first defined in {f}: {section}[{i}])")
+                c.error("id", f"duplicate id {quoted(rid)} (first defined in {f}: {section}[{i}])")
                 continue
             if rid is not None:
                 seen[rid] = (rec.file, rec.index)

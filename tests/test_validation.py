@@ -1,6 +1,10 @@
 """Every validation rule, each with a bad-input fixture and the exact message a reviewer sees."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from graph.dataset import check_seed_path, read_dataset
@@ -178,3 +182,40 @@ def test_a_broken_actor_does_not_cascade_into_its_relations(mini_dir):
 def test_an_empty_folder_is_an_error(tmp_path):
     _, problems = check_seed_path(tmp_path)
     assert [p.message for p in problems] == ["no seed files (*.yaml, *.jsonl) found here"]
+
+
+def _alias_bomb(levels: int) -> str:
+    """A YAML value of 9**levels strings written in a few lines through nested aliases."""
+    value = "&a0 [x, x, x, x, x, x, x, x, x]"
+    for i in range(1, levels):
+        value = f"&a{i} [{value}, " + ", ".join([f"*a{i - 1}"] * 8) + "]"
+    return value
+
+
+def test_an_alias_bomb_is_refused_quickly_by_the_cli(tmp_path):
+    # 9**9 (387 million) values: rendering the bad 'name' used to run until killed.
+    (tmp_path / "actors.yaml").write_text(
+        f"actors:\n  - id: bomb\n    kind: state\n    name: {_alias_bomb(9)}\n")
+    script = Path(sys.executable).with_name("conflictgraph")
+    r = subprocess.run([str(script), "validate", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert "actors.yaml: aliases expand to more than 100,000 values beyond those written out" in r.stderr
+
+
+def test_a_value_that_contains_itself_is_refused(tmp_path):
+    (tmp_path / "actors.yaml").write_text("actors:\n  - &me\n    id: loop\n    kind: state\n    name: *me\n")
+    _, problems = check_seed_path(tmp_path)
+    assert [p.message for p in problems] == [
+        "an alias refers to a value that contains it (a value cannot contain itself)"]
+
+
+def test_a_wrong_value_is_quoted_in_bounded_size(tmp_path):
+    # 9**5 = 59,049 values: under the alias cap, so it reaches validation, whose message
+    # quotes only the beginning of it (without building the whole text first).
+    (tmp_path / "actors.yaml").write_text(
+        f"actors:\n  - id: nested\n    kind: [[state]]\n    name: {_alias_bomb(5)}\n")
+    _, problems = check_seed_path(tmp_path)
+    assert [p.field for p in problems] == ["name", "kind"]
+    assert all(len(str(p)) < 400 for p in problems), [len(str(p)) for p in problems]
+    assert str(problems[0]).startswith(f"{tmp_path}/actors.yaml: actors[0] (id 'nested'): field 'name': "
+                                       "must be text, got list [[[")
