@@ -10,6 +10,10 @@ class StoreUnavailable(ConflictGraphError):
     """The store cannot be reached or opened."""
 
 
+class StoreDamaged(StoreUnavailable):
+    """The store's files are not what a load leaves: a damaged pointer or database file."""
+
+
 class StoreEmpty(ConflictGraphError):
     """Nothing has been loaded into the store yet."""
 

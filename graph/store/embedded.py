@@ -32,7 +32,7 @@ import ladybug
 
 from ..cypher import query_text
 from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySyntaxError,
-                      QueryTimeout, StoreEmpty, StoreUnavailable, WriteRejected)
+                      QueryTimeout, StoreDamaged, StoreEmpty, StoreUnavailable, WriteRejected)
 from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
@@ -49,6 +49,9 @@ DB_FILE = "graph.lbug"
 PROJECTION_POOL_MB = 512   # the child's pool (it reads every page once)
 PROJECTION_CHILD_ROWS = 100_000
 PARALLEL_LOAD_MIN_BYTES = 16 << 20  # ~40k relations: below that, starting workers costs more than it saves
+# The only names a load gives a generation (see load()); CURRENT must hold one of them.
+GENERATION_NAME = re.compile(r"g\d{8}T\d{12}-\d{1,10}")
+_ENGINE_RETRY_HINT = re.compile(r"\s*The database may be checkpointing; please retry later\.?")
 _POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
 
 
@@ -238,11 +241,37 @@ class EmbeddedStore(GraphStore):
     def _generations(self) -> Path:
         return self.root / "generations"
 
-    def current_generation(self) -> str | None:
+    def _damaged(self, why: str) -> StoreDamaged:
+        return StoreDamaged(f"the store at {self.root} is damaged: {why}; "
+                            "run `conflictgraph load` to write a fresh generation")
+
+    def _pointer(self) -> str | None:
         try:
-            return self._current_file.read_text().strip() or None
+            return self._current_file.read_bytes().decode("ascii", "replace").strip()
+        except OSError:
+            return None
+
+    def current_generation(self) -> str | None:
+        """The published generation's name, None before the first load. A pointer that
+        does not hold a generation's name, or names one that is not there, is damage: it
+        is reported as such and never followed outside the store's generations folder."""
+        try:
+            raw = self._current_file.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as e:
+            raise self._damaged(f"cannot read {self._current_file}: {e.strerror}") from None
+        try:
+            name = raw.decode("ascii").strip()
+        except UnicodeDecodeError:
+            name = None
+        if name is None or not GENERATION_NAME.fullmatch(name):
+            raise self._damaged(f"{self._current_file} does not hold a generation name "
+                                f"(it holds {len(raw)} bytes: {raw[:40]!r}{'...' if len(raw) > 40 else ''})")
+        if not (self._generations / name / DB_FILE).is_file():
+            raise self._damaged(f"{self._current_file} names generation {name!r}, "
+                                f"but {self._generations / name / DB_FILE} is missing")
+        return name
 
     def _database(self, read_only: bool, path: Path) -> ladybug.Database:
         # A writer only ever fills a fresh generation and checkpoints once at the end.
@@ -261,15 +290,16 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             if self._reader is None or self._reader.seen != seen:
                 name = self.current_generation()
-                path = self._generations / str(name) / DB_FILE
-                if not path.exists():
-                    raise StoreUnavailable(f"{self._current_file} names generation {name!r}, "
-                                           f"but {path} does not exist; run `conflictgraph load` again")
+                if name is None:   # CURRENT went away between stat() and here
+                    raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`")
+                path = self._generations / name / DB_FILE
                 try:
                     db = self._database(True, path)
                 except RuntimeError as e:
-                    raise StoreUnavailable(f"the store is damaged: cannot open generation {name!r} "
-                                           f"({path}): {e}; run `conflictgraph load` again") from e
+                    # Published generations were checkpointed before CURRENT named them and
+                    # are never written again: the engine's "retry later" does not apply.
+                    why = _ENGINE_RETRY_HINT.sub("", str(e)).strip().rstrip(".")
+                    raise self._damaged(f"generation {name!r} ({path}) cannot be opened: {why}") from e
                 old, self._reader = self._reader, _Generation(db, seen, path)
                 if old is not None:
                     old.retire()
@@ -306,9 +336,12 @@ class EmbeddedStore(GraphStore):
     def warm_up(self) -> None:
         """Build the current generation's projection now rather than on the first request,
         and each later generation's as soon as a reader meets it (a long-running service)."""
-        if self.use_projection and self.current_generation() is not None:
-            self._current_reader().projection(self.ontology, self.buffer_pool_mb, self.projection_child_rows)
         self._keep_warm = True
+        try:
+            if self.use_projection and self.current_generation() is not None:
+                self._current_reader().projection(self.ontology, self.buffer_pool_mb, self.projection_child_rows)
+        except StoreDamaged:
+            pass   # the service starts and answers 503 with the reason until a load repairs it
 
     def _sandbox_for(self, walls: frozenset[str]) -> QuerySandbox:
         return QuerySandbox(workers=self.query_workers, memory_mb=self.query_memory_mb,
@@ -317,10 +350,9 @@ class EmbeddedStore(GraphStore):
                             accept_unconfined=self.accept_unconfined_queries)
 
     def _published_db(self) -> tuple[Path, str]:
-        generation = self.current_generation()
-        if generation is None:
-            raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`")
-        return self._generations / generation / DB_FILE, generation
+        # Opened here first, so a damaged store is reported the same way on every path.
+        generation = self._current_reader().path
+        return generation, generation.parent.name
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
                        row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
@@ -358,9 +390,21 @@ class EmbeddedStore(GraphStore):
 
     # --- loading -------------------------------------------------------------------
     @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """File-system refusals while preparing or publishing a generation, in one line."""
+        try:
+            yield
+        except OSError as e:
+            where = f" ({e.filename})" if e.filename else ""
+            raise StoreUnavailable(f"cannot write the store at {self.root}: "
+                                   f"{e.strerror or e}{where}") from None
+
+    @contextmanager
     def _load_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "load.lock", "a+") as fh:
+        with self._writing():
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = open(self.root / "load.lock", "a+")
+        with fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -383,16 +427,22 @@ class EmbeddedStore(GraphStore):
         if "'" in str(self.root):
             raise StoreUnavailable(f"the store path {self.root} may not contain a quote character")
         with self._load_lock():
-            previous = self.current_generation()
+            try:
+                previous = self.current_generation()
+            except StoreDamaged:
+                previous = None   # this load repairs the store
             name = datetime.now(timezone.utc).strftime("g%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
             gen_dir = self._generations / name
-            gen_dir.mkdir(parents=True)
+            with self._writing():
+                gen_dir.mkdir(parents=True)
             try:
                 by_type = self._write_generation(gen_dir, source, batch_size, progress)
+                with self._writing():
+                    self._publish(name)
             except BaseException:
-                shutil.rmtree(gen_dir, ignore_errors=True)
+                if self._pointer() != name:   # never remove what CURRENT already names
+                    shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
-            self._publish(name)
             self._prune(keep={name, previous})
         counts = {"actors": len(source.actors), "relations": sum(by_type.values()),
                   "documents": len(source.documents)}
