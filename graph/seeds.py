@@ -19,9 +19,20 @@ import yaml
 from .validation import Problem, quoted
 
 try:  # the C loader is ~10x faster on large seed sets
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):
+    """Safe YAML with dates read as written: YAML would turn an unquoted 2020-11-25 into a
+    date object (and fail with a traceback on 2020-13-45); our dates are partial-date
+    texts that validation checks and names the field of."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()}
 
 SECTIONS = ("actors", "relations", "documents")
 SKIP_FILES = {"ontology.yaml", "ontology.yml"}

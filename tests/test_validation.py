@@ -58,10 +58,16 @@ CASES = {
         "relations.yaml", 'start: "2019"', 'start: "last spring"',
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'start': "
         "'last spring' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
-    "an unquoted date that YAML turns into a date object": (
-        "relations.yaml", 'start: "2020-11-20"', "start: 2020-11-20",
-        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'start': must be a quoted date "
-        "string like \"2020-11-25\", got datetime.date(2020, 11, 20)"),
+    "an unquoted date is read as written (YAML would make it a date object)": (
+        "relations.yaml", 'start: "2020-11-20"', "start: 2020-11-20"),
+    "an unquoted impossible date names its field (YAML's date reading raised a traceback)": (
+        "relations.yaml", 'start: "2020-11-20"', "start: 2020-13-45",
+        "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'start': "
+        "'2020-13-45' has month 13, which does not exist"),
+    "an unquoted year YAML reads as a number": (
+        "relations.yaml", 'start: "2019"', "start: 2019",
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'start': must be a quoted date "
+        "string like \"2020-11-25\", got 2019"),
     "end before start": (
         "relations.yaml", 'start: "2019"', 'start: "2019"\n    end: "2018-12"',
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'end': ends (2018-12) before it starts (2019)"),
