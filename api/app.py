@@ -5,7 +5,7 @@ import logging
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -16,6 +16,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
 from . import models, problems
+from .parameters import known_parameters_only
 from .analytics_routes import router as analytics_router
 from .routes import router, service
 
@@ -59,6 +60,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     # no CDN, so /docs and /redoc work on a machine with no internet.
     app = FastAPIOffline(title="ConflictGraph", version=__version__, description=DESCRIPTION,
                          lifespan=lifespan, swagger_ui_parameters={"validatorUrl": None},
+                         dependencies=[Depends(known_parameters_only)],
                          responses={422: models.problem_response("A parameter is invalid; `errors` names it"),
                                     503: models.problem_response("The store is unreachable or empty")})
     if store is not None:

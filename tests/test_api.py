@@ -182,6 +182,40 @@ def test_bad_parameters_are_422_naming_the_parameter(client, path, params, param
     assert body["errors"][0]["parameter"] == parameter
 
 
+@pytest.mark.parametrize("path, params, unknown, hint", [
+    # a filter the endpoint does not apply was silently ignored: the answer looked filtered
+    ("/subgraph", {"seeds": "kaniyat", "min_confidence": "high"}, ["min_confidence"], ""),
+    ("/relations", {"foo": "bar", "typs": "BACKS"}, ["foo", "typs"], " — did you mean 'types'?"),
+    ("/analytics/blocs", {"since": "2020"}, ["since"], ""),
+    ("/health", {"verbose": "1"}, ["verbose"], ""),
+])
+def test_unknown_query_parameters_are_422_naming_them(client, path, params, unknown, hint):
+    body = problem(client.get(path, params=params), 422)
+    assert [e["parameter"] for e in body["errors"]] == unknown
+    assert body["errors"][-1]["message"].startswith(f"unknown parameter{hint}; this endpoint takes ")
+    assert all(f"query parameter '{name}'" in body["detail"] for name in unknown)
+
+
+def test_422s_list_the_allowed_values_in_words(client):
+    types = problem(client.get("/relations", params={"types": "BACKS,SANCTION"}), 422)["detail"]
+    assert types == ("query parameter 'types': unknown relation type(s): SANCTION; known: BACKS, SANCTIONS, "
+                     "BLOCKS, PROPOSES_SANCTIONS, ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, PART_OF, ACCUSES")
+    status = problem(client.get("/relations", params={"status": "rumour"}), 422)["detail"]
+    assert status.endswith("unknown status(es): rumour; known: alleged, reported, confirmed, disputed")
+    day = problem(client.get("/relations", params={"as_of": "20201125"}), 422)["detail"]
+    assert day == "query parameter 'as_of': '20201125' is not a day of the calendar (YYYY-MM-DD, from 0001-01-01)"
+    since = problem(client.get("/relations", params={"since": "2020/01"}), 422)["detail"]
+    assert since == "query parameter 'since': '2020/01' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+    confidence = problem(client.get("/relations", params={"min_confidence": "certain"}), 422)["detail"]
+    assert "'low', 'medium' or 'high'" in confidence
+    for detail in (types, status, day, since, confidence):
+        assert "pattern" not in detail and "^" not in detail
+
+
+def test_the_docs_pages_keep_their_own_parameters(client):
+    assert client.get("/docs", params={"urls.primaryName": "x"}).status_code == 200
+
+
 def test_large_responses_are_gzipped(client):
     r = client.get("/relations", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"})
     assert r.headers.get("content-encoding") == "gzip"
