@@ -203,3 +203,31 @@ def test_user_text_and_data_are_printed_literally(store_uri, mini_dir):
     actors.write_text(actors.read_text().replace("kind: state", "kind: '[r:BACKS]'", 1))
     r = run("validate", str(mini_dir))
     assert r.exit_code == 1 and "unknown actor kind '[r:BACKS]'" in r.output
+
+
+def test_the_served_connections_send_replies_without_waiting_for_acks():
+    # asyncio disables Nagle's algorithm only for sockets made with protocol IPPROTO_TCP;
+    # the listener `serve` made with socket.create_server had protocol 0, and every reply on
+    # a kept-alive connection then waited ~40 ms for the client's delayed ACK.
+    import asyncio
+    import socket
+
+    from graph.cli import listening_socket
+
+    async def check() -> int:
+        seen: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        async def on_connect(reader, writer):
+            sock = writer.get_extra_info("socket")
+            seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        listener = listening_socket("127.0.0.1", 0)
+        server = await asyncio.start_server(on_connect, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        nodelay = await asyncio.wait_for(seen, 10)
+        writer.close()
+        server.close()
+        return nodelay
+
+    assert asyncio.run(check()) == 1
