@@ -16,6 +16,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
 from . import models, problems
+from .admission import Lanes
 from .parameters import known_parameters_only
 from .analytics_routes import router as analytics_router
 from .routes import router, service
@@ -65,6 +66,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                                     503: models.problem_response("The store is unreachable or empty")})
     if store is not None:
         app.state.service = GraphService(store)
+    app.state.lanes = Lanes.from_settings(settings)
     problems.install(app)
     # Level 6 (zlib's default) instead of Starlette's 9: a 1.7 MB subgraph compresses in 30 ms
     # instead of 105 ms, 9% larger.
@@ -86,13 +88,14 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                                                       "the engine cannot run within the limits"),
                          403: models.problem_response("A write, file access or forbidden procedure"),
                          504: models.problem_response("The server's time limit was reached")})
-    def cypher(request: Request, body: models.CypherRequest):
+    async def cypher(request: Request, body: models.CypherRequest):
         """Runs one read-only statement with its parameters. Writes, file access and
         procedures outside a small catalogue allow-list are refused (403); the server's
         time limit (504) and row limit (`truncated`) apply, and neither can be raised
         from the request."""
-        result = service(request).store.research_query(
-            body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
+        result = await request.app.state.lanes.research.run(
+            service(request).store.research_query, body.query, body.params,
+            timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
         return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
 
     errors_doc = {404: models.problem_response("No such actor, relation or document"),

@@ -22,7 +22,7 @@ def _declared(route) -> frozenset[str]:
     return names
 
 
-def known_parameters_only(request: Request) -> None:
+async def known_parameters_only(request: Request) -> None:
     """A dependency of every API route: 422 naming each query parameter the route does not take."""
     route = request.scope.get("route")
     if route is None or not hasattr(route, "dependant") or not route.include_in_schema:

@@ -13,14 +13,20 @@ from graph import errors
 from graph.analytics import AnalyticsError
 from graph.service import BadRequest, NotFound
 
+from .admission import Busy
+
 log = logging.getLogger("conflictgraph.api")
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str, **extra) -> JSONResponse:
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra) -> JSONResponse:
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _busy(request: Request, exc: Busy) -> JSONResponse:
+    return problem(503, str(exc), headers={"Retry-After": str(exc.retry_after_s)})
 
 
 _WHERE = {"query": "query parameter", "path": "path parameter", "body": "body field", "header": "header"}
@@ -77,6 +83,7 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(Busy, _busy)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(errors.ConflictGraphError, _domain)
     app.add_exception_handler(NotFound, _domain)

@@ -16,6 +16,7 @@ from graph.ontology import default_ontology
 from graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
 
 from . import models
+from .admission import Lane
 
 router = APIRouter()
 
@@ -24,7 +25,17 @@ def service(request: Request) -> GraphService:
     return request.app.state.service
 
 
-Service = Annotated[GraphService, Depends(service)]
+async def _service(request: Request) -> GraphService:
+    # async: a sync dependency would take a thread of the shared pool for every request
+    return request.app.state.service
+
+
+def heavy(request: Request) -> Lane:
+    """The lane whole-graph requests wait in (api/admission.py)."""
+    return request.app.state.lanes.heavy
+
+
+Service = Annotated[GraphService, Depends(_service)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page (1-1000).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 _ONTOLOGY = default_ontology()
@@ -139,14 +150,15 @@ def get_relation(svc: Service, relation_id: Annotated[str, Path(max_length=200)]
 
 @router.get("/paths", response_model=models.PathList, tags=["graph"],
             summary="Shortest paths between two actors (any direction)")
-def paths(svc: Service, source: Annotated[str, Query(max_length=200)],
+async def paths(request: Request, svc: Service, source: Annotated[str, Query(max_length=200)],
           target: Annotated[str, Query(max_length=200)],
           max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = 4,
           types: Types = None, as_of: AsOf = None,
           limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="At most this many paths.")] = 25):
     flt = _filter(types, as_of, None, None, None, None)
-    found = svc.paths(source, target, max_hops, flt.types, flt.as_of, limit)
-    return _json({"source": source, "target": target, "paths": found})
+    return await heavy(request).run(lambda: _json({
+        "source": source, "target": target,
+        "paths": svc.paths(source, target, max_hops, flt.types, flt.as_of, limit)}))
 
 
 ExportFormat = Annotated[Literal[tuple(["json", *FORMATS])], Query(  # type: ignore[valid-type]
@@ -181,37 +193,42 @@ def _exported(graph, fmt: str, name: str, svc: GraphService) -> Response:
 
 @router.get("/subgraph", response_model=models.Subgraph, tags=["graph"], responses=EXPORT_RESPONSES,
             summary="The actors and relations around some seed actors, as JSON or an export")
-def subgraph(svc: Service, seeds: Seeds, depth: Depth = 1, types: Types = None, as_of: AsOf = None,
-             format: ExportFormat = "json"):
-    seed_ids = _seeds(seeds)
-    graph = svc.subgraph(seed_ids, depth, _filter(types, as_of, None, None, None, None))
-    if format != "json":
-        return _exported(graph, format, "conflictgraph-subgraph", svc)
-    return _json({"seeds": seed_ids, "depth": depth, **graph})
+async def subgraph(request: Request, svc: Service, seeds: Seeds, depth: Depth = 1, types: Types = None,
+                   as_of: AsOf = None, format: ExportFormat = "json"):
+    seed_ids, flt = _seeds(seeds), _filter(types, as_of, None, None, None, None)
+
+    def answer():
+        graph = svc.subgraph(seed_ids, depth, flt)
+        if format != "json":
+            return _exported(graph, format, "conflictgraph-subgraph", svc)
+        return _json({"seeds": seed_ids, "depth": depth, **graph})
+    return await heavy(request).run(answer)
 
 
 @router.get("/export", tags=["graph"], response_class=Response, responses=EXPORT_RESPONSES,
             summary="The whole graph (optionally filtered) in an analyst's format")
-def export(svc: Service, format: Annotated[Literal[tuple(FORMATS)], Query(  # type: ignore[valid-type]
+async def export(request: Request, svc: Service, format: Annotated[Literal[tuple(FORMATS)], Query(  # type: ignore[valid-type]
                description="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))] = "gexf",
            types: Types = None, as_of: AsOf = None):
     flt = _filter(types, as_of, None, None, None, None)
     f = FORMATS[format]
     if f.stream_tables is not None:
-        return StreamingResponse(f.stream_tables(*svc.whole_graph_tables(flt), svc.ontology), media_type=f.media_type,
+        tables = await heavy(request).run(svc.whole_graph_tables, flt)
+        return StreamingResponse(f.stream_tables(*tables, svc.ontology), media_type=f.media_type,
                                  headers={"Content-Disposition": f'attachment; filename="conflictgraph.{f.extension}"'})
-    return _exported(svc.whole_graph(flt), format, "conflictgraph", svc)
+    return await heavy(request).run(lambda: _exported(svc.whole_graph(flt), format, "conflictgraph", svc))
 
 
 @router.get("/gephi/stream", tags=["graph"], response_class=StreamingResponse,
             responses={200: {"content": {"application/json": {}},
                              "description": "Gephi Graph Streaming events, one JSON object per line"}},
             summary="Graph Streaming events for Gephi's 'Connect to stream'")
-def gephi_stream(svc: Service, seeds: Annotated[str | None, Query(
+async def gephi_stream(request: Request, svc: Service, seeds: Annotated[str | None, Query(
                      max_length=2000, description="Comma-separated actor ids; none for the whole graph.")] = None,
                  depth: Depth = 1, types: Types = None, as_of: AsOf = None):
     flt = _filter(types, as_of, None, None, None, None)
-    graph = svc.subgraph(_seeds(seeds), depth, flt) if seeds else svc.whole_graph(flt)
+    graph = await heavy(request).run(
+        lambda: svc.subgraph(_seeds(seeds), depth, flt) if seeds else svc.whole_graph(flt))
     return StreamingResponse(events(graph, svc.ontology), media_type="application/json")
 
 

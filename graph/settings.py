@@ -56,6 +56,9 @@ class Settings:
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
     unconfined_queries: bool    # CONFLICTGRAPH_UNCONFINED_QUERIES=accept: run research queries where the kernel cannot confine them (embedded)
     projection: bool            # CONFLICTGRAPH_PROJECTION: answer graph questions from memory (embedded; 1/0)
+    research_queue: int         # CONFLICTGRAPH_RESEARCH_QUEUE: research queries that may wait for a worker; more get 503
+    heavy_slots: int            # CONFLICTGRAPH_HEAVY_SLOTS: whole-graph requests (analytics, exports, subgraphs, paths) run at once
+    heavy_queue: int            # CONFLICTGRAPH_HEAVY_QUEUE: whole-graph requests that may wait; more get 503
     cors_origins: list[str]     # CONFLICTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call the API
     neo4j_user: str             # NEO4J_USER
     neo4j_password: str         # NEO4J_PASSWORD
@@ -75,6 +78,9 @@ class Settings:
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
             unconfined_queries=_accept("CONFLICTGRAPH_UNCONFINED_QUERIES"),
             projection=_bool("CONFLICTGRAPH_PROJECTION", True),
+            research_queue=_int("CONFLICTGRAPH_RESEARCH_QUEUE", 16),
+            heavy_slots=_int("CONFLICTGRAPH_HEAVY_SLOTS", 2),
+            heavy_queue=_int("CONFLICTGRAPH_HEAVY_QUEUE", 16),
             cors_origins=[o.strip() for o in os.environ.get("CONFLICTGRAPH_CORS_ORIGINS", "").split(",")
                           if o.strip()],
             neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",

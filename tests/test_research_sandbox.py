@@ -241,3 +241,26 @@ def test_a_damaged_generation_is_reported_not_ok(place, tmp_path):
         assert r.status_code == 503 and "damaged" in r.json()["detail"], r.text
         assert client.post("/cypher", json={"query": "RETURN 1"}).status_code == 503
     store.close()
+
+
+def test_research_workers_run_below_the_service_in_cpu_priority(place):
+    # A query may take every core it is given; /health and lookups must still get the CPU.
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
+    try:
+        assert store.research_query("MATCH (a:Actor) RETURN count(a)").rows == [[16]]
+        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _is_our_worker(p)]
+        assert workers, "no research worker found among this process's children"
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert {os.getpriority(os.PRIO_PROCESS, int(p.name)) - own for p in workers} == {10}
+    finally:
+        store.close()
+
+
+def _is_our_worker(proc: Path) -> bool:
+    try:
+        cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return False
+    return ppid == os.getpid() and b"graph.store.sandbox_worker" in cmdline

@@ -14,6 +14,7 @@ one is kept, so a reader still on it is not cut off; older ones are deleted by t
 """
 from __future__ import annotations
 
+import copy
 import fcntl
 import os
 import re
@@ -116,6 +117,7 @@ class _Generation:
         self._retired = False
         self._lock = threading.Lock()
         self._timeouts: dict[int, int] = {}   # id(connection) -> its query timeout (ms)
+        self.stats: dict | None = None        # counts, once asked (a generation never changes)
 
     def set_timeout(self, conn: ladybug.Connection, ms: int) -> None:
         # A call into the engine per query added measurably to small queries; set it on change.
@@ -332,6 +334,17 @@ class EmbeddedStore(GraphStore):
                           if self.use_projection else None)
             yield _EmbeddedReader(conn, self.allowed_procedures,
                                   row_limit if row_limit is not None else self.row_limit, projection)
+
+    def stats(self) -> dict[str, Any]:
+        # Counted once per generation: /health asks on every call, and the counts of a
+        # published generation never change.
+        generation = self._current_reader()
+        if generation.stats is None:
+            counted = super().stats()
+            if self._current_reader() is not generation:
+                return counted   # a load moved CURRENT meanwhile: these may be the new one's
+            generation.stats = counted
+        return copy.deepcopy(generation.stats)
 
     def warm_up(self) -> None:
         """Build the current generation's projection now rather than on the first request,

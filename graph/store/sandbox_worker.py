@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import sysconfig
@@ -152,6 +153,9 @@ def main() -> None:
     ap.add_argument("--walls", default="kernel,engine,text")
     ap.add_argument("--accept-unconfined", action="store_true")
     args = ap.parse_args()
+    # Below the service in CPU priority: a researcher's query may take every core it is
+    # given, and /health and the lookup endpoints must still be answered at once.
+    os.nice(10)
     out = sys.stdout
     try:
         worker = Worker(args)
