@@ -7,7 +7,9 @@ embedded store), then:
 - responsiveness: N concurrent slow research queries (each runs into the server's time
   limit) while /health is polled every 100 ms: /health's
   latency (median, max) against its latency on an idle server measured in the same run,
-  the statuses the slow queries got, and when the last of them was answered.
+  the statuses the slow queries got, and when the last of them was answered;
+- bounds: a 10,000-row x 20 KB research result and an 80 MB request body: the status,
+  the size of the answer and how much the server process grew.
 Prints JSON and, with --save, writes it to benchmarks/results-abuse.json.
 """
 from __future__ import annotations
@@ -95,11 +97,39 @@ async def responsiveness(base: str, slow: int) -> dict:
             "ratio_busy_to_idle_median": round(percentiles(busy)["median_ms"] / percentiles(idle)["median_ms"], 2)}
 
 
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def bounds(base: str, pid: int) -> dict:
+    """A huge research result and a huge request body: status, size, server growth."""
+    out = {}
+    with httpx.Client(base_url=base, timeout=600) as client:
+        before = _rss_mb(pid)
+        r = client.post("/cypher", json={"query": "UNWIND range(1, 10000) AS i RETURN i, $s AS s",
+                                         "params": {"s": "x" * 20_000}})
+        out["result_10000_rows_x_20KB"] = {
+            "status": r.status_code, "response_mb": round(len(r.content) / 2**20, 1),
+            "rows": len(r.json().get("rows", [])) if r.status_code == 200 else None,
+            "truncated": r.json().get("truncated") if r.status_code == 200 else None,
+            "server_rss_growth_mb": round(_rss_mb(pid) - before, 1)}
+        before = _rss_mb(pid)
+        big = b'{"query": "RETURN size($p)", "params": {"p": [' + b",".join([b"123456789"] * 8_000_000) + b"]}}"
+        r = client.post("/cypher", content=big, headers={"Content-Type": "application/json"})
+        out["request_body_80MB"] = {"status": r.status_code, "server_rss_growth_mb": round(_rss_mb(pid) - before, 1)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store")
     ap.add_argument("--slow", type=int, default=50)
     ap.add_argument("--save", action="store_true")
+    ap.add_argument("--only", choices=["responsiveness", "bounds"])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
@@ -111,7 +141,12 @@ def main() -> None:
         port = _free_port()
         server = _serve(store, port, [])
         try:
-            result = {"responsiveness": asyncio.run(responsiveness(f"http://127.0.0.1:{port}", args.slow))}
+            base = f"http://127.0.0.1:{port}"
+            result = {}
+            if args.only in (None, "bounds"):
+                result["bounds"] = bounds(base, server.pid)
+            if args.only in (None, "responsiveness"):
+                result["responsiveness"] = asyncio.run(responsiveness(base, args.slow))
         finally:
             server.terminate()
             server.wait(30)

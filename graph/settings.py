@@ -49,6 +49,8 @@ class Settings:
     store: str                  # CONFLICTGRAPH_STORE: embedded:PATH or neo4j://host:7687
     query_timeout_ms: int       # CONFLICTGRAPH_QUERY_TIMEOUT_MS: server-side limit for research queries
     row_limit: int              # CONFLICTGRAPH_ROW_LIMIT: rows returned before `truncated`
+    result_max_mb: int          # CONFLICTGRAPH_RESULT_MAX_MB: a research query's result stops (truncated) at this size of JSON
+    max_body_kb: int            # CONFLICTGRAPH_MAX_BODY_KB: largest request body; larger is 413
     batch_size: int             # CONFLICTGRAPH_BATCH_SIZE: records per write batch when loading
     load_workers: int           # CONFLICTGRAPH_LOAD_WORKERS: processes checking large relation files (embedded; 1 = none)
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
@@ -71,6 +73,8 @@ class Settings:
             store=os.environ.get("CONFLICTGRAPH_STORE") or DEFAULT_STORE,
             query_timeout_ms=_int("CONFLICTGRAPH_QUERY_TIMEOUT_MS", 10_000),
             row_limit=_int("CONFLICTGRAPH_ROW_LIMIT", 10_000),
+            result_max_mb=_int("CONFLICTGRAPH_RESULT_MAX_MB", 32),
+            max_body_kb=_int("CONFLICTGRAPH_MAX_BODY_KB", 1024),
             batch_size=_int("CONFLICTGRAPH_BATCH_SIZE", 2_000),
             load_workers=_int("CONFLICTGRAPH_LOAD_WORKERS", min(4, os.cpu_count() or 1)),
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),

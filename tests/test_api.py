@@ -216,6 +216,29 @@ def test_the_docs_pages_keep_their_own_parameters(client):
     assert client.get("/docs", params={"urls.primaryName": "x"}).status_code == 200
 
 
+def test_request_bodies_over_the_limit_are_413_before_they_are_parsed(client):
+    big = {"query": "RETURN size($p)", "params": {"p": list(range(300_000))}}   # ~2 MB of JSON
+    body = problem(client.post("/cypher", json=big), 413)
+    assert body["detail"] == "the request body is larger than this server accepts (1,048,576 bytes)"
+
+    def chunked():   # no Content-Length: counted as it arrives
+        for _ in range(2_000):
+            yield b" " * 1_000
+    assert problem(client.post("/cypher", content=chunked(),
+                               headers={"Content-Type": "application/json"}), 413)["status"] == 413
+    assert ok(client.post("/cypher", json={"query": "RETURN size($p)", "params": {"p": list(range(1000))}}))
+
+
+def test_a_huge_research_result_stops_at_the_size_limit(client):
+    # 10,000 rows of 20 KB: 200 MB of JSON, which used to be built whole in the server
+    r = client.post("/cypher", json={"query": "UNWIND range(1, 10000) AS i RETURN i, $s AS s",
+                                     "params": {"s": "x" * 20_000}})
+    body = ok(r)
+    assert body["truncated"] is True
+    assert 1_000 < len(body["rows"]) < 2_000 and body["rows"][0] == [1, "x" * 20_000]
+    assert len(r.content) <= (32 << 20) + 4096
+
+
 def test_large_responses_are_gzipped(client):
     r = client.get("/relations", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"})
     assert r.headers.get("content-encoding") == "gzip"

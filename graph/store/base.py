@@ -4,13 +4,36 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, ContextManager
+from typing import Any, Callable, ContextManager, Iterable
+
+import orjson
 
 from ..cypher import registry
 from ..cypher_text import called_procedures, parameter_names, statements, write_or_io_clauses
 from ..errors import MissingParameters, QueryError, WriteRejected
 from ..models import Dataset
 from ..ontology import Ontology
+
+# A research query's result stops (marked truncated) at this many bytes of JSON as well as
+# at the row limit: 10,000 rows of 20 KB each grew the server by 0.5 GB.
+RESULT_MAX_BYTES = 32 << 20
+
+
+def collect_rows(rows: Iterable[list[Any]], row_limit: int | None,
+                 byte_limit: int | None = None) -> tuple[list[list[Any]], bool]:
+    """Rows up to `row_limit` rows and `byte_limit` bytes of JSON; and whether it cut any."""
+    out: list[list[Any]] = []
+    size = 0
+    for row in rows:
+        if row_limit is not None and len(out) >= row_limit:
+            return out, True
+        if byte_limit is not None:
+            size += len(orjson.dumps(row, default=str, option=orjson.OPT_SERIALIZE_NUMPY))
+            if size > byte_limit:
+                return out, True
+        out.append(row)
+    return out, False
+
 
 # progress(stage, done, total): called after every written batch; raising aborts the load,
 # which must then leave the previously loaded graph untouched.

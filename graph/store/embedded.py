@@ -38,7 +38,8 @@ from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
 from ..paths import PROJECT_ROOT
-from .base import GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text
+from .base import (RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text,
+                   collect_rows)
 from .sandbox import WALLS, QuerySandbox
 from .embedded_schema import StagingArea, schema_statements, stage_relations
 from .relation_workers import RelationWorkers, StagedRelations
@@ -82,17 +83,16 @@ def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
     return fetch(result, row_limit, _translate)
 
 
-def fetch(result: ladybug.QueryResult, row_limit: int | None, translate=_translate) -> QueryResult:
-    """A result's rows, up to `row_limit` (then `truncated`); engine errors met while
-    reading them go through `translate`."""
+def fetch(result: ladybug.QueryResult, row_limit: int | None, translate=_translate,
+          byte_limit: int | None = None) -> QueryResult:
+    """A result's rows, up to `row_limit` rows and `byte_limit` bytes (then `truncated`);
+    engine errors met while reading them go through `translate`."""
+    def rows():
+        while result.has_next():
+            yield [plain(v) for v in result.get_next()]
     try:
         columns = result.get_column_names()
-        rows, truncated = [], False
-        while result.has_next():
-            if row_limit is not None and len(rows) >= row_limit:
-                truncated = True
-                break
-            rows.append([plain(v) for v in result.get_next()])
+        rows, truncated = collect_rows(rows(), row_limit, byte_limit)
     except RuntimeError as e:
         raise translate(e) from e
     finally:
@@ -209,7 +209,7 @@ class EmbeddedStore(GraphStore):
                  query_timeout_ms: int = 10_000, row_limit: int | None = 10_000,
                  query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True,
                  load_workers: int = 1, accept_unconfined_queries: bool = False,
-                 query_walls: frozenset[str] = frozenset(WALLS)):
+                 query_walls: frozenset[str] = frozenset(WALLS), result_max_bytes: int | None = RESULT_MAX_BYTES):
         super().__init__(ontology)
         # Research queries run behind these walls (sandbox_worker); tests turn some off to
         # prove each of the others holds alone.
@@ -225,7 +225,7 @@ class EmbeddedStore(GraphStore):
         self._checker: QuerySandbox | None = None
         self.buffer_pool_mb = buffer_pool_mb
         self.query_timeout_ms = query_timeout_ms
-        self.row_limit = row_limit
+        self.row_limit, self.result_max_bytes = row_limit, result_max_bytes
         self._lock = threading.Lock()
         self._reader: _Generation | None = None   # the generation readers are on now
         self._current_path = str(self.root / "CURRENT")  # stat()ed before every read
@@ -360,7 +360,8 @@ class EmbeddedStore(GraphStore):
         return QuerySandbox(workers=self.query_workers, memory_mb=self.query_memory_mb,
                             buffer_pool_mb=min(self.buffer_pool_mb, 512),
                             allowed_procedures=self.allowed_procedures, walls=walls,
-                            accept_unconfined=self.accept_unconfined_queries)
+                            accept_unconfined=self.accept_unconfined_queries,
+                            result_max_bytes=self.result_max_bytes)
 
     def _published_db(self) -> tuple[Path, str]:
         # Opened here first, so a damaged store is reported the same way on every path.

@@ -20,7 +20,8 @@ def open_store(uri: str | None = None, ontology: Ontology | None = None,
         try:
             return Neo4jStore(uri, ontology, user=settings.neo4j_user, password=settings.neo4j_password,
                               database=settings.neo4j_database, query_timeout_ms=settings.query_timeout_ms,
-                              row_limit=settings.row_limit, max_tx_records=settings.neo4j_max_tx_records)
+                              row_limit=settings.row_limit, max_tx_records=settings.neo4j_max_tx_records,
+                              result_max_bytes=settings.result_max_mb << 20)
         except ValueError as e:  # the driver's verdict on a malformed URI
             raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {e}") from e
     from .embedded import EmbeddedStore
@@ -31,4 +32,5 @@ def open_store(uri: str | None = None, ontology: Ontology | None = None,
                          query_timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit,
                          query_workers=settings.query_workers, query_memory_mb=settings.query_memory_mb,
                          projection=settings.projection, load_workers=settings.load_workers,
-                         accept_unconfined_queries=settings.unconfined_queries)
+                         accept_unconfined_queries=settings.unconfined_queries,
+                         result_max_bytes=settings.result_max_mb << 20)

@@ -32,7 +32,7 @@ from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
 from ..settings import NEO4J_MAX_TX_RECORDS
-from .base import GraphStore, LoadReport, Progress, QueryResult, Reader
+from .base import RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResult, Reader, collect_rows
 from .rows import actor_row, document_row, relation_row
 from .values import plain
 
@@ -130,9 +130,11 @@ def _syntax_error(message: str, text: str | None, shift: int) -> QuerySyntaxErro
 
 
 class _Neo4jReader(Reader):
-    def __init__(self, tx, allowed: frozenset[str], row_limit: int | None, uri: str):
+    def __init__(self, tx, allowed: frozenset[str], row_limit: int | None, uri: str,
+                 byte_limit: int | None = None):
         super().__init__("neo4j", allowed)
         self._tx, self._row_limit, self._uri = tx, row_limit, uri
+        self._byte_limit = byte_limit   # for researchers' own queries only
 
     def classify(self, cypher: str, params: dict[str, Any]) -> None:
         """The planner's own verdict: only read-only queries (query type "r") may run."""
@@ -151,13 +153,9 @@ class _Neo4jReader(Reader):
             if not trusted:
                 self.classify(cypher, params)
             result = self._tx.run(cypher, params)
-            columns, rows, truncated = list(result.keys()), [], False
-            for record in result:
-                if limit is not None and len(rows) >= limit:
-                    truncated = True
-                    break
-                rows.append([plain(v) for v in record.values()])
-            return QueryResult(columns, rows, truncated)
+            rows, truncated = collect_rows(([plain(v) for v in record.values()] for record in result),
+                                           limit, None if trusted else self._byte_limit)
+            return QueryResult(list(result.keys()), rows, truncated)
         except _DRIVER_ERRORS as e:
             raise _translate(e, self._uri) from e
 
@@ -170,10 +168,12 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, ontology: Ontology, *, user: str = "neo4j", password: str = "",
                  database: str = "neo4j", query_timeout_ms: int = 10_000,
-                 row_limit: int | None = 10_000, max_tx_records: int = NEO4J_MAX_TX_RECORDS):
+                 row_limit: int | None = 10_000, max_tx_records: int = NEO4J_MAX_TX_RECORDS,
+                 result_max_bytes: int | None = RESULT_MAX_BYTES):
         super().__init__(ontology)
         self.uri, self.database = uri, database
         self.query_timeout_ms, self.row_limit = query_timeout_ms, row_limit
+        self.result_max_bytes = result_max_bytes
         self.max_tx_records = max_tx_records
         self._driver = GraphDatabase.driver(uri, auth=(user, password))
         self._verified = False
@@ -219,7 +219,8 @@ class Neo4jStore(GraphStore):
             with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
                 with session.begin_transaction(timeout=timeout) as tx:
                     yield _Neo4jReader(tx, self.allowed_procedures,
-                                       row_limit if row_limit is not None else self.row_limit, self.uri)
+                                       row_limit if row_limit is not None else self.row_limit, self.uri,
+                                       self.result_max_bytes)
                     # Nothing to commit: a read transaction is rolled back when the block ends.
         except _DRIVER_ERRORS as e:
             # Only the driver's and the server's errors are translated: anything else raised

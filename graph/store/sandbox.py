@@ -83,8 +83,9 @@ class _Worker:
 class QuerySandbox:
     def __init__(self, *, workers: int = 2, memory_mb: int = 1024, buffer_pool_mb: int = 256,
                  allowed_procedures: frozenset[str] = frozenset(), walls: frozenset[str] = frozenset(WALLS),
-                 accept_unconfined: bool = False):
+                 accept_unconfined: bool = False, result_max_bytes: int | None = None):
         self.memory_mb, self.buffer_pool_mb = memory_mb, buffer_pool_mb
+        self.result_max_bytes = result_max_bytes
         self.allowed_procedures = allowed_procedures
         unknown = set(walls) - set(WALLS)
         if unknown:
@@ -147,7 +148,7 @@ class QuerySandbox:
             except queue.Empty:
                 worker = self._spawn(db, generation)
             request = {"query": query, "params": params, "timeout_ms": timeout_ms, "row_limit": row_limit,
-                       "check_only": check_only}
+                       "byte_limit": self.result_max_bytes, "check_only": check_only}
             try:
                 worker.proc.stdin.write(json.dumps(request) + "\n")
                 worker.proc.stdin.flush()

@@ -105,7 +105,7 @@ class Worker:
             if len(self.accepted) > ACCEPTED_CACHE:
                 self.accepted.popitem(last=False)
 
-    def run(self, query: str, params: dict, row_limit: int | None) -> dict:
+    def run(self, query: str, params: dict, row_limit: int | None, byte_limit: int | None = None) -> dict:
         # prepare() takes exactly one statement: `a; b` cannot run here whatever the walls.
         try:
             prepared = self.engine.prepare(query, {})
@@ -114,7 +114,7 @@ class Worker:
             result = self.wrap(self.engine.execute(prepared, params))
         except RuntimeError as e:
             raise _translate_worker(e) from e
-        got = fetch(result, row_limit, _translate_worker)
+        got = fetch(result, row_limit, _translate_worker, byte_limit)
         return {"columns": got.columns, "rows": got.rows, "truncated": got.truncated}
 
     def answer(self, req: dict) -> dict:
@@ -123,7 +123,7 @@ class Worker:
             if req.get("check_only"):
                 return {"columns": [], "rows": [], "truncated": False}
             self.conn.set_query_timeout(req["timeout_ms"])
-            return self.run(req["query"], req["params"], req["row_limit"])
+            return self.run(req["query"], req["params"], req["row_limit"], req.get("byte_limit"))
         except ConflictGraphError as e:
             return {"error": {"type": type(e).__name__, "message": str(e),
                               "line": getattr(e, "line", None), "column": getattr(e, "column", None)}}
