@@ -1,8 +1,15 @@
-"""Network analytics endpoints (networkx over the filtered graph)."""
+"""Network analytics endpoints (networkx over the filtered graph).
+
+Each computation runs in a child process bounded in time and memory, is abandoned when the
+client disconnects, and is kept per published graph and filter (GraphService.analyse).
+"""
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Annotated, Literal
 
+import anyio
 from fastapi import APIRouter, Query, Request
 
 from graph import analytics
@@ -14,30 +21,45 @@ router = APIRouter(prefix="/analytics", tags=["analytics"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-def _graph(svc, types, as_of):
-    return svc.whole_graph(_filter(types, as_of, None, None, None, None))
+async def _analyse(request: Request, svc, question: str, types, as_of, *args, actor: str | None = None):
+    flt = _filter(types, as_of, None, None, None, None)
+    gone = threading.Event()
+
+    async def watch():
+        while not await request.is_disconnected():
+            await anyio.sleep(0.5)
+        gone.set()
+
+    def answer():
+        if actor is not None:
+            svc.require_actor(actor)  # 404 for an unknown actor
+        return svc.analyse(question, flt, *args, cancelled=gone.is_set)
+
+    watcher = asyncio.ensure_future(watch())   # not a task group: it would wrap a 404 in a group
+    try:
+        return await heavy(request).run(answer)
+    finally:
+        watcher.cancel()
 
 
 @router.get("/centrality", response_model=models.Centrality, summary="Actors ranked by centrality")
-async def centrality(request: Request, svc: Service, metric: Literal[analytics.METRICS] = "degree",  # type: ignore[valid-type]
-               types: Types = None, as_of: AsOf = None, limit: Limit = 20):
-    return await heavy(request).run(
-        lambda: analytics.centrality(_graph(svc, types, as_of), svc.ontology, metric, limit))
+async def centrality(request: Request, svc: Service,
+                     metric: Literal[analytics.METRICS] = "degree",  # type: ignore[valid-type]
+                     types: Types = None, as_of: AsOf = None, limit: Limit = 20):
+    return await _analyse(request, svc, "centrality", types, as_of, metric, limit)
 
 
 @router.get("/balance", response_model=models.Balance, summary="Structural balance of the signed graph")
 async def balance(request: Request, svc: Service, types: Types = None, as_of: AsOf = None, limit: Limit = 1000):
-    return await heavy(request).run(lambda: analytics.balance(_graph(svc, types, as_of), svc.ontology, limit))
+    return await _analyse(request, svc, "balance", types, as_of, limit)
 
 
 @router.get("/blocs", response_model=models.Blocs, summary="Coalitions from the signed graph")
 async def blocs(request: Request, svc: Service, types: Types = None, as_of: AsOf = None):
-    return await heavy(request).run(lambda: analytics.blocs(_graph(svc, types, as_of), svc.ontology))
+    return await _analyse(request, svc, "blocs", types, as_of)
 
 
 @router.get("/timeline", response_model=models.Timeline, summary="An actor's relations over time")
-async def timeline(request: Request, svc: Service, actor: Annotated[str, Query(max_length=200)], types: Types = None):
-    def answer():
-        svc.require_actor(actor)  # 404 for an unknown actor
-        return analytics.timeline(_graph(svc, types, None), svc.ontology, actor)
-    return await heavy(request).run(answer)
+async def timeline(request: Request, svc: Service, actor: Annotated[str, Query(max_length=200)],
+                   types: Types = None):
+    return await _analyse(request, svc, "timeline", types, None, actor, actor=actor)

@@ -48,7 +48,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         if store is not None:
             yield
             return
-        app.state.service = GraphService(open_store(settings.store, settings=settings))
+        app.state.service = GraphService.from_settings(open_store(settings.store, settings=settings), settings)
         # Build the embedded store's projection while the first requests are on their way
         # (seconds at a million relations); requests that need it meanwhile wait for it.
         threading.Thread(target=_warm_up, args=(app.state.service.store,), daemon=True,
@@ -66,7 +66,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                          responses={422: models.problem_response("A parameter is invalid; `errors` names it"),
                                     503: models.problem_response("The store is unreachable or empty")})
     if store is not None:
-        app.state.service = GraphService(store)
+        app.state.service = GraphService.from_settings(store, settings)
     app.state.lanes = Lanes.from_settings(settings)
     problems.install(app)
     # Level 6 (zlib's default) instead of Starlette's 9: a 1.7 MB subgraph compresses in 30 ms

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph import errors
+from graph import bounded, errors
 from graph.analytics import AnalyticsError
 from graph.service import BadRequest, NotFound
 
@@ -45,6 +45,10 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
 # Domain error -> HTTP status. Order matters: subclasses before their bases.
 _STATUS = [
     (NotFound, 404),
+    (bounded.ComputationTimeout, 504),
+    (bounded.ComputationTooLarge, 400),
+    (bounded.ComputationCancelled, 503),   # nobody reads it: the client has gone
+    (bounded.ComputationCrashed, 500),
     (errors.QuerySyntaxError, 400),
     (errors.MissingParameters, 400),
     (errors.WriteRejected, 403),

@@ -124,12 +124,49 @@ def bounds(base: str, pid: int) -> dict:
     return out
 
 
+def _children_cpu_s(pid: int) -> float:
+    """CPU seconds of the server's live child processes (an abandoned computation shows here)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return round(total, 1)
+
+
+def analytics(base: str, pid: int) -> dict:
+    """Each heavy analysis twice (computed, then kept), then once more abandoned by its client."""
+    out = {}
+    with httpx.Client(base_url=base, timeout=600) as client:
+        for path in ("/analytics/centrality?metric=betweenness", "/analytics/balance", "/analytics/blocs"):
+            runs = []
+            for _ in range(2):
+                t = time.perf_counter()
+                r = client.get(path)
+                runs.append({"status": r.status_code, "seconds": round(time.perf_counter() - t, 2)})
+            out[path] = {"first": runs[0], "second": runs[1], "server_rss_mb": _rss_mb(pid)}
+        path = "/analytics/centrality?metric=betweenness&types=BACKS,FIGHTS,ALLIED_WITH"
+        try:
+            client.get(path, timeout=2)
+        except httpx.TimeoutException:
+            pass
+        time.sleep(3)
+        out["abandoned_after_2s"] = {"path": path, "children_cpu_s_3s_later": _children_cpu_s(pid),
+                                     "health": client.get("/health").status_code}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store")
     ap.add_argument("--slow", type=int, default=50)
     ap.add_argument("--save", action="store_true")
-    ap.add_argument("--only", choices=["responsiveness", "bounds"])
+    ap.add_argument("--only", choices=["responsiveness", "bounds", "analytics"])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
@@ -145,6 +182,8 @@ def main() -> None:
             result = {}
             if args.only in (None, "bounds"):
                 result["bounds"] = bounds(base, server.pid)
+            if args.only in (None, "analytics"):
+                result["analytics"] = analytics(base, server.pid)
             if args.only in (None, "responsiveness"):
                 result["responsiveness"] = asyncio.run(responsiveness(base, args.slow))
         finally:

@@ -364,7 +364,9 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         _fail(f"{e}\nThe service needs a loaded store: run `conflictgraph load` first.")
     err.print(f"serving {st['actors']} actors and {st['relations']} relations from {escape(settings.store)} "
               f"on http://{host}:{port} (docs: http://{host}:{port}/docs)", highlight=False)
-    config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info")
+    # Stopping waits at most 5 s for requests in flight; analytics children die with us.
+    config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info",
+                            timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[listener])
 
 

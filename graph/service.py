@@ -7,9 +7,15 @@ cypher/api/ in the store's dialect, and each function's queries share one snapsh
 from __future__ import annotations
 
 import sys
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
+import orjson
+
+from . import analytics
+from .bounded import ComputationTimeout, ComputationTooLarge, run_bounded
 from .cypher import query_text
 from .dates import PartialDate
 from .export.tables import from_graph
@@ -108,10 +114,54 @@ def document_from_properties(props: dict[str, Any]) -> dict[str, Any]:
         "cites": props.get("cites") or []}
 
 
+ANALYTICS_CACHE_SIZE = 64
+
+
 class GraphService:
-    def __init__(self, store: GraphStore):
+    def __init__(self, store: GraphStore, *, analytics_timeout_s: float = 30, analytics_memory_mb: int = 1024):
         self.store = store
         self.ontology = store.ontology
+        self.analytics_timeout_s, self.analytics_memory_mb = analytics_timeout_s, analytics_memory_mb
+        self._analytics_cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, store: GraphStore, settings) -> "GraphService":
+        return cls(store, analytics_timeout_s=settings.analytics_timeout_s,
+                   analytics_memory_mb=settings.analytics_memory_mb)
+
+    # --- analytics -------------------------------------------------------------------
+    def analyse(self, question: str, flt: RelationFilter, *args: Any,
+                cancelled: Callable[[], bool] = lambda: False) -> dict[str, Any]:
+        """analytics.<question>(whole graph under `flt`, ontology, *args): computed in a child
+        process bounded in time and memory (graph/bounded.py), and kept per published graph
+        version and filter, since a version never changes."""
+        fn = getattr(analytics, question)
+        version = self.store.version()
+        key = (version, question, orjson.dumps(flt.params(self.ontology), option=orjson.OPT_SORT_KEYS), args)
+        if version is not None:
+            with self._cache_lock:
+                if key in self._analytics_cache:
+                    self._analytics_cache.move_to_end(key)
+                    kept = self._analytics_cache[key]
+                    if isinstance(kept, Exception):
+                        raise kept
+                    return kept
+        graph = self.whole_graph(flt)
+        try:
+            result = run_bounded(fn, (graph, self.ontology, *args), timeout_s=self.analytics_timeout_s,
+                                 memory_mb=self.analytics_memory_mb, cancelled=cancelled,
+                                 what=f"the {question} analysis")
+        except (ComputationTimeout, ComputationTooLarge) as e:
+            result = e   # kept too: the same question on the same graph would only fail again
+        if version is not None and self.store.version() == version:
+            with self._cache_lock:
+                self._analytics_cache[key] = result
+                while len(self._analytics_cache) > ANALYTICS_CACHE_SIZE:
+                    self._analytics_cache.popitem(last=False)
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     # --- helpers -------------------------------------------------------------------
     def _relations(self, result) -> list[dict[str, Any]]:

@@ -58,6 +58,8 @@ class Settings:
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
     unconfined_queries: bool    # CONFLICTGRAPH_UNCONFINED_QUERIES=accept: run research queries where the kernel cannot confine them (embedded)
     projection: bool            # CONFLICTGRAPH_PROJECTION: answer graph questions from memory (embedded; 1/0)
+    analytics_timeout_s: int    # CONFLICTGRAPH_ANALYTICS_TIMEOUT_S: time one /analytics computation may take (then 504)
+    analytics_memory_mb: int    # CONFLICTGRAPH_ANALYTICS_MEMORY_MB: memory one /analytics computation may use
     research_queue: int         # CONFLICTGRAPH_RESEARCH_QUEUE: research queries that may wait for a worker; more get 503
     heavy_slots: int            # CONFLICTGRAPH_HEAVY_SLOTS: whole-graph requests (analytics, exports, subgraphs, paths) run at once
     heavy_queue: int            # CONFLICTGRAPH_HEAVY_QUEUE: whole-graph requests that may wait; more get 503
@@ -82,6 +84,8 @@ class Settings:
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
             unconfined_queries=_accept("CONFLICTGRAPH_UNCONFINED_QUERIES"),
             projection=_bool("CONFLICTGRAPH_PROJECTION", True),
+            analytics_timeout_s=_int("CONFLICTGRAPH_ANALYTICS_TIMEOUT_S", 30),
+            analytics_memory_mb=_int("CONFLICTGRAPH_ANALYTICS_MEMORY_MB", 1024),
             research_queue=_int("CONFLICTGRAPH_RESEARCH_QUEUE", 16),
             heavy_slots=_int("CONFLICTGRAPH_HEAVY_SLOTS", 2),
             heavy_queue=_int("CONFLICTGRAPH_HEAVY_QUEUE", 16),

@@ -212,6 +212,11 @@ class GraphStore(ABC):
         memory, and unable to take the service down with it."""
         return self.query(cypher, params, row_limit=row_limit, timeout_ms=timeout_ms)
 
+    def version(self) -> str | None:
+        """What identifies the published graph: it changes with every load and only then.
+        None where the store cannot tell (answers derived from it are then not cached)."""
+        return None
+
     def run_named(self, name: str, /, **params: Any) -> QueryResult:
         with self.reading() as reader:
             return reader.run_named(name, **params)

@@ -335,6 +335,9 @@ class EmbeddedStore(GraphStore):
             yield _EmbeddedReader(conn, self.allowed_procedures,
                                   row_limit if row_limit is not None else self.row_limit, projection)
 
+    def version(self) -> str | None:
+        return self.current_generation()
+
     def stats(self) -> dict[str, Any]:
         # Counted once per generation: /health asks on every call, and the counts of a
         # published generation never change.

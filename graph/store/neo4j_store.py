@@ -235,6 +235,10 @@ class Neo4jStore(GraphStore):
             raise StoreEmpty(f"nothing has been loaded into {self.location} yet: run `conflictgraph load`")
         return st
 
+    def version(self) -> str | None:
+        rows = self.run_named("load_id").rows
+        return rows[0][0] if rows else None
+
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
         with self.reading() as reader:
             reader.classify(cypher, params or {})
