@@ -14,6 +14,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -264,3 +265,48 @@ def _is_our_worker(proc: Path) -> bool:
     except (OSError, ValueError, IndexError):
         return False
     return ppid == os.getpid() and b"graph.store.sandbox_worker" in cmdline
+
+
+def test_a_worker_that_crashes_is_reported_as_a_crash(place):
+    import signal
+    import threading
+    from graph.errors import QueryError, QueryTimeout
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
+    slow = ("MATCH (a:Actor), (b:Actor), (c:Actor), (d:Actor), (e:Actor), (f:Actor), (g:Actor) "
+            "WHERE a.name + b.name + c.name + d.name + e.name + f.name + g.name <> 'x' RETURN count(*)")
+    outcome = {}
+
+    def run():
+        try:
+            store.research_query(slow, timeout_ms=30_000)
+        except (QueryError, QueryTimeout) as e:
+            outcome["error"] = e
+    try:
+        store.research_query("RETURN 1")   # a worker exists, and is idle
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(1.5)
+        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _is_our_worker(p)]
+        assert len(workers) == 1
+        os.kill(int(workers[0].name), signal.SIGSEGV)
+        thread.join(60)
+        error = outcome["error"]
+        assert type(error) is QueryError, error   # not "ran past the server's time limit"
+        assert str(error).startswith("the query engine crashed on this query (signal SIGSEGV")
+        assert store.research_query("RETURN 1").rows == [[1]]   # a fresh worker takes over
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("opening", ["[", "(", "{a: "])
+def test_deeply_nested_text_is_refused_before_any_parser_sees_it(place, opening):
+    # The engine's parser took 94 s at 500 levels and crashed at 1,000.
+    closing = {"[": "]", "(": ")", "{a: ": "}"}[opening]
+    query = "RETURN " + opening * 2_000 + "1" + closing * 2_000
+    env = dict(os.environ, HOME=str(place["home"]))
+    r = subprocess.run([str(Path(sys.executable).parent / "conflictgraph"), "query", "--store",
+                        f"embedded:{place['root'] / 'graph'}", query],
+                       capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.strip() == "error: the query nests brackets 2000 levels deep; at most 50 are accepted"

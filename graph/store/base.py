@@ -9,7 +9,8 @@ from typing import Any, Callable, ContextManager, Iterable
 import orjson
 
 from ..cypher import registry
-from ..cypher_text import called_procedures, parameter_names, statements, write_or_io_clauses
+from ..cypher_text import (MAX_NESTING, called_procedures, nesting_depth, parameter_names, statements,
+                           write_or_io_clauses)
 from ..errors import MissingParameters, QueryError, WriteRejected
 from ..models import Dataset
 from ..ontology import Ontology
@@ -76,6 +77,7 @@ def check_query_text(query: str, params: dict[str, Any] | None,
     this check makes the refusal the same, and explained, on every engine."""
     if not query or not query.strip():
         raise QueryError("the query is empty")
+    check_nesting(query)
     n_statements, clauses, procedures, _ = _lexical_facts(query)
     if n_statements > 1:
         raise QueryError("send one statement at a time (this text has several, separated by ';')")
@@ -88,6 +90,13 @@ def check_query_text(query: str, params: dict[str, Any] | None,
             raise WriteRejected(f"procedure {name!r} is not allowed in research queries "
                                 f"(allowed: {allowed})")
     check_parameters(query, params)
+
+
+def check_nesting(query: str) -> None:
+    """Refuse texts nested deeper than any engine parses in reasonable time."""
+    depth = nesting_depth(query)
+    if depth > MAX_NESTING:
+        raise QueryError(f"the query nests brackets {depth} levels deep; at most {MAX_NESTING} are accepted")
 
 
 def check_parameters(query: str, params: dict[str, Any] | None) -> None:

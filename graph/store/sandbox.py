@@ -16,6 +16,7 @@ import os
 import queue
 import tempfile
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -71,13 +72,14 @@ class _Worker:
         return " | ".join(lines[-3:])
 
     def read_line(self, deadline: float) -> str | None:
+        """The worker's next line; "" if it exited (its output closed), None at the deadline."""
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
             ready, _, _ = select.select([self.proc.stdout], [], [], left)
             if ready:
-                return self.proc.stdout.readline() or None
+                return self.proc.stdout.readline()
 
 
 class QuerySandbox:
@@ -157,13 +159,22 @@ class QuerySandbox:
                 raise errors.QueryError("the research-query worker stopped; try again") from None
             line = worker.read_line(time.monotonic() + timeout_ms / 1000 + GRACE_S)
             if line is None:
-                timed_out = worker.alive()
                 worker.kill()
-                if timed_out:
-                    raise errors.QueryTimeout("the query ran past the server's time limit and was stopped")
-                raise errors.QueryError("the query engine stopped on this query: it needed more memory "
-                                        f"than research queries may use ({self.memory_mb} MiB) or hit an "
-                                        "engine fault; narrow the query")
+                raise errors.QueryTimeout("the query ran past the server's time limit and was stopped")
+            if line == "":
+                # Its output closed: the worker died on this query (it may not be reaped yet,
+                # so "still alive?" is no test of a time-out).
+                try:
+                    worker.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+                code, tail = worker.proc.returncode, worker.stderr_tail()
+                worker.kill()
+                how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
+                       else f"exit status {code}")
+                raise errors.QueryError(f"the query engine crashed on this query ({how}"
+                                        f"{': ' + tail if tail else ''}); it may have needed more memory "
+                                        f"than research queries may use ({self.memory_mb} MiB); narrow the query")
             self._idle.put(worker)
         reply = json.loads(line)
         if "error" in reply:
