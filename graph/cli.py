@@ -337,7 +337,9 @@ def listening_socket(host: str, port: int) -> "socket.socket":
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           port: int = typer.Option(8000, help="Port to listen on."),
-          store: Optional[str] = StoreOpt) -> None:
+          store: Optional[str] = StoreOpt,
+          workers: int = typer.Option(1, min=1, max=64, help="Server processes; on the embedded store they "
+                                      "share each generation's projection files (mapped, not copied).")) -> None:
     """Run the HTTP query service (API docs at /docs)."""
     import os
 
@@ -363,11 +365,20 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         listener.close()
         _fail(f"{e}\nThe service needs a loaded store: run `conflictgraph load` first.")
     err.print(f"serving {st['actors']} actors and {st['relations']} relations from {escape(settings.store)} "
-              f"on http://{host}:{port} (docs: http://{host}:{port}/docs)", highlight=False)
+              f"on http://{host}:{port} with {workers} process{'es' if workers > 1 else ''} "
+              f"(docs: http://{host}:{port}/docs)", highlight=False)
     # Stopping waits at most 5 s for requests in flight; analytics children die with us.
-    config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info",
-                            timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[listener])
+    if workers == 1:
+        config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info",
+                                timeout_graceful_shutdown=5)
+        uvicorn.Server(config).run(sockets=[listener])
+        return
+    # Each process builds the app from the environment (CONFLICTGRAPH_STORE is set above)
+    # and accepts on the one socket bound here.
+    from uvicorn.supervisors import Multiprocess
+    config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                            log_level="info", timeout_graceful_shutdown=5)
+    Multiprocess(config, sockets=[listener]).run()
 
 
 def main() -> None:  # console-script entry point

@@ -162,7 +162,19 @@ def test_serve_on_a_taken_port_says_so_and_exits_1(store_uri):
     assert "pick another with --port" in r.stderr and "serving" not in r.stderr
 
 
-def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri):
+def _children_of(pid: int) -> list[int]:
+    out = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(proc.name))
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri, workers):
     import signal
     import socket
     import time
@@ -171,8 +183,8 @@ def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri):
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]
     script = Path(sys.executable).with_name("conflictgraph")
-    server = subprocess.Popen([str(script), "serve", "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([str(script), "serve", "--port", str(port), "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -183,10 +195,26 @@ def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri):
                 assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
                 time.sleep(0.2)
         assert body["actors"] == 16
+        serving = [server.pid] if workers == 1 else [
+            p for p in _children_of(server.pid)
+            if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        assert len(serving) == workers
+        if store_uri.startswith("embedded:") and workers > 1:
+            for _ in range(20):   # every process answers from the same mapped projection files
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/relations?limit=1", timeout=10).read()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                mapped = [{line.split()[-1] for line in Path(f"/proc/{p}/maps").read_text().splitlines()
+                           if line.endswith("/projection/relations.arrow")} for p in serving]
+                if all(mapped):
+                    break
+                time.sleep(0.5)
+            assert len(set().union(*mapped)) == 1 and all(mapped), mapped
         started = time.monotonic()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
         assert time.monotonic() - started < 5
+        assert not [p for p in serving if Path(f"/proc/{p}").exists() and p != server.pid]
     finally:
         if server.poll() is None:
             server.kill()

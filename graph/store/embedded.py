@@ -43,11 +43,12 @@ from .base import (RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResu
 from .sandbox import WALLS, QuerySandbox
 from .embedded_schema import StagingArea, schema_statements, stage_relations
 from .relation_workers import RelationWorkers, StagedRelations
-from .projection_build import arrow_fetcher, read_tables
+from .projection_build import arrow_fetcher, read_tables, write_tables_from
 from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
 from .values import plain
 
 DB_FILE = "graph.lbug"
+PROJECTION_DIR = "projection"   # beside DB_FILE: the projection's Arrow files, written by the load
 PROJECTION_POOL_MB = 512   # the child's pool (it reads every page once)
 PROJECTION_CHILD_ROWS = 100_000
 PARALLEL_LOAD_MIN_BYTES = 16 << 20  # ~40k relations: below that, starting workers costs more than it saves
@@ -100,6 +101,18 @@ def fetch(result: ladybug.QueryResult, row_limit: int | None, translate=_transla
     return QueryResult(columns, rows, truncated)
 
 
+def build_projection_files(ontology: Ontology, db: Path, out: Path, buffer_pool_mb: int) -> None:
+    """The projection's tables as Arrow files in `out`, read by a child process (its memory
+    is gone when it exits; see graph/store/projection_build.py)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph.store.projection_build", str(ontology.source_file),
+         str(db), str(out), str(min(buffer_pool_mb, PROJECTION_POOL_MB))],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, env=dict(
+            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))))
+    if proc.returncode != 0:
+        raise StoreUnavailable(f"could not read {db} for the projection: {proc.stderr.strip().splitlines()[-1:]}")
+
+
 class _Generation:
     """One published generation opened read-only, with a pool of connections.
 
@@ -143,17 +156,14 @@ class _Generation:
         with self._projection_lock:
             if self._projection is None:
                 from ..projection import Projection
-                if self.relation_count() > child_rows:
+                written = self.path.parent / PROJECTION_DIR
+                if (written / "relations.arrow").is_file():
+                    # Written by the load, mapped read-only: every service process on this
+                    # generation shares the same pages.
+                    self._projection = Projection(ontology, *read_tables(written))
+                elif self.relation_count() > child_rows:   # a generation from before that
                     with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
-                        proc = subprocess.run(
-                            [sys.executable, "-m", "graph.store.projection_build", str(ontology.source_file),
-                             str(self.path), tmp, str(min(buffer_pool_mb, PROJECTION_POOL_MB))],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True, env=dict(
-                                os.environ, PYTHONPATH=os.pathsep.join(
-                                    filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))))
-                        if proc.returncode != 0:
-                            raise StoreUnavailable(f"could not read {self.path} for the projection: "
-                                                   f"{proc.stderr.strip().splitlines()[-1:]}")
+                        build_projection_files(ontology, self.path, Path(tmp), buffer_pool_mb)
                         # Mapped files stay readable after the folder is removed.
                         self._projection = Projection(ontology, *read_tables(Path(tmp)))
                 else:
@@ -454,6 +464,12 @@ class EmbeddedStore(GraphStore):
                 gen_dir.mkdir(parents=True)
             try:
                 by_type = self._write_generation(gen_dir, source, batch_size, progress)
+                if not (gen_dir / PROJECTION_DIR).is_dir():   # a large graph's: read by a child
+                    if progress:
+                        progress("projection", source.estimated_total(), source.estimated_total())
+                    (gen_dir / PROJECTION_DIR).mkdir()
+                    build_projection_files(self.ontology, gen_dir / DB_FILE, gen_dir / PROJECTION_DIR,
+                                           self.buffer_pool_mb)
                 with self._writing():
                     self._publish(name)
             except BaseException:
@@ -532,6 +548,11 @@ class EmbeddedStore(GraphStore):
                     f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
                     f"expected {len(source.actors)}, {len(source.documents)}, {expected}")
             _run(conn, "CHECKPOINT", None)
+            if sum(stored.values()) <= self.projection_child_rows:
+                # The projection's files, read here while the database is open (small graphs;
+                # load() has a child read large ones once this connection is closed).
+                (gen_dir / PROJECTION_DIR).mkdir()
+                write_tables_from(conn, self.ontology, gen_dir / PROJECTION_DIR)
             return dict(sorted(stored.items()))
         finally:
             if workers:

@@ -34,10 +34,14 @@ def write_tables(ontology: Ontology, db_file: str, out: Path, buffer_pool_mb: in
     db = ladybug.Database(db_file, read_only=True, buffer_pool_size=buffer_pool_mb * 1024 * 1024)
     conn = ladybug.Connection(db)
     try:
-        tables = Projection.fetch_tables(ontology, arrow_fetcher(conn))
+        write_tables_from(conn, ontology, out)
     finally:
         conn.close()
         db.close()
+
+
+def write_tables_from(conn: ladybug.Connection, ontology: Ontology, out: Path) -> None:
+    tables = Projection.fetch_tables(ontology, arrow_fetcher(conn))
     for name, table in zip(("actors", "relations"), tables):
         table = table.combine_chunks()   # one record batch: the mapped columns are contiguous
         with pa.OSFile(str(out / f"{name}.arrow"), "wb") as sink, \
