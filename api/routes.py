@@ -12,6 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 from graph.dates import PartialDate
 from graph.export import FORMATS
 from graph.export.streaming import events
+from graph.export.streaming import stream as stream_events
 from graph.ontology import default_ontology
 from graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
 
@@ -227,9 +228,11 @@ async def gephi_stream(request: Request, svc: Service, seeds: Annotated[str | No
                      max_length=2000, description="Comma-separated actor ids; none for the whole graph.")] = None,
                  depth: Depth = 1, types: Types = None, as_of: AsOf = None):
     flt = _filter(types, as_of, None, None, None, None)
-    graph = await heavy(request).run(
-        lambda: svc.subgraph(_seeds(seeds), depth, flt) if seeds else svc.whole_graph(flt))
-    return StreamingResponse(events(graph, svc.ontology), media_type="application/json")
+    if seeds:
+        graph = await heavy(request).run(svc.subgraph, _seeds(seeds), depth, flt)
+        return StreamingResponse(events(graph, svc.ontology), media_type="application/json")
+    tables = await heavy(request).run(svc.whole_graph_tables, flt)
+    return StreamingResponse(stream_events(*tables, svc.ontology), media_type="application/json")
 
 
 @router.get("/documents", response_model=models.Page[models.Document], tags=["documents"],

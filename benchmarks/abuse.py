@@ -161,12 +161,49 @@ def analytics(base: str, pid: int) -> dict:
     return out
 
 
+def _hwm_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def exports(base: str, pid: int) -> dict:
+    """Each whole-graph export, streamed to nowhere: seconds, gzipped size, and the server's
+    RSS growth (sampled every 0.1 s while it answers) over its RSS before the request."""
+    import threading
+    out = {}
+    with httpx.Client(base_url=base, timeout=600) as client:
+        client.get("/export?format=gexf&types=LEADS")   # the projection is built and mapped
+        for fmt in ("gexf", "graphml", "cytoscape", "graphology", "d3", "csv", "gephi-stream"):
+            url = "/gephi/stream" if fmt == "gephi-stream" else f"/export?format={fmt}"
+            before, peak, done = _rss_mb(pid), [0.0], threading.Event()
+
+            def sample():
+                while not done.wait(0.1):
+                    peak[0] = max(peak[0], _rss_mb(pid))
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            t = time.perf_counter()
+            size = 0
+            with client.stream("GET", url) as r:
+                for chunk in r.iter_raw():
+                    size += len(chunk)
+            done.set()
+            sampler.join()
+            out[fmt] = {"status": r.status_code, "seconds": round(time.perf_counter() - t, 2),
+                        "gzipped_mb": round(size / 2**20, 1),
+                        "server_rss_growth_mb": round(max(peak[0], before) - before, 1)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store")
     ap.add_argument("--slow", type=int, default=50)
     ap.add_argument("--save", action="store_true")
-    ap.add_argument("--only", choices=["responsiveness", "bounds", "analytics"])
+    ap.add_argument("--only", choices=["responsiveness", "bounds", "analytics", "exports"])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
@@ -182,6 +219,8 @@ def main() -> None:
             result = {}
             if args.only in (None, "bounds"):
                 result["bounds"] = bounds(base, server.pid)
+            if args.only in (None, "exports"):
+                result["exports"] = exports(base, server.pid)
             if args.only in (None, "analytics"):
                 result["analytics"] = analytics(base, server.pid)
             if args.only in (None, "responsiveness"):

@@ -18,6 +18,7 @@ from api.app import create_app
 from conftest import SHARED
 from graph.export import FORMATS
 from graph.export.streaming import events
+from graph.export.streaming import stream as stream_events
 from graph.paths import PROJECT_ROOT
 from graph.service import GraphService, RelationFilter
 
@@ -144,10 +145,13 @@ def test_neo4j_import_csv_round_trips_every_relation(files, whole):
     assert by_id["ly-russia-blocks-libya-committee-2020"]["targets:string[]"] == "kaniyat;mohamed-al-kani"
 
 
-def test_gephi_stream_events(service, whole):
-    lines = list(events(whole, service.ontology))
-    assert all(line.endswith("\r\n") for line in lines)
-    parsed = [json.loads(line) for line in lines]
+@pytest.mark.parametrize("source", ["a subgraph's dicts", "the whole graph's tables"])
+def test_gephi_stream_events(service, whole, source):
+    chunks = (events(whole, service.ontology) if source.startswith("a subgraph")
+              else stream_events(*service.whole_graph_tables(), service.ontology))
+    body = b"".join(chunks)
+    assert body.endswith(b"\r\n")
+    parsed = [json.loads(line) for line in body.split(b"\r\n")[:-1]]
     assert sum("an" in p for p in parsed) == 16 and sum("ae" in p for p in parsed) == 25
     ae = next(p["ae"] for p in parsed if "ae" in p and "ly-turkey-backs-gna" in p["ae"])
     assert ae["ly-turkey-backs-gna"]["source"] == "turkey" and ae["ly-turkey-backs-gna"]["directed"] is True
@@ -223,3 +227,9 @@ def test_gexf_escapes_every_special_character(ontology, tmp_path):
     assert edge.get("id") == "r<1>" and attrs["support"] == 'arms & "money"' and attrs["evidence_count"] == "2"
     assert attrs["location"] == nasty
     assert attrs["documents"] == "d1|d2" and edge.get("start") == "2019-04-01"
+
+
+def test_graphml_booleans_are_the_spec_s_true_and_false(files):
+    text = files["graphml"].read_text()
+    assert '<data key="directed">true</data>' in text and '<data key="directed">false</data>' in text
+    assert ">True<" not in text and ">False<" not in text

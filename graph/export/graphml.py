@@ -1,33 +1,86 @@
-"""GraphML through networkx: a multigraph, lists joined with '|', empty values left out.
+"""GraphML, written as a stream from the export tables: lists joined with '|', empty values
+left out, booleans as the spec's `true`/`false`.
 
 For Gephi's GraphML importer, each node also carries `label` (its name) and `r`, `g`, `b`
 (the colour of its kind), each edge `label` (its type) and `r`, `g`, `b` (the colour of its
 polarity): the palette of the GEXF export, from the same ontology. Every edge is directed,
 with a `directed` attribute false for symmetric types: networkx, the main reader of this
 format, refuses GraphML's per-edge `directed="false"` in a directed graph (GEXF, Gephi's own
-format, does carry undirected edges)."""
+format, does carry undirected edges). Edge ids are relation ids, so parallel relations stay
+apart.
+"""
 from __future__ import annotations
 
-import networkx as nx
+from typing import Any, Iterator
+from xml.sax.saxutils import escape, quoteattr
+
+import pyarrow as pa
 
 from ..ontology import Ontology
-from .shape import edge_attributes, flatten, node_attributes
+from .rows import EDGE_COLUMNS, NODE_COLUMNS, batches, flat_attributes
+from .tables import from_graph
+
+NS = "http://graphml.graphdrawing.org/xmlns"
+_RGB = ("r", "g", "b")
 
 
-def _rgb(hex_colour: str) -> dict[str, int]:
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
     h = hex_colour.lstrip("#")
-    return {"r": int(h[0:2], 16), "g": int(h[2:4], 16), "b": int(h[4:6], 16)}
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def _type(t: pa.DataType) -> str:
+    return "boolean" if pa.types.is_boolean(t) else "long" if pa.types.is_integer(t) else \
+        "double" if pa.types.is_floating(t) else "string"
+
+
+def _present(table: pa.Table, skip: tuple[str, ...]) -> list[str]:
+    return [n for n in table.column_names if n not in skip and table[n].null_count < table.num_rows]
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return escape(str(v))
+
+
+def _data(attrs: dict[str, Any]) -> str:
+    return "".join(f'<data key={quoteattr(k)}>{_value(v)}</data>' for k, v in attrs.items())
+
+
+def _keys(cls: str, table: pa.Table, names: list[str]) -> str:
+    keys = [(n, _type(table.schema.field(n).type)) for n in names]
+    keys += [("label", "string")] + [(c, "long") for c in _RGB]
+    # Key ids are the attribute names (a node's and an edge's `label` share one), as Gephi's
+    # importer looks for `label`, `r`, `g`, `b` by id.
+    return "".join(f'<key id={quoteattr(n)} for="{cls}" attr.name={quoteattr(n)} attr.type="{t}"/>'
+                   for n, t in keys)
+
+
+def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
+    node_names, edge_names = _present(nodes, NODE_COLUMNS), _present(edges, EDGE_COLUMNS)
+    yield (f'<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="{NS}">'
+           f'{_keys("node", nodes, node_names)}{_keys("edge", edges, edge_names)}'
+           '<graph edgedefault="directed">').encode()
+    for rows in batches(nodes):
+        parts = []
+        for r in rows:
+            attrs = flat_attributes(r, NODE_COLUMNS)
+            attrs["label"] = r.get("label") or r["id"]
+            attrs.update(zip(_RGB, _rgb(ontology.kind_colors.get(r.get("kind"), "#7f7f7f"))))
+            parts.append(f'<node id={quoteattr(r["id"])}>{_data(attrs)}</node>')
+        yield "".join(parts).encode()
+    for rows in batches(edges):
+        parts = []
+        for r in rows:
+            attrs = flat_attributes(r, EDGE_COLUMNS)
+            attrs["label"] = attrs["relation_type"]
+            attrs.update(zip(_RGB, _rgb(ontology.polarity_colors.get(attrs.get("polarity"), "#999999"))))
+            parts.append(f'<edge id={quoteattr(r["id"])} source={quoteattr(r["source"])} '
+                         f'target={quoteattr(r["target"])}>{_data(attrs)}</edge>')
+        yield "".join(parts).encode()
+    yield b"</graph></graphml>"
 
 
 def write(graph, ontology: Ontology) -> bytes:
-    g = nx.MultiDiGraph()
-    for n in graph["nodes"]:
-        attrs = flatten(node_attributes(n))
-        g.add_node(n["id"], **attrs, label=n.get("name") or n["id"],
-                   **_rgb(ontology.kind_colors.get(n.get("kind"), "#7f7f7f")))
-    for e in graph["edges"]:
-        attrs = flatten(edge_attributes(e, ontology))
-        # GraphML's edge id is the relation id, so parallel relations stay apart.
-        g.add_edge(e["source"], e["target"], key=e["id"], **attrs, label=e["type"],
-                   **_rgb(ontology.polarity_colors.get(attrs.get("polarity"), "#999999")))
-    return "\n".join(nx.generate_graphml(g, edge_id_from_attribute=None, named_key_ids=True)).encode()
+    return b"".join(stream(*from_graph(graph, ontology), ontology))

@@ -1,56 +1,80 @@
-"""JSON exports for frontends: Cytoscape.js elements, graphology, d3 nodes/links."""
+"""JSON exports for frontends: Cytoscape.js elements, graphology, d3 nodes/links.
+
+Each is written as a stream from the export tables (graph/export/rows.py), a slice of rows
+at a time; `write`-style functions join the stream for a graph in the API's shape.
+"""
 from __future__ import annotations
 
-import json
+from typing import Any, Callable, Iterator
+
+import orjson
+import pyarrow as pa
 
 from ..ontology import Ontology
-from .shape import degrees, edge_attributes, node_attributes
+from .rows import EDGE_COLUMNS, NODE_COLUMNS, attributes, batches, degree, list_attributes
+from .tables import from_graph
+
+Item = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
-def _dump(obj) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+def _array(table: pa.Table, item: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterator[bytes]:
+    """A JSON array of item(row) for every row, in slices."""
+    yield b"["
+    first = True
+    for rows in batches(table):
+        if rows:
+            yield (b"" if first else b",") + b",".join(orjson.dumps(item(r)) for r in rows)
+            first = False
+    yield b"]"
 
 
-def _colors(graph, ontology: Ontology):
-    deg = degrees(graph)
-    node_color = {n["id"]: ontology.kind_colors.get(n.get("kind"), "#7f7f7f") for n in graph["nodes"]}
-    return deg, node_color
+def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
+              node: Item, edge: Item) -> Callable[[pa.Table, pa.Table, Ontology], Iterator[bytes]]:
+    def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
+        lists = list_attributes(ontology)
+
+        def node_item(r):
+            return node(r, {"attrs": attributes(r, NODE_COLUMNS, lists), "degree": degree(r["size"]),
+                            "color": ontology.kind_colors.get(r.get("kind"), "#7f7f7f"),
+                            "label": r.get("label") or r["id"]})
+
+        def edge_item(r):
+            attrs = attributes(r, EDGE_COLUMNS, lists)
+            return edge(r, {"attrs": attrs, "color": ontology.polarity_colors.get(attrs["polarity"])})
+        yield head + node_key
+        yield from _array(nodes, node_item)
+        yield edge_key
+        yield from _array(edges, edge_item)
+        yield tail
+    return stream
 
 
-def cytoscape(graph, ontology: Ontology) -> bytes:
-    deg, color = _colors(graph, ontology)
-    nodes = [{"data": {"id": n["id"], "label": n.get("name") or n["id"], **node_attributes(n),
-                       "degree": deg[n["id"]], "color": color[n["id"]]}} for n in graph["nodes"]]
-    edges = []
-    for e in graph["edges"]:
-        attrs = edge_attributes(e, ontology)
-        edges.append({"data": {"id": e["id"], "source": e["source"], "target": e["target"],
-                               "label": e["type"], **attrs,
-                               "color": ontology.polarity_colors.get(attrs["polarity"])}})
-    return _dump({"elements": {"nodes": nodes, "edges": edges}})
+cytoscape_stream = _streamer(
+    b'{"elements":{', b'"nodes":', b',"edges":', b"}}",
+    lambda r, x: {"data": {"id": r["id"], "label": x["label"], **x["attrs"], "degree": x["degree"],
+                           "color": x["color"]}},
+    lambda r, x: {"data": {"id": r["id"], "source": r["source"], "target": r["target"],
+                           "label": x["attrs"]["relation_type"], **x["attrs"], "color": x["color"]}})
+
+graphology_stream = _streamer(
+    b'{"attributes":{"name":"ConflictGraph export"},'
+    b'"options":{"type":"mixed","multi":true,"allowSelfLoops":false},', b'"nodes":', b',"edges":', b"}",
+    lambda r, x: {"key": r["id"], "attributes": {"label": x["label"], **x["attrs"], "size": 1 + x["degree"],
+                                                 "color": x["color"]}},
+    lambda r, x: {"key": r["id"], "source": r["source"], "target": r["target"],
+                  "undirected": not x["attrs"]["directed"],
+                  "attributes": {"label": x["attrs"]["relation_type"], **x["attrs"], "color": x["color"]}})
+
+d3_stream = _streamer(
+    b"{", b'"nodes":', b',"links":', b"}",
+    lambda r, x: {"id": r["id"], **x["attrs"], "degree": x["degree"], "color": x["color"]},
+    lambda r, x: {"id": r["id"], "source": r["source"], "target": r["target"], **x["attrs"]})
 
 
-def graphology(graph, ontology: Ontology) -> bytes:
-    deg, color = _colors(graph, ontology)
-    return _dump({
-        "attributes": {"name": "ConflictGraph export"},
-        "options": {"type": "mixed", "multi": True, "allowSelfLoops": False},
-        "nodes": [{"key": n["id"], "attributes": {"label": n.get("name") or n["id"], **node_attributes(n),
-                                                  "size": 1 + deg[n["id"]], "color": color[n["id"]]}}
-                  for n in graph["nodes"]],
-        "edges": [{"key": e["id"], "source": e["source"], "target": e["target"],
-                   "undirected": not e["directed"],
-                   "attributes": {"label": e["type"], **(a := edge_attributes(e, ontology)),
-                                  "color": ontology.polarity_colors.get(a["polarity"])}}
-                  for e in graph["edges"]],
-    })
+def _writer(stream):
+    def write(graph, ontology: Ontology) -> bytes:
+        return b"".join(stream(*from_graph(graph, ontology), ontology))
+    return write
 
 
-def d3(graph, ontology: Ontology) -> bytes:
-    deg, color = _colors(graph, ontology)
-    return _dump({
-        "nodes": [{"id": n["id"], **node_attributes(n), "degree": deg[n["id"]], "color": color[n["id"]]}
-                  for n in graph["nodes"]],
-        "links": [{"id": e["id"], "source": e["source"], "target": e["target"], **edge_attributes(e, ontology)}
-                  for e in graph["edges"]],
-    })
+cytoscape, graphology, d3 = _writer(cytoscape_stream), _writer(graphology_stream), _writer(d3_stream)

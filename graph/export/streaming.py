@@ -1,20 +1,30 @@
 """Gephi Graph Streaming events: one JSON object per line, `an` (add node) then `ae` (add
-edge), as Gephi's "Connect to stream" client reads them."""
+edge), as Gephi's "Connect to stream" client reads them; written from the export tables a
+slice of rows at a time."""
 from __future__ import annotations
 
-import json
 from typing import Iterator
 
+import orjson
+import pyarrow as pa
+
 from ..ontology import Ontology
-from .shape import edge_attributes, flatten, node_attributes
+from .rows import EDGE_COLUMNS, NODE_COLUMNS, batches, flat_attributes
+from .tables import from_graph
 
 
-def events(graph, ontology: Ontology) -> Iterator[str]:
-    for n in graph["nodes"]:
-        attrs = flatten(node_attributes(n))
-        yield json.dumps({"an": {n["id"]: {"label": n.get("name") or n["id"], **attrs}}},
-                         ensure_ascii=False) + "\r\n"
-    for e in graph["edges"]:
-        attrs = flatten(edge_attributes(e, ontology))
-        yield json.dumps({"ae": {e["id"]: {"source": e["source"], "target": e["target"],
-                                           "label": e["type"], **attrs}}}, ensure_ascii=False) + "\r\n"
+def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
+    for rows in batches(nodes):
+        yield b"".join(orjson.dumps({"an": {r["id"]: {"label": r.get("label") or r["id"],
+                                                      **flat_attributes(r, NODE_COLUMNS)}}}) + b"\r\n"
+                       for r in rows)
+    for rows in batches(edges):
+        yield b"".join(orjson.dumps({"ae": {r["id"]: {"source": r["source"], "target": r["target"],
+                                                      "label": r["relation_type"],
+                                                      **flat_attributes(r, EDGE_COLUMNS)}}}) + b"\r\n"
+                       for r in rows)
+
+
+def events(graph, ontology: Ontology) -> Iterator[bytes]:
+    """The events for a graph in the API's shape (a subgraph)."""
+    return stream(*from_graph(graph, ontology), ontology)
