@@ -18,6 +18,7 @@ from graph.store import GraphStore, open_store
 from . import models, problems
 from .admission import Lanes
 from .body_limit import BodyLimit
+from .caching import ConditionalGet
 from .parameters import known_parameters_only
 from .analytics_routes import router as analytics_router
 from .routes import router, service
@@ -63,6 +64,8 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     app = FastAPIOffline(title="ConflictGraph", version=__version__, description=DESCRIPTION,
                          lifespan=lifespan, swagger_ui_parameters={"validatorUrl": None},
                          dependencies=[Depends(known_parameters_only)],
+                         # operationIds a generated client can use: the handler's name (list_actors)
+                         generate_unique_id_function=lambda route: route.name,
                          responses={422: models.problem_response("A parameter is invalid; `errors` names it"),
                                     503: models.problem_response("The store is unreachable or empty")})
     if store is not None:
@@ -73,9 +76,12 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     # instead of 105 ms, 9% larger.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024)
+    app.add_middleware(ConditionalGet, version=lambda scope: scope["app"].state.service.store.version())
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST"], allow_headers=["*"])
+                           allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"],
+                           # what a frontend reads: the export's file name, the cache tag, when to retry
+                           expose_headers=["Content-Disposition", "ETag", "Retry-After"])
 
     @app.get("/health", response_model=models.Health, tags=["service"])
     def health(request: Request):

@@ -138,11 +138,20 @@ class ActorKindDescription(BaseModel):
     description: str
 
 
+class Palette(BaseModel):
+    actor_kinds: dict[str, str] = Field(description="Node colour (#rrggbb) per actor kind, as in the exports.",
+                                        examples=[{"state": "#1f77b4", "armed_group": "#d62728"}])
+    polarity: dict[str, str] = Field(description="Edge colour per relation polarity: -1 hostile, 0 structural, "
+                                                 "1 cooperative.",
+                                     examples=[{"-1": "#d62728", "0": "#999999", "1": "#2ca02c"}])
+
+
 class OntologyDescription(BaseModel):
     actor_kinds: list[ActorKindDescription]
     relation_types: list[RelationTypeDescription]
     confidence_levels: list[str]
     statuses: list[str]
+    palette: Palette
 
 
 class CypherRequest(BaseModel):

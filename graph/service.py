@@ -386,4 +386,7 @@ class GraphService:
             } for t in o.relation_types.values()],
             "confidence_levels": list(o.confidence_levels),
             "statuses": list(o.statuses),
+            # The exports' colours, so a frontend draws with the same palette as Gephi does.
+            "palette": {"actor_kinds": dict(o.kind_colors),
+                        "polarity": {str(p): c for p, c in sorted(o.polarity_colors.items())}},
         }

@@ -239,6 +239,45 @@ def test_a_huge_research_result_stops_at_the_size_limit(client):
     assert len(r.content) <= (32 << 20) + 4096
 
 
+@pytest.mark.parametrize("path", ["/actors?q=kani", "/actors/kaniyat", "/relations?limit=3", "/ontology",
+                                  "/export?format=gexf", "/health"])
+def test_head_answers_every_get_with_its_headers_and_no_body(client, path):
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("etag") == get.headers.get("etag")
+
+
+def test_graph_answers_carry_a_strong_etag_and_revalidate_with_304(client):
+    first = client.get("/actors/kaniyat")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and first.headers["cache-control"] == "no-cache"
+    again = client.get("/actors/kaniyat", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert client.get("/actors/kaniyat", headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get("/actors/russia").headers["etag"] != etag          # another URL, another tag
+    assert "etag" not in client.get("/health").headers                  # about the service now
+
+
+def test_cors_exposes_the_headers_a_frontend_reads(client):
+    r = client.get("/export?format=gexf", headers={"Origin": "http://localhost:5173"})
+    exposed = {h.strip().lower() for h in r.headers["access-control-expose-headers"].split(",")}
+    assert {"content-disposition", "etag", "retry-after"} <= exposed
+
+
+def test_operation_ids_are_the_handlers_names(client):
+    spec = client.get("/openapi.json").json()
+    ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert {"list_actors", "get_actor", "actor_relations", "subgraph", "export", "cypher", "centrality"} <= set(ids)
+
+
+def test_the_ontology_serves_the_exports_palette(client, ontology):
+    palette = ok(client.get("/ontology"))["palette"]
+    assert palette["actor_kinds"] == ontology.kind_colors
+    assert palette["polarity"] == {str(k): v for k, v in ontology.polarity_colors.items()}
+
+
 def test_large_responses_are_gzipped(client):
     r = client.get("/relations", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"})
     assert r.headers.get("content-encoding") == "gzip"

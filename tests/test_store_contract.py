@@ -147,3 +147,16 @@ def test_a_runaway_query_is_stopped_by_the_timeout(loaded_store):
         loaded_store.query("UNWIND range(1, 1000000) AS x UNWIND range(1, 1000000) AS y RETURN count(*)",
                            timeout_ms=200)
     assert loaded_store.query("RETURN 1").rows == [[1]]  # the store still answers afterwards
+
+
+def test_the_version_changes_with_each_load_and_only_then(store, seed_dataset, mini_dir):
+    # Answers derived from a published graph (analytics, ETags) are kept per version.
+    from graph.dataset import read_dataset
+    store.load(seed_dataset)
+    first = store.version()
+    assert first is not None and store.version() == first
+    store.load(read_dataset(mini_dir))
+    second = store.version()
+    assert second not in (None, first)
+    store.load(seed_dataset)
+    assert store.version() not in (first, second)   # the same data loaded again is a new version

@@ -1,0 +1,69 @@
+"""HEAD for every GET, and strong ETags for graph answers.
+
+A published graph never changes (a load publishes a new one), so an answer is identified
+by the graph's version, the URL and the encoding: a client that sends the ETag back in
+`If-None-Match` gets a 304 without the question being asked again. `Cache-Control:
+no-cache` makes clients ask each time, since a load may publish a new version at any moment.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Callable
+
+import anyio.to_thread
+
+# Not cached: the health check answers about the service now, the docs are not graph answers.
+_UNCACHED = ("/health", "/docs", "/redoc", "/openapi.json")
+
+
+class ConditionalGet:
+    def __init__(self, app, version: Callable[[object], str | None]):
+        self.app, self.version = app, version
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return await self.app(scope, receive, send)
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        etag = None
+        if not scope["path"].startswith(_UNCACHED):
+            etag = await self._etag(scope)
+        headers = dict(scope.get("headers") or ())
+        if etag is not None and etag.encode() in _tags(headers.get(b"if-none-match", b"")):
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        sent_body = False
+
+        async def wrapped(message):
+            nonlocal sent_body
+            if message["type"] == "http.response.start":
+                if etag is not None and message["status"] == 200:
+                    message = {**message, "headers": [*message.get("headers", []), (b"etag", etag.encode()),
+                                                      (b"cache-control", b"no-cache")]}
+                await send(message)
+            elif message["type"] == "http.response.body" and head:
+                if not sent_body:   # the headers (incl. Content-Length) of the GET, no body
+                    sent_body = True
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+            else:
+                await send(message)
+        await self.app(scope, receive, wrapped)
+
+    async def _etag(self, scope) -> str | None:
+        try:
+            version = await anyio.to_thread.run_sync(self.version, scope)
+        except Exception:   # an empty or damaged store: the handler answers for it
+            return None
+        if version is None:
+            return None
+        accept = dict(scope.get("headers") or ()).get(b"accept-encoding", b"")
+        key = b"|".join([version.encode(), scope["path"].encode(), scope.get("query_string", b""),
+                         b"gzip" if b"gzip" in accept else b""])
+        return '"' + hashlib.sha256(key).hexdigest()[:24] + '"'
+
+
+def _tags(header: bytes) -> set[bytes]:
+    return {t.strip().removeprefix(b"W/") for t in header.split(b",") if t.strip()}
