@@ -310,3 +310,26 @@ def test_deeply_nested_text_is_refused_before_any_parser_sees_it(place, opening)
                        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60)
     assert r.returncode == 1
     assert r.stderr.strip() == "error: the query nests brackets 2000 levels deep; at most 50 are accepted"
+
+
+@pytest.mark.parametrize("query, hint", [
+    ("MATCH (a)-[r]->(b) RETURN type(r) LIMIT 1", "the embedded engine writes Neo4j's type(r) as label(r)"),
+    ("MATCH p = shortestPath((a:Actor {id: 'usa'})-[*]-(b:Actor {id: 'gna'})) RETURN p",
+     "the embedded engine has no shortestPath(): write the pattern with a shortest-path length, "
+     "MATCH p = (a)-[* SHORTEST 1..6]-(b)"),
+    ("MATCH (n:Actor) RETURN n {.id, .name} LIMIT 1", "map projections (n {.id, .name}) are Neo4j's"),
+    ("MATCH (n:Actr) RETURN n.id", "no label or relation type 'Actr' — did you mean 'Actor'?"),
+    ("MATCH (a)-[:BACK]->(b) RETURN a.id", "no label or relation type 'BACK' — did you mean 'BACKS'?"),
+    ("MATCH (n:Actor) RETURN n.nmae", "no property 'nmae' — did you mean 'name'?"),
+])
+def test_neo4j_habits_and_typos_get_a_hint_on_the_embedded_store(place, query, hint):
+    from graph.errors import QuerySyntaxError
+    from graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
+    try:
+        with pytest.raises(QuerySyntaxError) as info:
+            store.research_query(query)
+        engine_message, _, given = str(info.value).partition(" — hint: ")
+        assert engine_message and given.startswith(hint), str(info.value)
+    finally:
+        store.close()

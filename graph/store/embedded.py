@@ -40,6 +40,7 @@ from ..ontology import Ontology
 from ..paths import PROJECT_ROOT
 from .base import (RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text,
                    collect_rows)
+from .hints import embedded_hint
 from .sandbox import WALLS, QuerySandbox
 from .embedded_schema import StagingArea, schema_statements, stage_relations
 from .relation_workers import RelationWorkers, StagedRelations
@@ -391,9 +392,15 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             if self._sandbox is None:
                 self._sandbox = self._sandbox_for(self.query_walls)
-        return self._sandbox.run(db, generation, cypher, params or {},
-                                 timeout_ms or self.query_timeout_ms,
-                                 row_limit if row_limit is not None else self.row_limit)
+        try:
+            return self._sandbox.run(db, generation, cypher, params or {},
+                                     timeout_ms or self.query_timeout_ms,
+                                     row_limit if row_limit is not None else self.row_limit)
+        except QuerySyntaxError as e:
+            hint = embedded_hint(cypher, str(e), self.ontology)
+            if not hint:
+                raise
+            raise QuerySyntaxError(f"{e} — hint: {hint}", e.line, e.column) from None
 
     def close(self) -> None:
         with self._lock:
