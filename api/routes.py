@@ -188,7 +188,7 @@ def _seeds(seeds: str) -> list[str]:
 
 def _exported(graph, fmt: str, name: str, svc: GraphService) -> Response:
     f = FORMATS[fmt]
-    return Response(f.write(graph, svc.ontology), media_type=f.media_type,
+    return Response(svc.export(graph, fmt), media_type=f.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{f.extension}"'})
 
 

@@ -238,7 +238,7 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
                 pieces, counts = f.stream_tables(nodes, edges, svc.ontology), (nodes.num_rows, edges.num_rows)
             else:
                 graph = svc.subgraph(seed_ids, depth, flt) if seed_ids else svc.whole_graph(flt)
-                pieces, counts = iter([f.write(graph, svc.ontology)]), (len(graph["nodes"]), len(graph["edges"]))
+                pieces, counts = iter([svc.export(graph, fmt)]), (len(graph["nodes"]), len(graph["edges"]))
     except (ConflictGraphError, NotFound, BadRequest) as e:
         _fail(str(e))
     with (output.open("wb") if output else contextlib.nullcontext(sys.stdout.buffer)) as out:

@@ -18,6 +18,7 @@ from . import analytics
 from .bounded import ComputationTimeout, ComputationTooLarge, run_bounded
 from .cypher import query_text
 from .dates import PartialDate
+from .export import FORMATS
 from .export.tables import from_graph
 from .ontology import Ontology
 from .store.base import GraphStore, QueryResult, Reader
@@ -358,6 +359,17 @@ class GraphService:
             if (proj := r.projection) is not None:
                 return proj.export_tables(params)
         return from_graph(self.whole_graph(flt), self.ontology)
+
+    def export(self, graph: dict[str, Any], fmt: str) -> bytes:
+        """A graph in the API's shape written in an export format (graph/export), with the
+        documents its relations cite where the format carries them."""
+        f = FORMATS[fmt]
+        if f.needs_documents:
+            cited = sorted({ev["document"] if isinstance(ev["document"], str) else ev["document"]["id"]
+                            for e in graph["edges"] for ev in e.get("evidence") or []})
+            rows = self.store.run_named("documents_by_id", ids=cited).rows if cited else []
+            graph = {**graph, "documents": [document_from_properties(r[0]) for r in rows]}
+        return f.write(graph, self.ontology)
 
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:

@@ -26,6 +26,8 @@ class Format:
     # Writers that also take the two tables of export/tables.py and stream the document:
     # the whole graph goes this way, without a dict per relation.
     stream_tables: Callable[[pa.Table, pa.Table, Ontology], Iterator[bytes]] | None = None
+    # Writers that also need the documents the relations cite (graph["documents"]).
+    needs_documents: bool = False
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -41,5 +43,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("d3", json_formats.d3, "application/json", "d3.json", "d3-force nodes/links JSON",
            json_formats.d3_stream),
     Format("csv", neo4j_csv.write, "application/zip", "zip",
-           "zip of actors.csv and relationships.csv with neo4j-admin database import headers"),
+           "zip of actors.csv, documents.csv and relationships.csv with neo4j-admin database import headers",
+           needs_documents=True),
 )}

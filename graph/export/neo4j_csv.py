@@ -1,7 +1,10 @@
 """A zip of CSV files in `neo4j-admin database import` format, for bulk-loading a large graph
-into Neo4j (much faster than transactions): actors.csv and relationships.csv.
+into Neo4j (much faster than transactions): actors.csv, documents.csv (the sources the
+relations' evidence cites) and relationships.csv (each with its evidence as evidence_json
+and the ids of the documents it cites as document_ids).
 
-    neo4j-admin database import full --nodes=Actor=actors.csv --relationships=relationships.csv neo4j
+    neo4j-admin database import full --nodes=Actor=actors.csv --nodes=Document=documents.csv \
+        --relationships=relationships.csv neo4j
 
 Header columns carry their types (`:ID(Actor)`, `:string[]`); lists use ';', the tool's
 default array delimiter.
@@ -14,7 +17,7 @@ import json
 import zipfile
 
 from ..ontology import Ontology
-from ..store.rows import ACTOR_COLUMNS, RELATION_COMMON_COLUMNS
+from ..store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS
 
 ARRAY_DELIMITER = ";"
 
@@ -63,9 +66,17 @@ def write(graph, ontology: Ontology) -> bytes:
         }
         w.writerow([e["source"], e["target"], e["type"]] + [_cell(values.get(c)) for c in rel_cols])
 
+    documents = io.StringIO()
+    w = csv.writer(documents)
+    doc_cols = {k: v for k, v in DOCUMENT_COLUMNS.items() if k != "id"}
+    w.writerow(["id:ID(Document)"] + _header(doc_cols) + [":LABEL"])
+    for d in graph.get("documents") or []:
+        w.writerow([d["id"]] + [_cell(d.get(c)) for c in doc_cols] + ["Document"])
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("actors.csv", actors.getvalue())
+        z.writestr("documents.csv", documents.getvalue())
         z.writestr("relationships.csv", rels.getvalue())
         z.writestr("README.txt", __doc__.strip() + "\n")
     return buf.getvalue()
