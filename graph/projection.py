@@ -18,6 +18,7 @@ import itertools
 from typing import Any, Callable, Iterator
 
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -55,6 +56,16 @@ def _joined(lists) -> pa.Array:
     joined = pc.binary_join(lists, "|")
     return pc.if_else(pc.greater(pc.list_value_length(lists).fill_null(0), 0), joined,
                       pa.nulls(len(lists), pa.string()))
+
+
+def _summaries(evidence_json: pa.ChunkedArray) -> pa.Array:
+    """Each relation's evidence summaries, one per line (export.shape.EVIDENCE_SEPARATOR)."""
+    from .export.shape import EVIDENCE_SEPARATOR
+    out = []
+    for text in evidence_json.to_pylist():
+        lines = [e["summary"] for e in orjson.loads(text) if e.get("summary")] if text else []
+        out.append(EVIDENCE_SEPARATOR.join(lines) or None)
+    return pa.array(out, pa.string())
 
 
 def _codes(column: pa.ChunkedArray, vocabulary: list[str]) -> np.ndarray:
@@ -221,6 +232,7 @@ class Projection:
             # (a quote inside a text is escaped, so it cannot match).
             "evidence_count": pc.take(evidence, where),
             "documents": _joined(rows["document_ids"]),
+            "evidence": _summaries(self.rows["evidence_json"].take(where)),
         }
         columns["evidence_count"] = pc.cast(columns["evidence_count"], pa.int64())
         for name in sorted({n for x in specs for n in x.properties}):

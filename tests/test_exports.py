@@ -245,3 +245,14 @@ def test_graphml_booleans_are_the_spec_s_true_and_false(files):
     text = files["graphml"].read_text()
     assert '<data key="directed">true</data>' in text and '<data key="directed">false</data>' in text
     assert ">True<" not in text and ">False<" not in text
+
+
+def test_evidence_summaries_reach_the_gexf_and_graphml_attributes(files, whole):
+    # Analysts read them in Gephi's data laboratory.
+    from xml.sax.saxutils import escape
+    rel = next(e for e in whole["edges"] if e["id"] == "ly-usa-sanctions-kaniyat-2020")
+    summaries = "\n".join(ev["summary"] for ev in rel["evidence"])
+    g = nx.read_graphml(files["graphml"])
+    data = next(d for _, _, k, d in g.edges(keys=True, data=True) if k == rel["id"])
+    assert data["evidence"] == summaries
+    assert escape(rel["evidence"][0]["summary"]) in files["gexf"].read_text()

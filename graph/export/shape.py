@@ -10,7 +10,10 @@ LIST_SEPARATOR = "|"
 NODE_FIELDS = ("name", "kind", "country", "aliases", "description")
 EDGE_FIELDS = ("relation_type", "polarity", "directed", "confidence", "status", "start_date", "end_date",
                "start_precision", "end_precision", "attributed_to", "location", "evidence_count",
-               "documents")
+               "documents", "evidence")
+# Evidence summaries, one per line: analysts read them in Gephi's data laboratory. (A line
+# break, not the list separator '|': a summary is prose and may contain one.)
+EVIDENCE_SEPARATOR = "\n"
 
 
 def node_attributes(actor: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +39,8 @@ def edge_attributes(rel: dict[str, Any], ontology: Ontology) -> dict[str, Any]:
         "evidence_count": len(rel.get("evidence") or []),
         "documents": sorted({e["document"] if isinstance(e["document"], str) else e["document"]["id"]
                              for e in rel.get("evidence") or []}),
+        "evidence": EVIDENCE_SEPARATOR.join(e["summary"] for e in rel.get("evidence") or [] if e.get("summary"))
+                    or None,
     }
     attrs.update(rel.get("properties") or {})
     return {k: v for k, v in attrs.items() if v not in (None, [])}
