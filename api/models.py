@@ -93,9 +93,16 @@ class RelationDetail(Relation):
     evidence: list[ResolvedEvidence]
 
 
+class NamedRelation(Relation):
+    source_name: str | None = Field(None, description="The source actor's name, for display.",
+                                    examples=["United States"])
+    target_name: str | None = Field(None, description="The target actor's name.", examples=["Kaniyat"])
+
+
 class Path(BaseModel):
     actors: list[str] = Field(description="Actor ids in path order, from source to target.")
-    relations: list[Relation] = Field(description="relations[i] joins actors[i] and actors[i+1]; "
+    names: list[str | None] = Field(description="The actors' names, in the same order.")
+    relations: list[NamedRelation] = Field(description="relations[i] joins actors[i] and actors[i+1]; "
                                                   "each keeps its true direction.")
     length: int
 

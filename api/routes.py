@@ -115,7 +115,7 @@ def get_actor(svc: Service, actor_id: ActorId):
     return svc.actor(actor_id)
 
 
-@router.get("/actors/{actor_id}/relations", response_model=models.Page[models.Relation], tags=["actors"],
+@router.get("/actors/{actor_id}/relations", response_model=models.Page[models.NamedRelation], tags=["actors"],
             summary="An actor's relations")
 def actor_relations(svc: Service, actor_id: ActorId,
                     direction: Annotated[Literal["out", "in", "both"], Query(
@@ -126,10 +126,10 @@ def actor_relations(svc: Service, actor_id: ActorId,
                     limit: Limit = 100, offset: Offset = 0):
     flt = _filter(types, as_of, since, until, min_confidence, status)
     items, total = svc.actor_relations(actor_id, direction, flt, limit, offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": svc.with_names(items), "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/relations", response_model=models.Page[models.Relation], tags=["relations"],
+@router.get("/relations", response_model=models.Page[models.NamedRelation], tags=["relations"],
             summary="Relations, filtered")
 def list_relations(svc: Service, types: Types = None,
                    source: Annotated[str | None, Query(max_length=200)] = None,
@@ -140,7 +140,7 @@ def list_relations(svc: Service, types: Types = None,
     flt = _filter(types, as_of, since, until, min_confidence, status,
                   source=source or "", target=target or "")
     items, total = svc.relations(flt, limit, offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": svc.with_names(items), "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/relations/{relation_id}", response_model=models.RelationDetail, tags=["relations"],
@@ -157,9 +157,13 @@ async def paths(request: Request, svc: Service, source: Annotated[str, Query(max
           types: Types = None, as_of: AsOf = None,
           limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="At most this many paths.")] = 25):
     flt = _filter(types, as_of, None, None, None, None)
-    return await heavy(request).run(lambda: _json({
-        "source": source, "target": target,
-        "paths": svc.paths(source, target, max_hops, flt.types, flt.as_of, limit)}))
+    def answer():
+        found = svc.paths(source, target, max_hops, flt.types, flt.as_of, limit)
+        names = svc.actor_names(a for p in found for a in p["actors"])
+        return _json({"source": source, "target": target, "paths": [
+            {**p, "names": [names.get(a) for a in p["actors"]], "relations": svc.with_names(p["relations"], names)}
+            for p in found]})
+    return await heavy(request).run(answer)
 
 
 ExportFormat = Annotated[Literal[tuple(["json", *FORMATS])], Query(  # type: ignore[valid-type]

@@ -250,6 +250,26 @@ class GraphService:
         rows.sort(key=lambda row: row[2]["id"])
         return self._relations(QueryResult(["source", "target", "rel"], rows[offset:offset + limit])), total
 
+    def actor_names(self, actor_ids) -> dict[str, str]:
+        """id -> name for these actors (the ones that exist)."""
+        ids = sorted(set(actor_ids))
+        if not ids:
+            return {}
+        with self.store.reading() as r:
+            if (proj := r.projection) is not None:
+                found = proj.find_actors(ids)
+                rows = proj.actor_rows(list(found.values()))
+                return {row["id"]: row["name"] for row in rows}
+            return {row[0]["id"]: row[0]["name"] for row in r.run_named("actors_by_id", ids=ids).rows}
+
+    def with_names(self, relations: list[dict[str, Any]],
+                   names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """The relations with their ends' names (source_name, target_name), for display."""
+        if names is None:
+            names = self.actor_names([x for r in relations for x in (r["source"], r["target"])])
+        return [{**r, "source_name": names.get(r["source"]), "target_name": names.get(r["target"])}
+                for r in relations]
+
     def relation(self, relation_id: str) -> dict[str, Any]:
         with self.store.reading() as r:
             rels = self._relations(r.run_named("relations_by_id", ids=[relation_id]))

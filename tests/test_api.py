@@ -278,6 +278,19 @@ def test_the_ontology_serves_the_exports_palette(client, ontology):
     assert palette["polarity"] == {str(k): v for k, v in ontology.polarity_colors.items()}
 
 
+def test_relations_and_paths_carry_the_actors_names(client):
+    items = ok(client.get("/relations", params={"types": "SANCTIONS"}))["items"]
+    usa = next(r for r in items if r["id"] == "ly-usa-sanctions-kaniyat-2020")
+    assert (usa["source_name"], usa["target_name"]) == ("United States", "Kaniyat militia")
+    mine = ok(client.get("/actors/kaniyat/relations", params={"types": "SANCTIONS"}))["items"]
+    assert {r["target_name"] for r in mine} == {"Kaniyat militia"}
+    paths = ok(client.get("/paths", params={"source": "usa", "target": "russia", "max_hops": 3}))["paths"]
+    assert paths and all(len(p["names"]) == len(p["actors"]) for p in paths)
+    first = paths[0]
+    assert first["names"][0] == "United States" and first["names"][-1] == "Russia"
+    assert all(r["source_name"] and r["target_name"] for p in paths for r in p["relations"])
+
+
 def test_large_responses_are_gzipped(client):
     r = client.get("/relations", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"})
     assert r.headers.get("content-encoding") == "gzip"
