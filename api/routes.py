@@ -217,11 +217,9 @@ async def export(request: Request, svc: Service, format: Annotated[Literal[tuple
            types: Types = None, as_of: AsOf = None):
     flt = _filter(types, as_of, None, None, None, None)
     f = FORMATS[format]
-    if f.stream_tables is not None:
-        tables = await heavy(request).run(svc.whole_graph_tables, flt)
-        return StreamingResponse(f.stream_tables(*tables, svc.ontology), media_type=f.media_type,
-                                 headers={"Content-Disposition": f'attachment; filename="conflictgraph.{f.extension}"'})
-    return await heavy(request).run(lambda: _exported(svc.whole_graph(flt), format, "conflictgraph", svc))
+    pieces, _, _ = await heavy(request).run(svc.export_whole, flt, format)
+    return StreamingResponse(pieces, media_type=f.media_type,
+                             headers={"Content-Disposition": f'attachment; filename="conflictgraph.{f.extension}"'})
 
 
 @router.get("/gephi/stream", tags=["graph"], response_class=StreamingResponse,

@@ -232,18 +232,17 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
         with open_store(store) as s:
             svc = GraphService(s)
             seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
-            f = FORMATS[fmt]
-            if f.stream_tables is not None and not seed_ids:
-                nodes, edges = svc.whole_graph_tables(flt)
-                pieces, counts = f.stream_tables(nodes, edges, svc.ontology), (nodes.num_rows, edges.num_rows)
+            if not seed_ids:
+                pieces, *counts = svc.export_whole(flt, fmt)
             else:
-                graph = svc.subgraph(seed_ids, depth, flt) if seed_ids else svc.whole_graph(flt)
+                graph = svc.subgraph(seed_ids, depth, flt)
                 pieces, counts = iter([svc.export(graph, fmt)]), (len(graph["nodes"]), len(graph["edges"]))
+            # Written while the store is open: a paged export reads as it writes.
+            with (output.open("wb") if output else contextlib.nullcontext(sys.stdout.buffer)) as out:
+                for piece in pieces:
+                    out.write(piece)
     except (ConflictGraphError, NotFound, BadRequest) as e:
         _fail(str(e))
-    with (output.open("wb") if output else contextlib.nullcontext(sys.stdout.buffer)) as out:
-        for piece in pieces:
-            out.write(piece)
     if output:
         err.print(f"[green]✓[/] {counts[0]} actors, {counts[1]} relations → {escape(str(output))}", highlight=False)
 

@@ -10,13 +10,14 @@ import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import orjson
 
 from . import analytics
 from .bounded import ComputationTimeout, ComputationTooLarge, run_bounded
 from .cypher import query_text
+from .errors import StoreUnavailable
 from .dates import PartialDate
 from .export import FORMATS
 from .export.tables import from_graph
@@ -116,6 +117,7 @@ def document_from_properties(props: dict[str, Any]) -> dict[str, Any]:
 
 
 ANALYTICS_CACHE_SIZE = 64
+EXPORT_PAGE = 5_000   # actors or relations per page of a paged whole-graph export
 
 
 class GraphService:
@@ -390,6 +392,36 @@ class GraphService:
             rows = self.store.run_named("documents_by_id", ids=cited).rows if cited else []
             graph = {**graph, "documents": [document_from_properties(r[0]) for r in rows]}
         return f.write(graph, self.ontology)
+
+    def export_whole(self, flt: RelationFilter, fmt: str) -> tuple[Iterator[bytes], int, int]:
+        """The whole graph under `flt` in an export format, as a stream in bounded memory:
+        from the export tables where the format takes them, else from pages of actors and
+        relations. Also the numbers of actors and relations."""
+        f = FORMATS[fmt]
+        if f.stream_tables is not None:
+            nodes, edges = self.whole_graph_tables(flt)
+            return f.stream_tables(nodes, edges, self.ontology), nodes.num_rows, edges.num_rows
+        if f.stream_pages is None:
+            graph = self.whole_graph(flt)
+            return iter([self.export(graph, fmt)]), len(graph["nodes"]), len(graph["edges"])
+        version = self.store.version()
+        _, actors = self.search_actors("", "", 1, 0)
+        _, relations = self.relations(flt, 1, 0)
+
+        def pages(fetch, total):
+            for offset in range(0, total, EXPORT_PAGE):
+                items, _ = fetch(EXPORT_PAGE, offset)
+                if self.store.version() != version:   # a load published another graph meanwhile
+                    raise StoreUnavailable("a load replaced the graph during the export; export again")
+                yield items
+
+        def documents(ids):
+            rows = self.store.run_named("documents_by_id", ids=ids).rows if ids else []
+            return [document_from_properties(r[0]) for r in rows]
+        stream = f.stream_pages(pages(lambda n, o: self.search_actors("", "", n, o), actors),
+                                pages(lambda n, o: self.relations(flt, n, o), relations),
+                                documents, self.ontology)
+        return stream, actors, relations
 
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:

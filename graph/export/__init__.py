@@ -28,6 +28,9 @@ class Format:
     stream_tables: Callable[[pa.Table, pa.Table, Ontology], Iterator[bytes]] | None = None
     # Writers that also need the documents the relations cite (graph["documents"]).
     needs_documents: bool = False
+    # Writers of the whole graph from pages of actors and relations as the API shapes them
+    # (for formats that carry more than the tables hold, e.g. each relation's evidence).
+    stream_pages: Callable[..., Iterator[bytes]] | None = None
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -44,5 +47,5 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            json_formats.d3_stream),
     Format("csv", neo4j_csv.write, "application/zip", "zip",
            "zip of actors.csv, documents.csv and relationships.csv with neo4j-admin database import headers",
-           needs_documents=True),
+           needs_documents=True, stream_pages=neo4j_csv.stream),
 )}

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import zipfile
+from typing import Callable, Iterable, Iterator
 
 from ..ontology import Ontology
 from ..store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS
@@ -34,27 +35,69 @@ def _header(columns: dict[str, str]) -> list[str]:
     return [f"{c}:string[]" if t == "string_list" else c for c, t in columns.items()]
 
 
-def write(graph, ontology: Ontology) -> bytes:
-    actor_cols = dict(ACTOR_COLUMNS)
-    actors = io.StringIO()
-    w = csv.writer(actors)
-    w.writerow(["id:ID(Actor)"] + _header({k: v for k, v in actor_cols.items() if k != "id"}) + [":LABEL"])
-    for n in graph["nodes"]:
-        identifiers = [f"{k}:{v}" for k, v in sorted((n.get("identifiers") or {}).items())]
-        row = {**n, "identifiers": identifiers}
-        w.writerow([n["id"]] + [_cell(row.get(c)) for c in actor_cols if c != "id"] + ["Actor"])
+class _Sink(io.RawIOBase):
+    """Where the zip is written: what it has written so far is taken away piece by piece.
+    It can tell its position but not seek, so zipfile writes a streamable archive."""
+
+    def __init__(self):
+        self._chunks: list[bytes] = []
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self._chunks.append(bytes(b))
+        self._position += len(b)
+        return len(b)
+
+    def tell(self) -> int:
+        return self._position
+
+    def take(self) -> bytes:
+        out = b"".join(self._chunks)
+        self._chunks.clear()
+        return out
+
+
+def _rows(write_header, batches, row) -> Iterator[str]:
+    """CSV text, a batch of records at a time (the header even when there are none)."""
+    first = True
+    for batch in batches:
+        text = io.StringIO()
+        w = csv.writer(text)
+        if first:
+            w.writerow(write_header)
+            first = False
+        w.writerows(row(r) for r in batch)
+        yield text.getvalue()
+    if first:
+        text = io.StringIO()
+        csv.writer(text).writerow(write_header)
+        yield text.getvalue()
+
+
+def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[dict]],
+           documents_for: Callable[[list[str]], list[dict]], ontology: Ontology) -> Iterator[bytes]:
+    """The zip, written as it goes: actors and relations a batch at a time, then the
+    documents the relations cite (their ids are all that is kept meanwhile)."""
+    actor_cols = {k: v for k, v in ACTOR_COLUMNS.items() if k != "id"}
+
+    def actor(n):
+        row = {**n, "identifiers": [f"{k}:{v}" for k, v in sorted((n.get("identifiers") or {}).items())]}
+        return [n["id"]] + [_cell(row.get(c)) for c in actor_cols] + ["Actor"]
 
     type_props: dict[str, str] = {}
     for t in ontology.relation_types.values():
         for name, spec in t.properties.items():
             type_props[name] = "string_list" if spec.is_list else "string"
     rel_cols = {**RELATION_COMMON_COLUMNS, **type_props}
-    rels = io.StringIO()
-    w = csv.writer(rels)
-    w.writerow([":START_ID(Actor)", ":END_ID(Actor)", ":TYPE"] + _header(rel_cols))
-    for e in graph["edges"]:
+    cited: set[str] = set()
+
+    def relation(e):
         evidence = [{**ev, "document": ev["document"]["id"]} if isinstance(ev["document"], dict) else ev
                     for ev in e.get("evidence") or []]
+        cited.update(ev["document"] for ev in evidence)
         values = {
             "id": e["id"], "start_date": e.get("start"), "start_precision": e.get("start_precision"),
             "end_date": e.get("end"), "end_precision": e.get("end_precision"),
@@ -64,19 +107,32 @@ def write(graph, ontology: Ontology) -> bytes:
             "document_ids": sorted({ev["document"] for ev in evidence}),
             **(e.get("properties") or {}),
         }
-        w.writerow([e["source"], e["target"], e["type"]] + [_cell(values.get(c)) for c in rel_cols])
+        return [e["source"], e["target"], e["type"]] + [_cell(values.get(c)) for c in rel_cols]
 
-    documents = io.StringIO()
-    w = csv.writer(documents)
     doc_cols = {k: v for k, v in DOCUMENT_COLUMNS.items() if k != "id"}
-    w.writerow(["id:ID(Document)"] + _header(doc_cols) + [":LABEL"])
-    for d in graph.get("documents") or []:
-        w.writerow([d["id"]] + [_cell(d.get(c)) for c in doc_cols] + ["Document"])
 
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("actors.csv", actors.getvalue())
-        z.writestr("documents.csv", documents.getvalue())
-        z.writestr("relationships.csv", rels.getvalue())
+    def document(d):
+        return [d["id"]] + [_cell(d.get(c)) for c in doc_cols] + ["Document"]
+
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
+        entries = [
+            ("actors.csv", lambda: _rows(["id:ID(Actor)"] + _header(actor_cols) + [":LABEL"], actor_batches, actor)),
+            ("relationships.csv", lambda: _rows([":START_ID(Actor)", ":END_ID(Actor)", ":TYPE"] + _header(rel_cols),
+                                                relation_batches, relation)),
+            ("documents.csv", lambda: _rows(["id:ID(Document)"] + _header(doc_cols) + [":LABEL"],
+                                            [documents_for(sorted(cited))], document)),
+        ]
+        for name, texts in entries:
+            with z.open(name, "w", force_zip64=True) as f:
+                for text in texts():
+                    f.write(text.encode())
+                    yield sink.take()
         z.writestr("README.txt", __doc__.strip() + "\n")
-    return buf.getvalue()
+    yield sink.take()
+
+
+def write(graph, ontology: Ontology) -> bytes:
+    documents = {d["id"]: d for d in graph.get("documents") or []}
+    return b"".join(stream([graph["nodes"]], [graph["edges"]],
+                           lambda ids: [documents[i] for i in ids if i in documents], ontology))
