@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -23,7 +23,13 @@ class Health(BaseModel):
     documents: int
 
 
+# Examples from the Libya seed, so the docs show what the API really answers.
 class Actor(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "kaniyat", "name": "Kaniyat militia", "kind": "armed_group",
+        "aliases": ["al-Kaniyat", "al-Kani militia", "Kaniyat"], "country": "LY",
+        "description": "Militia run by the al-Kani family; controlled Tarhuna until June 2020.",
+        "identifiers": {}}]})
     id: str
     name: str | None
     kind: str | None
@@ -34,11 +40,13 @@ class Actor(BaseModel):
 
 
 class ActorDetail(Actor):
+    model_config = ConfigDict(json_schema_extra=None)   # the Actor example lacks the degree
     degree: dict[str, int] = Field(description="Number of relations of each type, either direction.")
     total_degree: int
 
 
 class SubgraphNode(Actor):
+    model_config = ConfigDict(json_schema_extra=None)
     distance: int = Field(description="Hops from the nearest seed (0 for a seed).")
 
 
@@ -71,6 +79,14 @@ class ResolvedEvidence(BaseModel):
 
 
 class Relation(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "ly-usa-sanctions-kaniyat-2020", "type": "SANCTIONS", "source": "usa", "target": "kaniyat",
+        "directed": True, "start": "2020-11-25", "end": None, "start_precision": "day", "end_precision": None,
+        "confidence": "high", "status": "confirmed", "attributed_to": "us-treasury", "location": None,
+        "notes": None, "properties": {"program": "Global Magnitsky (E.O. 13818)",
+                                      "measures": ["asset_freeze", "business_prohibition"]},
+        "evidence": [{"document": "doc-6950a10e312c0b1f", "paragraph": 3,
+                      "summary": "The United States unilaterally blacklisted the Kaniyat militia and its leader."}]}]})
     id: str
     type: str
     source: str
@@ -90,6 +106,7 @@ class Relation(BaseModel):
 
 
 class RelationDetail(Relation):
+    model_config = ConfigDict(json_schema_extra=None)   # its evidence holds whole documents
     evidence: list[ResolvedEvidence]
 
 
