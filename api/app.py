@@ -5,6 +5,7 @@ import logging
 import threading
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -52,11 +53,15 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         app.state.service = GraphService.from_settings(open_store(settings.store, settings=settings), settings)
         # Build the embedded store's projection while the first requests are on their way
         # (seconds at a million relations); requests that need it meanwhile wait for it.
-        threading.Thread(target=_warm_up, args=(app.state.service.store,), daemon=True,
-                         name="warm-up").start()
+        warming = threading.Thread(target=_warm_up, args=(app.state.service.store,), daemon=True,
+                                   name="warm-up")
+        warming.start()
         try:
             yield
         finally:
+            # Not closed under the warm-up's feet: the engine aborted the process ("terminate
+            # called without an active exception") when a service stopped while it ran.
+            await anyio.to_thread.run_sync(warming.join)
             app.state.service.store.close()
 
     # The docs pages use Swagger UI and ReDoc files shipped in the fastapi-offline package:

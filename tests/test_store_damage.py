@@ -128,3 +128,18 @@ def test_a_load_into_an_unwritable_store_is_one_line(tmp_path, mini_dir, where):
     assert first.startswith(f"error: cannot write the store at {store}: {reason} ("), r.stderr
     assert str(culprit) in first or where.startswith("a generations"), first
     assert rest == ["The previously loaded graph, if any, is unchanged."] and "Traceback" not in r.stderr
+
+
+def test_a_service_stopped_at_once_after_starting_exits_cleanly(embedded_store, seed_dataset):
+    # The store used to be closed while the warm-up thread was still building the
+    # projection: the engine aborted the process ("terminate called without an active exception").
+    embedded_store.load(seed_dataset)
+    gen = embedded_store.root / "generations" / embedded_store.current_generation()
+    embedded_store.close()
+    shutil.rmtree(gen / "projection")   # as a generation loaded before the load wrote it: built at start
+    code = ("import sys\nfrom fastapi.testclient import TestClient\nfrom api.app import create_app\n"
+            "with TestClient(create_app()) as c:\n    assert c.get('/health').status_code == 200\n")
+    for _ in range(3):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "CONFLICTGRAPH_STORE": f"embedded:{embedded_store.root}"})
+        assert r.returncode == 0 and "terminate called" not in r.stderr, r.stderr[-500:]
