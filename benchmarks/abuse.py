@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from .stats import percentiles
+from .stats import children, percentiles, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 # 16**7 rows, each concatenating seven names: runs into the server's 10 s limit on the
@@ -97,46 +97,29 @@ async def responsiveness(base: str, slow: int) -> dict:
             "ratio_busy_to_idle_median": round(percentiles(busy)["median_ms"] / percentiles(idle)["median_ms"], 2)}
 
 
-def _rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 def bounds(base: str, pid: int) -> dict:
     """A huge research result and a huge request body: status, size, server growth."""
     out = {}
     with httpx.Client(base_url=base, timeout=600) as client:
-        before = _rss_mb(pid)
+        before = rss_mb(pid)
         r = client.post("/cypher", json={"query": "UNWIND range(1, 10000) AS i RETURN i, $s AS s",
                                          "params": {"s": "x" * 20_000}})
         out["result_10000_rows_x_20KB"] = {
             "status": r.status_code, "response_mb": round(len(r.content) / 2**20, 1),
             "rows": len(r.json().get("rows", [])) if r.status_code == 200 else None,
             "truncated": r.json().get("truncated") if r.status_code == 200 else None,
-            "server_rss_growth_mb": round(_rss_mb(pid) - before, 1)}
-        before = _rss_mb(pid)
+            "server_rss_growth_mb": round(rss_mb(pid) - before, 1)}
+        before = rss_mb(pid)
         big = b'{"query": "RETURN size($p)", "params": {"p": [' + b",".join([b"123456789"] * 8_000_000) + b"]}}"
         r = client.post("/cypher", content=big, headers={"Content-Type": "application/json"})
-        out["request_body_80MB"] = {"status": r.status_code, "server_rss_growth_mb": round(_rss_mb(pid) - before, 1)}
+        out["request_body_80MB"] = {"status": r.status_code, "server_rss_growth_mb": round(rss_mb(pid) - before, 1)}
     return out
 
 
 def _children_cpu_s(pid: int) -> float:
     """CPU seconds of the server's live child processes (an abandoned computation shows here)."""
-    total = 0.0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return round(total, 1)
+    tick = os.sysconf("SC_CLK_TCK")
+    return round(sum((int(f[11]) + int(f[12])) / tick for f in children(pid).values()), 1)
 
 
 def analytics(base: str, pid: int) -> dict:
@@ -149,7 +132,7 @@ def analytics(base: str, pid: int) -> dict:
                 t = time.perf_counter()
                 r = client.get(path)
                 runs.append({"status": r.status_code, "seconds": round(time.perf_counter() - t, 2)})
-            out[path] = {"first": runs[0], "second": runs[1], "server_rss_mb": _rss_mb(pid)}
+            out[path] = {"first": runs[0], "second": runs[1], "server_rss_mb": rss_mb(pid)}
         path = "/analytics/centrality?metric=betweenness&types=BACKS,FIGHTS,ALLIED_WITH"
         try:
             client.get(path, timeout=2)
@@ -161,14 +144,6 @@ def analytics(base: str, pid: int) -> dict:
     return out
 
 
-def _hwm_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 def exports(base: str, pid: int) -> dict:
     """Each whole-graph export, streamed to nowhere: seconds, gzipped size, and the server's
     RSS growth (sampled every 0.1 s while it answers) over its RSS before the request."""
@@ -178,11 +153,11 @@ def exports(base: str, pid: int) -> dict:
         client.get("/export?format=gexf&types=LEADS")   # the projection is built and mapped
         for fmt in ("gexf", "graphml", "cytoscape", "graphology", "d3", "csv", "gephi-stream"):
             url = "/gephi/stream" if fmt == "gephi-stream" else f"/export?format={fmt}"
-            before, peak, done = _rss_mb(pid), [0.0], threading.Event()
+            before, peak, done = rss_mb(pid), [0.0], threading.Event()
 
             def sample():
                 while not done.wait(0.1):
-                    peak[0] = max(peak[0], _rss_mb(pid))
+                    peak[0] = max(peak[0], rss_mb(pid))
             sampler = threading.Thread(target=sample)
             sampler.start()
             t = time.perf_counter()

@@ -1,6 +1,7 @@
 """Small helpers for timing distributions."""
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -22,12 +23,48 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     return (time.perf_counter() - t) * 1000, out
 
 
-def rss_peak_mb(pid: int | str = "self") -> float:
+def _status_mb(pid: int | str, field: str) -> float:
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def rss_peak_mb(pid: int | str = "self") -> float:
+    return _status_mb(pid, "VmHWM")
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    return _status_mb(pid, "VmRSS")
+
+
+def _stat_fields(pid: str) -> list[str] | None:
+    """/proc/PID/stat after the command name (fields 3...), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def children(pid: int) -> dict[int, list[str]]:
+    """The live child processes of `pid`, each with its /proc stat fields (see _stat_fields)."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (fields := _stat_fields(name)) is not None and int(fields[1]) == pid:
+            out[int(name)] = fields
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children(p))
+    return out
 
 
 def concurrent(fn, concurrency: int, n: int) -> dict:

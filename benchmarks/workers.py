@@ -19,23 +19,9 @@ from pathlib import Path
 import httpx
 
 from .abuse import _free_port, _serve
+from .stats import descendants
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        for proc in Path("/proc").iterdir():
-            if proc.name.isdigit():
-                try:
-                    if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == p:
-                        todo.append(int(proc.name))
-                except (OSError, ValueError):
-                    pass
-    return out
 
 
 def _memory_mb(pids: list[int]) -> dict:
@@ -72,7 +58,7 @@ def measure(store: str, workers: int, concurrency: int, requests: int) -> dict:
         out = subprocess.run([sys.executable, "-m", "benchmarks.http_load", base, str(concurrency),
                               str(requests), *paths], capture_output=True, text=True, check=True, cwd=ROOT)
         result = json.loads(out.stdout)
-        memory = _memory_mb([p for p in _tree(server.pid) if p != server.pid or workers == 1])
+        memory = _memory_mb([p for p in descendants(server.pid) if p != server.pid or workers == 1])
     finally:
         server.terminate()
         server.wait(30)

@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+from procs import children
 
 from graph.analytics import AnalyticsError
 from graph.bounded import (ComputationCancelled, ComputationCrashed, ComputationTimeout, ComputationTooLarge,
@@ -15,15 +16,7 @@ from graph.service import GraphService, RelationFilter
 
 
 def _children() -> set[int]:
-    return {int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == os.getpid()}
-
-
-def _ppid(pid: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return int(fh.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
+    return set(children(os.getpid()))
 
 
 def _spin():

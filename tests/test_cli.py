@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from procs import children
 from typer.testing import CliRunner
 
 from graph.cli import app
@@ -162,17 +163,6 @@ def test_serve_on_a_taken_port_says_so_and_exits_1(store_uri):
     assert "pick another with --port" in r.stderr and "serving" not in r.stderr
 
 
-def _children_of(pid: int) -> list[int]:
-    out = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(proc.name))
-        except (OSError, ValueError):
-            pass
-    return out
-
-
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri, workers):
     import signal
@@ -195,9 +185,7 @@ def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri, workers):
                 assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
                 time.sleep(0.2)
         assert body["actors"] == 16
-        serving = [server.pid] if workers == 1 else [
-            p for p in _children_of(server.pid)
-            if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        serving = [server.pid] if workers == 1 else children(server.pid, running=b"spawn_main")
         assert len(serving) == workers
         if store_uri.startswith("embedded:") and workers > 1:
             for _ in range(20):   # every process answers from the same mapped projection files

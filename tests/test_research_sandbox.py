@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from procs import children
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -250,21 +251,12 @@ def test_research_workers_run_below_the_service_in_cpu_priority(place):
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
     try:
         assert store.research_query("MATCH (a:Actor) RETURN count(a)").rows == [[16]]
-        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _is_our_worker(p)]
+        workers = children(os.getpid(), running=b"graph.store.sandbox_worker")
         assert workers, "no research worker found among this process's children"
         own = os.getpriority(os.PRIO_PROCESS, 0)
-        assert {os.getpriority(os.PRIO_PROCESS, int(p.name)) - own for p in workers} == {10}
+        assert {os.getpriority(os.PRIO_PROCESS, p) - own for p in workers} == {10}
     finally:
         store.close()
-
-
-def _is_our_worker(proc: Path) -> bool:
-    try:
-        cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-        ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return False
-    return ppid == os.getpid() and b"graph.store.sandbox_worker" in cmdline
 
 
 def test_a_worker_that_crashes_is_reported_as_a_crash(place):
@@ -287,9 +279,9 @@ def test_a_worker_that_crashes_is_reported_as_a_crash(place):
         thread = threading.Thread(target=run)
         thread.start()
         time.sleep(1.5)
-        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _is_our_worker(p)]
+        workers = children(os.getpid(), running=b"graph.store.sandbox_worker")
         assert len(workers) == 1
-        os.kill(int(workers[0].name), signal.SIGSEGV)
+        os.kill(workers[0], signal.SIGSEGV)
         thread.join(60)
         error = outcome["error"]
         assert type(error) is QueryError, error   # not "ran past the server's time limit"

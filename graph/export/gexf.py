@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ontology import Ontology
+from .rows import EDGE_COLUMNS as TABLE_EDGE_COLUMNS, NODE_COLUMNS, present
 from .shape import EDGE_FIELDS
 from .tables import from_graph
 
@@ -34,8 +35,8 @@ NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
 CHUNK = 50_000          # rows per piece: bounded memory for a million-relation export
 
-NODE_COLUMNS = ("id", "label", "size")
-EDGE_COLUMNS = ("id", "source", "target", "directed", "start", "end")
+# `directed` is GEXF's own edge type here, not an attribute.
+EDGE_COLUMNS = (*TABLE_EDGE_COLUMNS, "directed")
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
             ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 _SPECIAL = tuple(raw.encode() for raw, _ in _ESCAPES)
@@ -166,19 +167,15 @@ def _edge_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
                         "</edge>"))
 
 
-def _present(table: pa.Table, names) -> list[str]:
-    return [n for n in names if table[n].null_count < table.num_rows]
-
-
 def write(graph, ontology: Ontology) -> bytes:
     return b"".join(stream(*from_graph(graph, ontology), ontology))
 
 
 def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
     """The document in pieces, from the tables of graph/export/tables.py."""
-    node_names = sorted(_present(nodes, [c for c in nodes.column_names if c not in NODE_COLUMNS]))
+    node_names = sorted(present(nodes, [c for c in nodes.column_names if c not in NODE_COLUMNS]))
     extras = sorted(set(edges.column_names) - set(EDGE_FIELDS) - set(EDGE_COLUMNS))
-    edge_names = _present(edges, [n for n in (*EDGE_FIELDS, *extras) if n in edges.column_names])
+    edge_names = present(edges, [n for n in (*EDGE_FIELDS, *extras) if n in edges.column_names])
     yield (f'<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="{NS}" xmlns:viz="{VIZ}" version="1.3">'
            f'<meta lastmodifieddate="{date.today().isoformat()}"><creator>ConflictGraph</creator>'
            "<description>Actors and dated, sourced relations. Edge colour: green cooperative, red "

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyarrow as pa
 
 from ..ontology import Ontology
-from .rows import EDGE_COLUMNS, NODE_COLUMNS, batches, flat_attributes
+from .rows import EDGE_COLUMNS, NODE_COLUMNS, batches, flat_attributes, present
 from .tables import from_graph
 
 NS = "http://graphml.graphdrawing.org/xmlns"
@@ -32,10 +32,6 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 def _type(t: pa.DataType) -> str:
     return "boolean" if pa.types.is_boolean(t) else "long" if pa.types.is_integer(t) else \
         "double" if pa.types.is_floating(t) else "string"
-
-
-def _present(table: pa.Table, skip: tuple[str, ...]) -> list[str]:
-    return [n for n in table.column_names if n not in skip and table[n].null_count < table.num_rows]
 
 
 def _value(v: Any) -> str:
@@ -58,7 +54,8 @@ def _keys(cls: str, table: pa.Table, names: list[str]) -> str:
 
 
 def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
-    node_names, edge_names = _present(nodes, NODE_COLUMNS), _present(edges, EDGE_COLUMNS)
+    node_names = present(nodes, [n for n in nodes.column_names if n not in NODE_COLUMNS])
+    edge_names = present(edges, [n for n in edges.column_names if n not in EDGE_COLUMNS])
     yield (f'<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="{NS}">'
            f'{_keys("node", nodes, node_names)}{_keys("edge", edges, edge_names)}'
            '<graph edgedefault="directed">').encode()

@@ -30,6 +30,11 @@ def degree(size: int) -> int:
     return (size - 4) // 2
 
 
+def present(table: pa.Table, names) -> list[str]:
+    """Those of `names` that hold a value in some row (empty columns are not declared)."""
+    return [n for n in names if table[n].null_count < table.num_rows]
+
+
 def batches(table: pa.Table) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, table.num_rows, CHUNK):
         yield table.slice(start, CHUNK).to_pylist()
