@@ -7,6 +7,6 @@ COPY graph ./graph
 COPY api ./api
 COPY cypher ./cypher
 COPY seed_data ./seed_data
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir .
 EXPOSE 8000
 CMD ["conflictgraph", "stats"]

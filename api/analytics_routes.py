@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import anyio
 from fastapi import APIRouter, Query, Request
 
-from graph import analytics
+from conflictgraph.graph import analytics
 
 from . import models
 from .routes import AsOf, Service, Types, _filter, heavy

@@ -11,10 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
-from graph import __version__, errors
-from graph.service import GraphService
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from conflictgraph.graph import __version__, errors
+from conflictgraph.graph.service import GraphService
+from conflictgraph.graph.settings import Settings
+from conflictgraph.graph.store import GraphStore, open_store
 
 from . import models, problems
 from .admission import Lanes
@@ -119,7 +119,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
 
 
 def __getattr__(name: str):
-    # `uvicorn api.app:app` builds the app from the environment on first use.
+    # `uvicorn conflictgraph.api.app:app` builds the app from the environment on first use.
     if name == "app":
         return create_app()
     raise AttributeError(name)

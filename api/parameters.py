@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-from graph.validation import did_you_mean
+from conflictgraph.graph.validation import did_you_mean
 
 _DECLARED: dict[int, frozenset[str]] = {}   # id(route) -> the query parameters it declares
 

@@ -9,9 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph import bounded, errors
-from graph.analytics import AnalyticsError
-from graph.service import BadRequest, NotFound
+from conflictgraph.graph import bounded, errors
+from conflictgraph.graph.analytics import AnalyticsError
+from conflictgraph.graph.service import BadRequest, NotFound
 
 from .admission import Busy
 

@@ -1,4 +1,4 @@
-"""The graph endpoints. Handlers parse, call graph.service, and shape the response."""
+"""The graph endpoints. Handlers parse, call conflictgraph.graph.service, and shape the response."""
 from __future__ import annotations
 
 import re
@@ -9,12 +9,12 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from graph.dates import PartialDate
-from graph.export import FORMATS
-from graph.export.streaming import events
-from graph.export.streaming import stream as stream_events
-from graph.ontology import default_ontology
-from graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
+from conflictgraph.graph.dates import PartialDate
+from conflictgraph.graph.export import FORMATS
+from conflictgraph.graph.export.streaming import events
+from conflictgraph.graph.export.streaming import stream as stream_events
+from conflictgraph.graph.ontology import default_ontology
+from conflictgraph.graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
 
 from . import models
 from .admission import Lane

@@ -17,14 +17,14 @@ from pathlib import Path
 import ladybug
 import networkx as nx
 
-from graph.dataset import SeedSet
-from graph.export import FORMATS
-from graph.ontology import default_ontology
-from graph.service import GraphService, RelationFilter
-from graph.store.embedded import EmbeddedStore
-from graph.store.embedded_schema import StagingArea, stage_relations
-from graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
-from graph.synth import generate
+from conflictgraph.graph.dataset import SeedSet
+from conflictgraph.graph.export import FORMATS
+from conflictgraph.graph.ontology import default_ontology
+from conflictgraph.graph.service import GraphService, RelationFilter
+from conflictgraph.graph.store.embedded import EmbeddedStore
+from conflictgraph.graph.store.embedded_schema import StagingArea, stage_relations
+from conflictgraph.graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
+from conflictgraph.graph.synth import generate
 
 from . import queries
 from .report import replace_section

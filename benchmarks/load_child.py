@@ -18,8 +18,8 @@ from .stats import rss_peak_mb
 
 def ours(seed_dir: str, store_dir: str) -> dict:
     # Exactly what `conflictgraph load` does.
-    from graph.dataset import SeedSet
-    from graph.store import open_store
+    from conflictgraph.graph.dataset import SeedSet
+    from conflictgraph.graph.store import open_store
     started = time.perf_counter()
     source = SeedSet(seed_dir)
     gc.freeze()
@@ -38,8 +38,8 @@ def raw(parquet_dir: str, db_path: str) -> dict:
     holding exactly the rows our loader stages (prepared beforehand, not timed)."""
     import ladybug
 
-    from graph.ontology import default_ontology
-    from graph.store.embedded_schema import schema_statements
+    from conflictgraph.graph.ontology import default_ontology
+    from conflictgraph.graph.store.embedded_schema import schema_statements
     started = time.perf_counter()
     db = ladybug.Database(db_path, auto_checkpoint=False)
     conn = ladybug.Connection(db)

@@ -25,15 +25,15 @@ from pathlib import Path
 
 from neo4j import READ_ACCESS
 
-from graph.dataset import SeedSet
-from graph.local_neo4j import LocalNeo4j
-from graph.ontology import default_ontology
-from graph.service import GraphService, RelationFilter
-from graph.store import neo4j_store
-from graph.store.embedded import EmbeddedStore
-from graph.store.neo4j_store import Neo4jStore, _node_params, _relation_params
-from graph.store.rows import actor_row, document_row, relation_row
-from graph.synth import generate
+from conflictgraph.graph.dataset import SeedSet
+from conflictgraph.graph.local_neo4j import LocalNeo4j
+from conflictgraph.graph.ontology import default_ontology
+from conflictgraph.graph.service import GraphService, RelationFilter
+from conflictgraph.graph.store import neo4j_store
+from conflictgraph.graph.store.embedded import EmbeddedStore
+from conflictgraph.graph.store.neo4j_store import Neo4jStore, _node_params, _relation_params
+from conflictgraph.graph.store.rows import actor_row, document_row, relation_row
+from conflictgraph.graph.synth import generate
 
 
 from .report import replace_section

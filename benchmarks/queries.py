@@ -11,10 +11,10 @@ import ladybug
 import networkx as nx
 import orjson
 
-from graph.cypher import query_text
-from graph.dates import PartialDate
-from graph.service import ALL_ROWS, ANCHORED, COUNT, FIRST_N, MAX_PATHS, GraphService, RelationFilter
-from graph.store.embedded import DB_FILE, EmbeddedStore
+from conflictgraph.graph.cypher import query_text
+from conflictgraph.graph.dates import PartialDate
+from conflictgraph.graph.service import ALL_ROWS, ANCHORED, COUNT, FIRST_N, MAX_PATHS, GraphService, RelationFilter
+from conflictgraph.graph.store.embedded import DB_FILE, EmbeddedStore
 
 from .stats import percentiles, timed
 

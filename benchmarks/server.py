@@ -10,7 +10,7 @@ import sys
 import uvicorn
 from fastapi.responses import Response
 
-from api.app import create_app
+from conflictgraph.api.app import create_app
 
 
 def main() -> None:

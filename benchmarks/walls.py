@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.cypher import registry
-from graph.dataset import read_dataset
-from graph.ontology import default_ontology
-from graph.paths import SEED_DIR
-from graph.store.embedded import EmbeddedStore
+from conflictgraph.graph.cypher import registry
+from conflictgraph.graph.dataset import read_dataset
+from conflictgraph.graph.ontology import default_ontology
+from conflictgraph.graph.paths import SEED_DIR
+from conflictgraph.graph.store.embedded import EmbeddedStore
 
 BUDGET_MS = 5.0
 

@@ -344,7 +344,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
 
     import uvicorn
 
-    from api.app import create_app
+    from conflictgraph.api.app import create_app
     if store:
         os.environ["CONFLICTGRAPH_STORE"] = store
     settings = Settings.from_env()
@@ -375,7 +375,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     # Each process builds the app from the environment (CONFLICTGRAPH_STORE is set above)
     # and accepts on the one socket bound here.
     from uvicorn.supervisors import Multiprocess
-    config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+    config = uvicorn.Config("conflictgraph.api.app:create_app", factory=True, host=host, port=port, workers=workers,
                             log_level="info", timeout_graceful_shutdown=5)
     Multiprocess(config, sockets=[listener]).run()
 

@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import PROJECT_ROOT
+from .paths import PACKAGE_ROOT
 
-LAUNCHER = PROJECT_ROOT / "tools" / "neo4j" / "run"
+LAUNCHER = PACKAGE_ROOT / "tools" / "neo4j" / "run"
 # The first start of a fresh machine fetches the jars with Maven; later starts take ~10 s.
 START_TIMEOUT_S = 900
 

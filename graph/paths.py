@@ -1,7 +1,12 @@
-"""Where the project's data files live, found relative to the installed package."""
+"""Where the package's data files live.
+
+The installed package keeps them beside its code (conflictgraph/cypher, conflictgraph/seed_data:
+package data, see pyproject.toml); a checkout keeps them in the same place relative to graph/,
+the repository's top-level folders. Either way they are one level above this package.
+"""
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SEED_DIR = PROJECT_ROOT / "seed_data"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = PACKAGE_ROOT / "seed_data"
 ONTOLOGY_FILE = SEED_DIR / "ontology.yaml"
-CYPHER_DIR = PROJECT_ROOT / "cypher"
+CYPHER_DIR = PACKAGE_ROOT / "cypher"

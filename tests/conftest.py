@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.dataset import read_dataset
-from graph.models import Dataset
-from graph.ontology import default_ontology
-from graph.paths import SEED_DIR
-from graph.store.embedded import EmbeddedStore
+from conflictgraph.graph.dataset import read_dataset
+from conflictgraph.graph.models import Dataset
+from conflictgraph.graph.ontology import default_ontology
+from conflictgraph.graph.paths import SEED_DIR
+from conflictgraph.graph.store.embedded import EmbeddedStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # CI and developers have the project's shared folder beside the checkout.
@@ -50,7 +50,7 @@ def neo4j_server(tmp_path_factory):
         yield (os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))
         return
-    from graph.local_neo4j import LocalNeo4j, Neo4jNotAvailable, unavailable_reason
+    from conflictgraph.graph.local_neo4j import LocalNeo4j, Neo4jNotAvailable, unavailable_reason
     reason = unavailable_reason()
     if reason:
         pytest.skip(f"no Neo4j for the Neo4j variants: NEO4J_URI is not set and {reason}")
@@ -77,7 +77,7 @@ def make_store(kind: str, folder: Path, ontology, request):
         return EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256,
                              projection=kind == "embedded")
     uri, user, password, database = request.getfixturevalue("neo4j_server")
-    from graph.store.neo4j_store import Neo4jStore
+    from conflictgraph.graph.store.neo4j_store import Neo4jStore
     store = Neo4jStore(uri, ontology, user=user, password=password, database=database)
     store.load(Dataset())  # every test starts from an empty graph
     return store

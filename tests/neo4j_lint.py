@@ -5,12 +5,12 @@ import json
 import shutil
 import subprocess
 
-from graph.ontology import Ontology
-from graph.paths import PROJECT_ROOT
-from graph.store.neo4j_store import LOAD_ID_PROPERTY
-from graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
+from conflictgraph.graph.ontology import Ontology
+from repo import REPO
+from conflictgraph.graph.store.neo4j_store import LOAD_ID_PROPERTY
+from conflictgraph.graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
 
-SCRIPT = PROJECT_ROOT / "tools" / "cypher_lint.mjs"
+SCRIPT = REPO / "tools" / "cypher_lint.mjs"
 
 
 def lint_schema(ontology: Ontology) -> dict:
@@ -25,12 +25,12 @@ def lint(queries: list[dict], ontology: Ontology) -> dict[str, list[dict]]:
     """{name: diagnostics} for [{"name", "text", "params": [names]}]."""
     node = shutil.which("node")
     assert node, "node is required for the Neo4j Cypher lint (see README: make test installs the rest)"
-    assert (PROJECT_ROOT / "node_modules" / "@neo4j-cypher" / "language-support").exists(), \
+    assert (REPO / "node_modules" / "@neo4j-cypher" / "language-support").exists(), \
         "npm packages missing: run `make test` (it runs `npm ci`)"
     payload = {"schema": lint_schema(ontology),
                "queries": [{"name": q["name"], "text": q["text"],
                             "params": {p: None for p in q.get("params", ())}} for q in queries]}
     proc = subprocess.run([node, str(SCRIPT)], input=json.dumps(payload), capture_output=True,
-                          text=True, cwd=PROJECT_ROOT, timeout=300)
+                          text=True, cwd=REPO, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return {item["name"]: item["diagnostics"] for item in json.loads(proc.stdout)}

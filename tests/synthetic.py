@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import random
 
-from graph.dates import PartialDate
-from graph.models import Actor, Dataset, Document, Evidence, Relation
+from conflictgraph.graph.dates import PartialDate
+from conflictgraph.graph.models import Actor, Dataset, Document, Evidence, Relation
 
 
 def synthetic_dataset(n_actors: int, n_relations: int, seed: int = 7, tag: str = "s") -> Dataset:

@@ -15,7 +15,7 @@ import anyio
 import httpx
 import pytest
 
-from api.admission import Busy, Lane
+from conflictgraph.api.admission import Busy, Lane
 
 CLI = Path(sys.executable).with_name("conflictgraph")
 # 16**7 rows of concatenated names: runs into the time limit on the seed graph

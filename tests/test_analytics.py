@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph import analytics
-from graph.service import GraphService, RelationFilter
+from conflictgraph.api.app import create_app
+from conflictgraph.graph import analytics
+from conflictgraph.graph.service import GraphService, RelationFilter
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import dataclasses
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.settings import Settings
+from conflictgraph.api.app import create_app
+from conflictgraph.graph.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -339,7 +339,7 @@ def test_graph_answers_encoded_directly_are_exactly_their_models_shape(client, u
     # subgraph's time): what they send must be what the model would have sent.
     from pydantic import TypeAdapter
 
-    from api import models
+    from conflictgraph.api import models
     body = ok(client.get(url))
     adapter = TypeAdapter(getattr(models, model))
     assert body == adapter.dump_python(adapter.validate_python(body), mode="json")

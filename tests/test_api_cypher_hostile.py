@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.settings import Settings
+from conflictgraph.api.app import create_app
+from conflictgraph.graph.settings import Settings
 
 REFUSED, BAD, TIMEOUT = 403, 400, 504
 

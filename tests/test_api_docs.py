@@ -7,7 +7,7 @@ import typing
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from conflictgraph.api.app import create_app
 
 URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\s*:\s*["']([^"']+)["']""")
 
@@ -39,7 +39,7 @@ def test_the_openapi_schema_lists_every_endpoint(client):
 
 
 def test_the_schema_shows_real_examples_that_fit_their_models(client):
-    from api import models
+    from conflictgraph.api import models
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     for name in ("Actor", "Relation", "NamedRelation"):
         examples = schemas[name].get("examples")

@@ -8,8 +8,8 @@ import dataclasses
 import schemathesis
 from hypothesis import HealthCheck, given, settings as hsettings
 
-from api.app import create_app
-from graph.settings import Settings
+from conflictgraph.api.app import create_app
+from conflictgraph.graph.settings import Settings
 
 EXAMPLES_PER_OPERATION = 40
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.dataset import read_dataset
-from graph.errors import LoadInProgress, StoreEmpty
-from graph.paths import PROJECT_ROOT
-from graph.store.embedded import EmbeddedStore
+from conflictgraph.graph.dataset import read_dataset
+from conflictgraph.graph.errors import LoadInProgress, StoreEmpty
+from repo import REPO
+from conflictgraph.graph.store.embedded import EmbeddedStore
 from synthetic import synthetic_dataset
 
 TESTS = Path(__file__).parent
@@ -80,7 +80,7 @@ def test_a_failed_embedded_load_leaves_no_debris(embedded_store, seed_dataset):
 
 
 def test_invalid_seed_data_never_reaches_the_store(store, seed_dataset, mini_dir):
-    from graph.validation import ValidationFailed
+    from conflictgraph.graph.validation import ValidationFailed
     store.load(seed_dataset)
     rel = mini_dir / "relations.yaml"
     rel.write_text(rel.read_text().replace("target: haftar-forces", "target: nobody"))
@@ -92,8 +92,8 @@ def test_invalid_seed_data_never_reaches_the_store(store, seed_dataset, mini_dir
 KILLABLE_LOAD = textwrap.dedent("""
     import sys
     sys.path[:0] = [{tests!r}, {root!r}]
-    from graph.ontology import default_ontology
-    from graph.store.embedded import EmbeddedStore
+    from conflictgraph.graph.ontology import default_ontology
+    from conflictgraph.graph.store.embedded import EmbeddedStore
     from synthetic import synthetic_dataset
     store = EmbeddedStore({path!r}, default_ontology(), buffer_pool_mb=256)
     def progress(stage, done, total):
@@ -106,7 +106,7 @@ KILLABLE_LOAD = textwrap.dedent("""
 def test_a_load_killed_with_sigkill_leaves_the_earlier_graph(embedded_store, seed_dataset):
     embedded_store.load(seed_dataset)
     before = embedded_store.stats()
-    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(PROJECT_ROOT), path=str(embedded_store.root))
+    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(REPO), path=str(embedded_store.root))
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     # Wait until it has written relation batches (documents and actors come first).
     for line in child.stdout:
@@ -127,7 +127,7 @@ def test_a_load_killed_with_sigkill_leaves_the_earlier_graph(embedded_store, see
 
 
 def test_a_second_loader_is_refused_while_one_runs(embedded_store, seed_dataset):
-    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(PROJECT_ROOT), path=str(embedded_store.root))
+    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(REPO), path=str(embedded_store.root))
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip().isdigit()  # it holds the lock and is writing
@@ -141,8 +141,8 @@ def test_a_second_loader_is_refused_while_one_runs(embedded_store, seed_dataset)
 READER = textwrap.dedent("""
     import sys, time, json
     sys.path[:0] = [{root!r}]
-    from graph.ontology import default_ontology
-    from graph.store.embedded import EmbeddedStore
+    from conflictgraph.graph.ontology import default_ontology
+    from conflictgraph.graph.store.embedded import EmbeddedStore
     store = EmbeddedStore({path!r}, default_ontology(), buffer_pool_mb=128)
     for line in sys.stdin:  # one query per line of input, on one long-lived store
         st = store.stats()
@@ -154,7 +154,7 @@ def test_a_reader_holding_the_store_open_keeps_working_through_loads(embedded_st
     """The service holds the store open for its lifetime; loads happen beside it."""
     import json
     embedded_store.load(seed_dataset)
-    reader = subprocess.Popen([sys.executable, "-c", READER.format(root=str(PROJECT_ROOT),
+    reader = subprocess.Popen([sys.executable, "-c", READER.format(root=str(REPO),
                                                                   path=str(embedded_store.root))],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
@@ -201,7 +201,7 @@ def test_concurrent_readers_each_see_a_whole_graph_while_loads_switch_it(embedde
 
 def test_a_seed_set_can_be_read_twice(tmp_path, mini_dir, ontology):
     """A retried Neo4j transaction reads the relation stream again: no false duplicates."""
-    from graph.dataset import SeedSet
+    from conflictgraph.graph.dataset import SeedSet
     seeds = SeedSet(mini_dir, ontology)
     first = [r.id for b in seeds.relation_batches(1) for r in b]
     second = [r.id for b in seeds.relation_batches(1) for r in b]

@@ -8,11 +8,11 @@ import time
 import pytest
 from procs import children
 
-from graph.analytics import AnalyticsError
-from graph.bounded import (ComputationCancelled, ComputationCrashed, ComputationTimeout, ComputationTooLarge,
+from conflictgraph.graph.analytics import AnalyticsError
+from conflictgraph.graph.bounded import (ComputationCancelled, ComputationCrashed, ComputationTimeout, ComputationTooLarge,
                            run_bounded)
-from graph.dataset import read_dataset
-from graph.service import GraphService, RelationFilter
+from conflictgraph.graph.dataset import read_dataset
+from conflictgraph.graph.service import GraphService, RelationFilter
 
 
 def _children() -> set[int]:
@@ -83,7 +83,7 @@ def test_a_timed_out_question_is_not_computed_again_on_the_same_graph(embedded_s
         with open(runs, "a") as fh:   # the child's only way to tell us it ran
             fh.write("ran\n")
         _spin()
-    monkeypatch.setattr("graph.analytics.blocs", slow_blocs)
+    monkeypatch.setattr("conflictgraph.graph.analytics.blocs", slow_blocs)
     for _ in range(2):
         with pytest.raises(ComputationTimeout):
             svc.analyse("blocs", RelationFilter())

@@ -12,7 +12,7 @@ import pytest
 from procs import children
 from typer.testing import CliRunner
 
-from graph.cli import app
+from conflictgraph.graph.cli import app
 
 runner = CliRunner()
 
@@ -25,8 +25,8 @@ def store_uri(request, tmp_path, monkeypatch):
         monkeypatch.setenv("CONFLICTGRAPH_STORE", uri)
         return uri
     uri = request.getfixturevalue("neo4j_cli_env")
-    from graph.models import Dataset
-    from graph.store.factory import open_store
+    from conflictgraph.graph.models import Dataset
+    from conflictgraph.graph.store.factory import open_store
     store = open_store(uri)
     store.load(Dataset())
     store.close()
@@ -228,7 +228,7 @@ def test_the_served_connections_send_replies_without_waiting_for_acks():
     import asyncio
     import socket
 
-    from graph.cli import listening_socket
+    from conflictgraph.graph.cli import listening_socket
 
     async def check() -> int:
         seen: asyncio.Future = asyncio.get_running_loop().create_future()

@@ -1,6 +1,6 @@
 """The named-query files in cypher/ are documented and declare the parameters they use."""
-from graph.cypher import registry
-from graph.cypher_text import parameter_names, statements, write_or_io_clauses
+from conflictgraph.graph.cypher import registry
+from conflictgraph.graph.cypher_text import parameter_names, statements, write_or_io_clauses
 
 
 def test_every_named_query_is_documented_and_declares_its_parameters():

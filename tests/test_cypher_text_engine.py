@@ -15,7 +15,7 @@ import random
 import ladybug
 import pytest
 
-from graph.cypher_text import code_only, statements, tokens, write_or_io_clauses
+from conflictgraph.graph.cypher_text import code_only, statements, tokens, write_or_io_clauses
 
 PIECES = ["/*", "*/", "*", "/", "//", "/* c */", "/**/", "/***/", "// c\n", "'", '"', "`", "'s'", '"s"',
           "`n`", "``", "\\", "\\'", '\\"', "\\n", "\\q", "\\x41", "\\x4", "\\u0041", "\\U0001F600",

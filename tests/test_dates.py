@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from graph.dates import PartialDate, valid_on
+from conflictgraph.graph.dates import PartialDate, valid_on
 
 
 @pytest.mark.parametrize("text,precision,earliest,latest", [

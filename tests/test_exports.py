@@ -14,13 +14,13 @@ import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from conflictgraph.api.app import create_app
 from conftest import SHARED
-from graph.export import FORMATS
-from graph.export.streaming import events
-from graph.export.streaming import stream as stream_events
-from graph.paths import PROJECT_ROOT
-from graph.service import GraphService, RelationFilter
+from conflictgraph.graph.export import FORMATS
+from conflictgraph.graph.export.streaming import events
+from conflictgraph.graph.export.streaming import stream as stream_events
+from repo import REPO
+from conflictgraph.graph.service import GraphService, RelationFilter
 
 SYMMETRIC = {"ALLIED_WITH", "FIGHTS", "AGREES_CEASEFIRE"}
 
@@ -48,8 +48,8 @@ def files(whole, service, tmp_path_factory):
 def node_reader(fmt: str, path) -> dict:
     node = shutil.which("node")
     assert node, "node is required (README: make test)"
-    proc = subprocess.run([node, str(PROJECT_ROOT / "tools" / "read_export.mjs"), fmt, str(path)],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    proc = subprocess.run([node, str(REPO / "tools" / "read_export.mjs"), fmt, str(path)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -261,7 +261,7 @@ def test_evidence_summaries_reach_the_gexf_and_graphml_attributes(files, whole):
 def test_the_paged_csv_stream_holds_what_the_whole_graph_writer_does(service, files, monkeypatch):
     # The whole-graph csv is written from pages of actors and relations; make the pages
     # small so the seed graph spans several.
-    monkeypatch.setattr("graph.service.EXPORT_PAGE", 4)
+    monkeypatch.setattr("conflictgraph.graph.service.EXPORT_PAGE", 4)
     pieces, n_actors, n_relations = service.export_whole(RelationFilter(), "csv")
     paged = zipfile.ZipFile(io.BytesIO(b"".join(pieces)))
     whole = zipfile.ZipFile(files["csv"])

@@ -10,14 +10,14 @@ import subprocess
 
 import pytest
 
-from graph.dates import PartialDate
-from graph.export import FORMATS
-from graph.paths import PROJECT_ROOT
-from graph.service import GraphService, RelationFilter
-from graph.synth import generate
-from graph.dataset import SeedSet
+from conflictgraph.graph.dates import PartialDate
+from conflictgraph.graph.export import FORMATS
+from repo import REPO
+from conflictgraph.graph.service import GraphService, RelationFilter
+from conflictgraph.graph.synth import generate
+from conflictgraph.graph.dataset import SeedSet
 
-GEPHI = PROJECT_ROOT / "tools" / "gephi" / "run"
+GEPHI = REPO / "tools" / "gephi" / "run"
 
 
 def gephi_reports(*files, no_merge: bool = False) -> list[dict]:

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from graph.cypher import registry
-from graph.cypher_text import parameter_names
-from graph import service
-from graph.store import neo4j_store
+from conflictgraph.graph.cypher import registry
+from conflictgraph.graph.cypher_text import parameter_names
+from conflictgraph.graph import service
+from conflictgraph.graph.store import neo4j_store
 from neo4j_lint import lint
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.cli import app
-from graph.models import Dataset
-from graph.paths import PROJECT_ROOT
-from graph.store.neo4j_store import Neo4jStore
+from conflictgraph.graph.cli import app
+from conflictgraph.graph.models import Dataset
+from repo import REPO
+from conflictgraph.graph.store.neo4j_store import Neo4jStore
 
 TESTS = Path(__file__).parent
 
@@ -57,8 +57,8 @@ def test_init_schema_creates_the_unique_ids_and_indexes(neo4j, ontology):
 KILLABLE_LOAD = textwrap.dedent("""
     import sys
     sys.path[:0] = [{tests!r}, {root!r}]
-    from graph.ontology import default_ontology
-    from graph.store.neo4j_store import Neo4jStore
+    from conflictgraph.graph.ontology import default_ontology
+    from conflictgraph.graph.store.neo4j_store import Neo4jStore
     from synthetic import synthetic_dataset
     store = Neo4jStore({uri!r}, default_ontology(), user={user!r}, password={password!r})
     def progress(stage, done, total):
@@ -72,7 +72,7 @@ def test_a_load_killed_with_sigkill_leaves_the_earlier_graph(neo4j, neo4j_server
     neo4j.load(seed_dataset)
     before, raw_before = neo4j.stats(), every_node_and_relationship(neo4j)
     uri, user, password, _ = neo4j_server
-    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(PROJECT_ROOT), uri=uri, user=user,
+    code = KILLABLE_LOAD.format(tests=str(TESTS), root=str(REPO), uri=uri, user=user,
                                 password=password)
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     for line in child.stdout:
@@ -111,7 +111,7 @@ def test_the_cli_refuses_a_load_past_the_default_transaction_cap(neo4j, neo4j_cl
 
 
 def test_a_wrong_password_is_a_clear_unavailable_store(neo4j_server, ontology):
-    from graph.errors import StoreUnavailable
+    from conflictgraph.graph.errors import StoreUnavailable
     uri, user, _, database = neo4j_server
     store = Neo4jStore(uri, ontology, user=user, password="not-the-password", database=database)
     with pytest.raises(StoreUnavailable, match="rejected the user name or password"):
@@ -121,8 +121,8 @@ def test_a_wrong_password_is_a_clear_unavailable_store(neo4j_server, ontology):
 
 def test_compose_and_the_test_server_pin_the_same_neo4j():
     import re
-    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
-    pom = (PROJECT_ROOT / "tools" / "neo4j" / "pom.xml").read_text()
+    compose = (REPO / "docker-compose.yml").read_text()
+    pom = (REPO / "tools" / "neo4j" / "pom.xml").read_text()
     image, = re.findall(r"image:\s*neo4j:(\S+)-community", compose)
     pinned, = re.findall(r"<neo4j.version>([^<]+)</neo4j.version>", pom)
     assert image == pinned and pinned.startswith("5.26.")
@@ -132,7 +132,7 @@ def test_the_server_is_the_pinned_release(neo4j):
     import re
     with neo4j._driver.session(database="system") as s:
         version = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()["v"]
-    pom = (PROJECT_ROOT / "tools" / "neo4j" / "pom.xml").read_text()
+    pom = (REPO / "tools" / "neo4j" / "pom.xml").read_text()
     if not os.environ.get("NEO4J_URI"):  # the server this run started from tools/neo4j
         assert version == re.search(r"<neo4j.version>([^<]+)<", pom)[1]
     assert version.startswith("5.")
@@ -143,8 +143,8 @@ def test_paths_longer_than_max_hops_are_none_not_an_exhaustive_search(neo4j, ont
     # within 4. With the length check inside the shortest-path WHERE, Neo4j fell back to
     # enumerating every trail of up to 6 hops from s (millions through the clique) and ran
     # past the timeout (seen at 100k synthetic relations: > 20 s against 19 ms).
-    from graph.models import Actor, Dataset, Document, Evidence, Relation
-    from graph.service import GraphService
+    from conflictgraph.graph.models import Actor, Dataset, Document, Evidence, Relation
+    from conflictgraph.graph.service import GraphService
     ev = [Evidence(document="d", paragraph=1, summary="s")]
 
     def tie(rid, a, b):

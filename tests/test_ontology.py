@@ -1,8 +1,8 @@
 import pytest
 import yaml
 
-from graph.ontology import OntologyError, parse_ontology
-from graph.paths import ONTOLOGY_FILE
+from conflictgraph.graph.ontology import OntologyError, parse_ontology
+from conflictgraph.graph.paths import ONTOLOGY_FILE
 
 REQUIRED_KINDS = {"state", "government", "armed_group", "person", "family", "government_agency",
                   "intergovernmental_body", "organization"}

@@ -7,12 +7,12 @@ import random
 
 import pytest
 
-from graph.dataset import read_dataset
-from graph.export import FORMATS
-from graph.dates import PartialDate
-from graph.service import MAX_PATHS, BadRequest, GraphService, NotFound, RelationFilter
-from graph.store.embedded import EmbeddedStore
-from graph.synth import generate
+from conflictgraph.graph.dataset import read_dataset
+from conflictgraph.graph.export import FORMATS
+from conflictgraph.graph.dates import PartialDate
+from conflictgraph.graph.service import MAX_PATHS, BadRequest, GraphService, NotFound, RelationFilter
+from conflictgraph.graph.store.embedded import EmbeddedStore
+from conflictgraph.graph.synth import generate
 
 N_QUESTIONS = 40
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from graph.dates import valid_on
+from conflictgraph.graph.dates import valid_on
 
-from graph.cypher import registry
+from conflictgraph.graph.cypher import registry
 
 # name: (parameters, expected rows in the query's own order, or sorted when "sorted")
 EXPECTED = {

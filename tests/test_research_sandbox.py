@@ -22,13 +22,14 @@ import pytest
 from procs import children
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.dataset import read_dataset
-from graph.paths import PROJECT_ROOT, SEED_DIR
-from graph.settings import Settings
-from graph.store import confine
-from graph.store import sandbox as sandbox_module
-from graph.store.embedded import EmbeddedStore
+from conflictgraph.api.app import create_app
+from conflictgraph.graph.dataset import read_dataset
+from conflictgraph.graph.paths import SEED_DIR
+from repo import REPO
+from conflictgraph.graph.settings import Settings
+from conflictgraph.graph.store import confine
+from conflictgraph.graph.store import sandbox as sandbox_module
+from conflictgraph.graph.store.embedded import EmbeddedStore
 
 MARKER = "CGSECRET" + uuid.uuid4().hex[:12].upper()
 BYPASS = "/* **/ ' */ "          # the published one: the old scanner read the rest as a string
@@ -112,7 +113,7 @@ def place(tmp_path_factory):
     secret.write_text(f"{MARKER},{MARKER}x\n{MARKER}2,b\n")
     home, tmp = root / "home", root / "tmp"
     home.mkdir(), tmp.mkdir()
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(root / "graph", default_ontology(), buffer_pool_mb=256)
     store.load(read_dataset(SEED_DIR))
     store.close()
@@ -127,7 +128,7 @@ WALL_SETS = {"kernel alone": {"kernel"}, "engine alone": {"engine"}, "text alone
 def test_each_wall_alone_keeps_files_out_of_reach(place, walls, monkeypatch):
     monkeypatch.setenv("HOME", str(place["home"]))      # the engine's extension folder
     monkeypatch.setenv("TMPDIR", str(place["tmp"]))
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256,
                           query_walls=frozenset(WALL_SETS[walls]))
     generation = store.root / "generations" / store.current_generation()
@@ -161,7 +162,7 @@ def test_each_wall_alone_keeps_files_out_of_reach(place, walls, monkeypatch):
 def test_the_kernel_wall_alone_stops_reads_and_writes_by_the_engine(place, monkeypatch):
     """Not refused by anyone but the kernel: the engine really tries, and the system says no."""
     monkeypatch.setenv("HOME", str(place["home"]))
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256,
                           query_walls=frozenset({"kernel"}))
     try:
@@ -180,7 +181,7 @@ def test_a_worker_cannot_open_the_network_or_files_python_side(place):
     code = (
         "import socket, sys\n"
         "from pathlib import Path\n"
-        "from graph.store.confine import confine\n"
+        "from conflictgraph.graph.store.confine import confine\n"
         f"confine([Path({str(place['root'] / 'graph')!r})])\n"
         "for attempt in (lambda: open('/etc/hostname').read(), lambda: open(sys.argv[1], 'w'),\n"
         "                lambda: socket.socket(), lambda: socket.create_connection(('127.0.0.1', 9))):\n"
@@ -189,7 +190,7 @@ def test_a_worker_cannot_open_the_network_or_files_python_side(place):
         "    except OSError as e:\n"
         "        print('denied', e.errno)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(place["tmp"] / "python-side")],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
+                          capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "ALLOWED" not in proc.stdout and proc.stdout.count("denied") == 4, proc.stdout
     assert not (place["tmp"] / "python-side").exists()
@@ -197,7 +198,7 @@ def test_a_worker_cannot_open_the_network_or_files_python_side(place):
 
 def test_without_kernel_confinement_research_queries_are_refused_with_the_reason(place, monkeypatch):
     monkeypatch.setattr(sandbox_module, "why_unconfinable", lambda: "the kernel has no Landlock (test)")
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
     with TestClient(create_app(store=store, settings=Settings.from_env())) as client:
         r = client.post("/cypher", json={"query": "RETURN 1"})
@@ -221,18 +222,18 @@ def test_the_cli_runs_research_queries_in_the_confined_worker(place):
     cli = [str(Path(sys.executable).parent / "conflictgraph")]
     bad = subprocess.run(cli + ["query", "--store", store,
                                 f"{BYPASS}LOAD FROM \"{place['secret']}\" (file_format=\"csv\", header=false) RETURN * // '"],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120)
+                         capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
     assert bad.returncode == 1 and MARKER not in bad.stdout + bad.stderr
     assert "LOAD" in bad.stderr
     good = subprocess.run(cli + ["query", "--store", store, "-f", "json",
                                  "MATCH (a:Actor {id: 'russia'}) RETURN a.name"],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120)
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
     assert good.returncode == 0 and '"Russia"' in good.stdout, good.stderr
 
 
 def test_a_damaged_generation_is_reported_not_ok(place, tmp_path):
     import shutil
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.ontology import default_ontology
     root = tmp_path / "graph"
     shutil.copytree(place["root"] / "graph", root)
     generation = root / "generations" / (root / "CURRENT").read_text().strip()
@@ -247,11 +248,11 @@ def test_a_damaged_generation_is_reported_not_ok(place, tmp_path):
 
 def test_research_workers_run_below_the_service_in_cpu_priority(place):
     # A query may take every core it is given; /health and lookups must still get the CPU.
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
     try:
         assert store.research_query("MATCH (a:Actor) RETURN count(a)").rows == [[16]]
-        workers = children(os.getpid(), running=b"graph.store.sandbox_worker")
+        workers = children(os.getpid(), running=b"conflictgraph.graph.store.sandbox_worker")
         assert workers, "no research worker found among this process's children"
         own = os.getpriority(os.PRIO_PROCESS, 0)
         assert {os.getpriority(os.PRIO_PROCESS, p) - own for p in workers} == {10}
@@ -262,8 +263,8 @@ def test_research_workers_run_below_the_service_in_cpu_priority(place):
 def test_a_worker_that_crashes_is_reported_as_a_crash(place):
     import signal
     import threading
-    from graph.errors import QueryError, QueryTimeout
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.errors import QueryError, QueryTimeout
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
     slow = ("MATCH (a:Actor), (b:Actor), (c:Actor), (d:Actor), (e:Actor), (f:Actor), (g:Actor) "
             "WHERE a.name + b.name + c.name + d.name + e.name + f.name + g.name <> 'x' RETURN count(*)")
@@ -279,7 +280,7 @@ def test_a_worker_that_crashes_is_reported_as_a_crash(place):
         thread = threading.Thread(target=run)
         thread.start()
         time.sleep(1.5)
-        workers = children(os.getpid(), running=b"graph.store.sandbox_worker")
+        workers = children(os.getpid(), running=b"conflictgraph.graph.store.sandbox_worker")
         assert len(workers) == 1
         os.kill(workers[0], signal.SIGSEGV)
         thread.join(60)
@@ -299,7 +300,7 @@ def test_deeply_nested_text_is_refused_before_any_parser_sees_it(place, opening)
     env = dict(os.environ, HOME=str(place["home"]))
     r = subprocess.run([str(Path(sys.executable).parent / "conflictgraph"), "query", "--store",
                         f"embedded:{place['root'] / 'graph'}", query],
-                       capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60)
+                       capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
     assert r.returncode == 1
     assert r.stderr.strip() == "error: the query nests brackets 2000 levels deep; at most 50 are accepted"
 
@@ -315,8 +316,8 @@ def test_deeply_nested_text_is_refused_before_any_parser_sees_it(place, opening)
     ("MATCH (n:Actor) RETURN n.nmae", "no property 'nmae' — did you mean 'name'?"),
 ])
 def test_neo4j_habits_and_typos_get_a_hint_on_the_embedded_store(place, query, hint):
-    from graph.errors import QuerySyntaxError
-    from graph.ontology import default_ontology
+    from conflictgraph.graph.errors import QuerySyntaxError
+    from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
     try:
         with pytest.raises(QuerySyntaxError) as info:

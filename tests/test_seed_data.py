@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from graph.paths import PROJECT_ROOT
+from repo import REPO
 
 CONTRACT_IDS = {"gna", "haftar-forces", "khalifa-haftar", "kaniyat", "mohamed-al-kani", "al-kani-family",
                 "russia", "turkey", "uae", "egypt", "usa", "us-treasury", "steven-mnuchin", "germany",
@@ -74,7 +74,7 @@ def _paragraphs(path: Path) -> list[str]:
 
 def _archive(doc) -> Path:
     ref = doc.archive_ref
-    return PROJECT_ROOT / ref if ref.startswith("seed_data/") else SHARED / ref
+    return REPO / ref if ref.startswith("seed_data/") else SHARED / ref
 
 
 def test_citations_point_at_real_paragraphs_and_quotes_are_exact(seed_dataset):
@@ -108,7 +108,7 @@ def test_the_repository_does_not_copy_the_article(seed_dataset):
     n = 12
     grams = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
     quotes = {e.quote for r in seed_dataset.relations for e in r.evidence if e.quote}
-    for path in PROJECT_ROOT.rglob("*"):
+    for path in REPO.rglob("*"):
         if not path.is_file() or any(p in path.parts for p in (".git", ".venv", "node_modules", "data")):
             continue
         try:
@@ -119,4 +119,4 @@ def test_the_repository_does_not_copy_the_article(seed_dataset):
             text = text.replace(q, " ")
         w = _words(text)
         copied = [" ".join(w[i:i + n]) for i in range(len(w) - n + 1) if tuple(w[i:i + n]) in grams]
-        assert not copied, f"{path.relative_to(PROJECT_ROOT)} copies the article: {copied[0]!r}"
+        assert not copied, f"{path.relative_to(REPO)} copies the article: {copied[0]!r}"

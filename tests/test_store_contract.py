@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from graph.errors import MissingParameters, QueryError, QuerySyntaxError, QueryTimeout, WriteRejected
+from conflictgraph.graph.errors import MissingParameters, QueryError, QuerySyntaxError, QueryTimeout, WriteRejected
 
 
 def ids(result, column=0):
@@ -151,7 +151,7 @@ def test_a_runaway_query_is_stopped_by_the_timeout(loaded_store):
 
 def test_the_version_changes_with_each_load_and_only_then(store, seed_dataset, mini_dir):
     # Answers derived from a published graph (analytics, ETags) are kept per version.
-    from graph.dataset import read_dataset
+    from conflictgraph.graph.dataset import read_dataset
     store.load(seed_dataset)
     first = store.version()
     assert first is not None and store.version() == first

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.errors import StoreDamaged
-from graph.settings import Settings
+from conflictgraph.api.app import create_app
+from conflictgraph.graph.errors import StoreDamaged
+from conflictgraph.graph.settings import Settings
 
 CLI = Path(sys.executable).with_name("conflictgraph")
 

@@ -147,7 +147,7 @@ class Reader(ABC):
 
     def run_own(self, cypher: str, params: dict[str, Any] | None = None, *,
                 row_limit: int | None = None) -> QueryResult:
-        """Run one of the project's own texts (from cypher/, filled by graph.cypher.query_text,
+        """Run one of the project's own texts (from cypher/, filled by conflictgraph.graph.cypher.query_text,
         never from a request): the research-query checks are skipped — on Neo4j that saves
         an EXPLAIN round trip per query — and the reader's read-only transaction remains."""
         return self._execute(cypher, params or {}, row_limit, trusted=True)

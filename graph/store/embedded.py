@@ -37,7 +37,6 @@ from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySynta
 from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
-from ..paths import PROJECT_ROOT
 from .base import (RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text,
                    collect_rows)
 from .hints import embedded_hint
@@ -106,10 +105,8 @@ def build_projection_files(ontology: Ontology, db: Path, out: Path, buffer_pool_
     """The projection's tables as Arrow files in `out`, read by a child process (its memory
     is gone when it exits; see graph/store/projection_build.py)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "graph.store.projection_build", str(ontology.source_file),
-         str(db), str(out), str(min(buffer_pool_mb, PROJECTION_POOL_MB))],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, env=dict(
-            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))))
+        [sys.executable, "-m", "conflictgraph.graph.store.projection_build", str(ontology.source_file),
+         str(db), str(out), str(min(buffer_pool_mb, PROJECTION_POOL_MB))], capture_output=True, text=True, )
     if proc.returncode != 0:
         raise StoreUnavailable(f"could not read {db} for the projection: {proc.stderr.strip().splitlines()[-1:]}")
 

@@ -1,6 +1,6 @@
 """Read one generation's tables for its projection in a process of its own.
 
-    python -m graph.store.projection_build ONTOLOGY_FILE DB_FILE OUT_DIR BUFFER_POOL_MB
+    python -m conflictgraph.graph.store.projection_build ONTOLOGY_FILE DB_FILE OUT_DIR BUFFER_POOL_MB
 
 Writes OUT_DIR/actors.arrow and OUT_DIR/relations.arrow (Arrow IPC files). Reading a
 million relations holds the engine's buffer pool and the fetched results at once (1.2 GB

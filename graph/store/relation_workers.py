@@ -1,6 +1,6 @@
 """Validating and staging large JSON Lines relation files in worker processes.
 
-    python -m graph.store.relation_workers FOLDER   (started by the loader, never by hand)
+    python -m conflictgraph.graph.store.relation_workers FOLDER   (started by the loader, never by hand)
 
 A million relations cost about 45 s of single-core Python (parsing, checking, turning
 records into columns) before the engine's COPY can start; the engine then needs ~25 s.
@@ -34,7 +34,6 @@ import orjson
 
 from ..errors import ConflictGraphError
 from ..ontology import Ontology
-from ..paths import PROJECT_ROOT
 from ..validation import FastRelationCheck
 from .embedded_schema import StagingArea, stage_relations
 
@@ -120,7 +119,7 @@ class RelationWorkers:
         self._results: queue.Queue = queue.Queue()
         # stderr goes to a file: a pipe nobody reads while the worker runs could fill and block it.
         self._errors = [tempfile.TemporaryFile() for _ in range(min(workers, len(self._tasks)))]
-        self._procs = [subprocess.Popen([sys.executable, "-m", __name__, str(folder.resolve())], cwd=PROJECT_ROOT,
+        self._procs = [subprocess.Popen([sys.executable, "-m", __name__, str(folder.resolve())],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
                        for err in self._errors]
         self._threads = [threading.Thread(target=self._feed, args=(p, err), daemon=True)

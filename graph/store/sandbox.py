@@ -12,7 +12,6 @@ the reason unless the operator accepts the weaker mode (CONFLICTGRAPH_UNCONFINED
 from __future__ import annotations
 
 import json
-import os
 import queue
 import tempfile
 import select
@@ -26,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
-from ..paths import PROJECT_ROOT
 from .base import QueryResult
 from .confine import why_unconfinable
 
@@ -113,16 +111,15 @@ class QuerySandbox:
         refusal = self.refusal()
         if refusal:
             raise errors.ResearchQueriesUnavailable(refusal)
-        cmd = [sys.executable, "-m", "graph.store.sandbox_worker", "--db", str(db),
+        cmd = [sys.executable, "-m", "conflictgraph.graph.store.sandbox_worker", "--db", str(db),
                "--buffer-pool-mb", str(self.buffer_pool_mb), "--max-db-size", str(_max_db_size(db)),
                "--memory-mb", str(self.memory_mb), "--procedures", ",".join(sorted(self.allowed_procedures)),
                "--walls", ",".join(sorted(self.walls))]
         if self.accept_unconfined:
             cmd.append("--accept-unconfined")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
         errfile = tempfile.TemporaryFile(prefix="research-worker-")
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile,
-                                text=True, env=env, cwd=PROJECT_ROOT)
+                                text=True)
         w = _Worker(proc, generation, errfile)
         line = w.read_line(time.monotonic() + STARTUP_S)
         hello = json.loads(line) if line else {}

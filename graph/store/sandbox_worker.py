@@ -1,6 +1,6 @@
 """A research-query worker: one process, one read-only generation, three walls.
 
-Started by graph.store.sandbox. Reads one JSON request per line on stdin and answers one
+Started by conflictgraph.graph.store.sandbox. Reads one JSON request per line on stdin and answers one
 JSON line on stdout. In order, before it opens the database:
 
 1. the kernel confines it (graph.store.confine): read access to the generation folder and
