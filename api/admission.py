@@ -16,14 +16,18 @@ from typing import Any, Callable
 import anyio
 import anyio.to_thread
 
+from conflictgraph.graph.errors import ConflictGraphError
 
-class Busy(Exception):
+
+class Busy(ConflictGraphError):
     """Every slot and waiting place of a lane is taken."""
+    status = 503
 
     def __init__(self, lane: "Lane"):
         super().__init__(f"the server is busy with {lane.running_limit} {lane.what} and {lane.queue} waiting; "
                          f"retry in {lane.retry_after_s} s")
         self.retry_after_s = lane.retry_after_s
+        self.headers = {"Retry-After": str(lane.retry_after_s)}
 
 
 @dataclass

@@ -9,24 +9,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from conflictgraph.graph import bounded, errors
-from conflictgraph.graph.analytics import AnalyticsError
-from conflictgraph.graph.service import BadRequest, NotFound
-
-from .admission import Busy
+from conflictgraph.graph import errors
 
 log = logging.getLogger("conflictgraph.api")
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra) -> JSONResponse:
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, type: str = "about:blank",
+            **extra) -> JSONResponse:
+    body = {"type": type, "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
-
-
-def _busy(request: Request, exc: Busy) -> JSONResponse:
-    return problem(503, str(exc), headers={"Retry-After": str(exc.retry_after_s)})
 
 
 _WHERE = {"query": "query parameter", "path": "path parameter", "body": "body field", "header": "header"}
@@ -42,38 +35,15 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     return problem(422, detail, errors=items)
 
 
-# Domain error -> HTTP status. Order matters: subclasses before their bases.
-_STATUS = [
-    (NotFound, 404),
-    (bounded.ComputationTimeout, 504),
-    (bounded.ComputationTooLarge, 400),
-    (bounded.ComputationCancelled, 503),   # nobody reads it: the client has gone
-    (bounded.ComputationCrashed, 500),
-    (errors.QuerySyntaxError, 400),
-    (errors.MissingParameters, 400),
-    (errors.WriteRejected, 403),
-    (errors.QueryTimeout, 504),
-    (errors.QueryError, 400),
-    (errors.StoreEmpty, 503),
-    (errors.ResearchQueriesUnavailable, 503),
-    (errors.StoreUnavailable, 503),
-]
-
-
-def _domain(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, AnalyticsError):
-        return problem(400, str(exc))
-    if isinstance(exc, BadRequest):
-        if exc.parameter:
-            return problem(422, f"query parameter '{exc.parameter}': {exc}",
-                           errors=[{"in": "query", "parameter": exc.parameter, "message": str(exc)}])
-        return problem(400, str(exc))
-    for cls, status in _STATUS:
-        if isinstance(exc, cls):
-            return problem(status, str(exc), line=getattr(exc, "line", None), column=getattr(exc, "column", None))
-    # Handlers run outside the `except` block: the exception must be passed to be logged.
-    log.error("unexpected error on %s", request.url.path, exc_info=exc)
-    return problem(500, "internal error; the server log has the details")
+def _domain(request: Request, exc: errors.ConflictGraphError) -> JSONResponse:
+    """Every domain error carries its status (graph/errors.py): no list to keep in order here."""
+    if isinstance(exc, errors.BadRequest) and exc.parameter:
+        return problem(exc.status, f"query parameter '{exc.parameter}': {exc}",
+                       errors=[{"in": "query", "parameter": exc.parameter, "message": str(exc)}])
+    if exc.status >= 500 and not isinstance(exc, (errors.StoreUnavailable, errors.StoreEmpty)):
+        log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+    return problem(exc.status, str(exc), type=exc.problem_type, headers=getattr(exc, "headers", None),
+                   line=getattr(exc, "line", None), column=getattr(exc, "column", None))
 
 
 def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -87,10 +57,6 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(Busy, _busy)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(errors.ConflictGraphError, _domain)
-    app.add_exception_handler(NotFound, _domain)
-    app.add_exception_handler(BadRequest, _domain)
-    app.add_exception_handler(AnalyticsError, _domain)
     app.add_exception_handler(Exception, _unexpected)

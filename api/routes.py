@@ -14,7 +14,8 @@ from conflictgraph.graph.export import FORMATS
 from conflictgraph.graph.export.streaming import events
 from conflictgraph.graph.export.streaming import stream as stream_events
 from conflictgraph.graph.ontology import default_ontology
-from conflictgraph.graph.service import BadRequest, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
+from conflictgraph.graph.errors import BadRequest
+from conflictgraph.graph.service import GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
 
 from . import models
 from .admission import Lane

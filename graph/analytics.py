@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from .dates import PartialDate
+from .errors import AnalyticsError
 from .ontology import Ontology
 
 METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
@@ -23,8 +24,6 @@ RULES = {
 }
 
 
-class AnalyticsError(ValueError):
-    pass
 
 
 def _used(edges) -> dict[str, int]:

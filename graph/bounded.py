@@ -17,26 +17,13 @@ import signal
 import time
 from typing import Any, Callable
 
-from .errors import ConflictGraphError
+from .errors import (ComputationCancelled, ComputationCrashed, ComputationTimeout, ComputationTooLarge,
+                     ConflictGraphError)
 
 _PR_SET_PDEATHSIG = 1
 _POLL_S = 0.2
 
 
-class ComputationTimeout(ConflictGraphError):
-    pass
-
-
-class ComputationTooLarge(ConflictGraphError):
-    pass
-
-
-class ComputationCancelled(ConflictGraphError):
-    """The caller went away (e.g. the HTTP client disconnected); nobody wants the answer."""
-
-
-class ComputationCrashed(ConflictGraphError):
-    pass
 
 
 def _vm_size() -> int:

@@ -19,11 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .dataset import SeedSet
-from .errors import ConflictGraphError
+from .errors import ConflictGraphError, ValidationFailed
 from .paths import SEED_DIR
 from .settings import Settings
 from .store import open_store
-from .validation import ValidationFailed
 
 app = typer.Typer(help="ConflictGraph: a dated, sourced knowledge graph of conflict actors.",
                   no_args_is_help=True, add_completion=False)
@@ -224,7 +223,7 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
            store: Optional[str] = StoreOpt) -> None:
     """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import."""
     from .export import FORMATS
-    from .service import BadRequest, GraphService, NotFound
+    from .service import GraphService
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
     flt = _relation_filter(types, as_of)
@@ -241,7 +240,7 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
             with (output.open("wb") if output else contextlib.nullcontext(sys.stdout.buffer)) as out:
                 for piece in pieces:
                     out.write(piece)
-    except (ConflictGraphError, NotFound, BadRequest) as e:
+    except ConflictGraphError as e:
         _fail(str(e))
     if output:
         err.print(f"[green]✓[/] {counts[0]} actors, {counts[1]} relations → {escape(str(output))}", highlight=False)
@@ -255,14 +254,13 @@ AsOfOpt = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD
 
 
 def _analyze(store: Optional[str], types: Optional[str], as_of: Optional[str], compute) -> None:
-    from .analytics import AnalyticsError
-    from .service import BadRequest, GraphService, NotFound
+    from .service import GraphService
     flt = _relation_filter(types, as_of)
     try:
         with open_store(store) as s:
             svc = GraphService(s)
             result = compute(svc, svc.whole_graph(flt))
-    except (ConflictGraphError, NotFound, BadRequest, AnalyticsError) as e:
+    except ConflictGraphError as e:
         _fail(str(e))
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

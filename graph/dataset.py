@@ -16,7 +16,8 @@ from .ontology import Ontology, default_ontology
 from .paths import SEED_DIR
 from .seeds import (YAML_SUFFIXES, RawRecord, count_lines, display_path, jsonl_section, read_jsonl,
                     read_yaml, seed_files)
-from .validation import Problem, RecordValidator, ValidationFailed
+from .errors import ValidationFailed
+from .validation import Problem, RecordValidator
 
 
 class SeedSet:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import OntologyError
 from .paths import ONTOLOGY_FILE
 
 PROPERTY_TYPES = {"string", "enum", "enum_list", "actor_ref", "actor_ref_list"}
@@ -64,8 +65,6 @@ class Ontology:
         return merged
 
 
-class OntologyError(ValueError):
-    pass
 
 
 def _expand_kinds(names, groups, kinds, where) -> frozenset[str]:

@@ -15,9 +15,9 @@ from typing import Any, Callable, Iterator
 import orjson
 
 from . import analytics
-from .bounded import ComputationTimeout, ComputationTooLarge, run_bounded
+from .bounded import run_bounded
 from .cypher import query_text
-from .errors import StoreUnavailable
+from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
 from .export import FORMATS
 from .export.tables import from_graph
@@ -52,17 +52,6 @@ def template_expansions() -> dict[str, list[str]]:
     return texts
 
 
-class NotFound(LookupError):
-    pass
-
-
-class BadRequest(ValueError):
-    """A request that is well-formed but cannot be answered (e.g. an unknown relation type);
-    `parameter` names the request parameter at fault, where there is one."""
-
-    def __init__(self, message: str, parameter: str | None = None):
-        super().__init__(message)
-        self.parameter = parameter
 
 
 @dataclass

@@ -50,11 +50,6 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class ValidationFailed(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the seed data:\n" +
-                         "\n".join(f"  {p}" for p in problems))
 
 
 def did_you_mean(value, choices: Iterable[str]) -> str:

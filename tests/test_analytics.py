@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from conflictgraph.api.app import create_app
 from conflictgraph.graph import analytics
+from conflictgraph.graph.errors import AnalyticsError
 from conflictgraph.graph.service import GraphService, RelationFilter
 
 
@@ -93,7 +94,7 @@ def test_centrality_rankings(nov_2020, ontology):
     for metric in analytics.METRICS:
         ranking = analytics.centrality(nov_2020, ontology, metric, 50)["ranking"]
         assert len(ranking) == 16 and ranking[0]["score"] >= ranking[-1]["score"]
-    with pytest.raises(analytics.AnalyticsError):
+    with pytest.raises(AnalyticsError):
         analytics.centrality(nov_2020, ontology, "closeness")
 
 

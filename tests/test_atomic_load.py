@@ -80,7 +80,7 @@ def test_a_failed_embedded_load_leaves_no_debris(embedded_store, seed_dataset):
 
 
 def test_invalid_seed_data_never_reaches_the_store(store, seed_dataset, mini_dir):
-    from conflictgraph.graph.validation import ValidationFailed
+    from conflictgraph.graph.errors import ValidationFailed
     store.load(seed_dataset)
     rel = mini_dir / "relations.yaml"
     rel.write_text(rel.read_text().replace("target: haftar-forces", "target: nobody"))

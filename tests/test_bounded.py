@@ -8,9 +8,9 @@ import time
 import pytest
 from procs import children
 
-from conflictgraph.graph.analytics import AnalyticsError
-from conflictgraph.graph.bounded import (ComputationCancelled, ComputationCrashed, ComputationTimeout, ComputationTooLarge,
-                           run_bounded)
+from conflictgraph.graph.bounded import run_bounded
+from conflictgraph.graph.errors import (AnalyticsError, ComputationCancelled, ComputationCrashed, ComputationTimeout,
+                                       ComputationTooLarge)
 from conflictgraph.graph.dataset import read_dataset
 from conflictgraph.graph.service import GraphService, RelationFilter
 

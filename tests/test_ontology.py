@@ -1,7 +1,8 @@
 import pytest
 import yaml
 
-from conflictgraph.graph.ontology import OntologyError, parse_ontology
+from conflictgraph.graph.errors import OntologyError
+from conflictgraph.graph.ontology import parse_ontology
 from conflictgraph.graph.paths import ONTOLOGY_FILE
 
 REQUIRED_KINDS = {"state", "government", "armed_group", "person", "family", "government_agency",

@@ -14,7 +14,7 @@ from conflictgraph.graph.store import relation_workers
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.store.relation_workers import RelationWorkers, WorkerFailed, byte_ranges
 from conflictgraph.graph.synth import generate
-from conflictgraph.graph.validation import ValidationFailed
+from conflictgraph.graph.errors import ValidationFailed
 
 DUMP = """MATCH (a:Actor)-[r]->(b:Actor)
 RETURN label(r), a.id, b.id, r.id, r.start_date, r.start_precision, r.end_date, r.end_precision,

@@ -10,7 +10,8 @@ import pytest
 from conflictgraph.graph.dataset import read_dataset
 from conflictgraph.graph.export import FORMATS
 from conflictgraph.graph.dates import PartialDate
-from conflictgraph.graph.service import MAX_PATHS, BadRequest, GraphService, NotFound, RelationFilter
+from conflictgraph.graph.errors import BadRequest, NotFound
+from conflictgraph.graph.service import MAX_PATHS, GraphService, RelationFilter
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.synth import generate
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conflictgraph.graph.dataset import check_seed_path, read_dataset
-from conflictgraph.graph.validation import ValidationFailed
+from conflictgraph.graph.errors import ValidationFailed
 
 
 def test_the_mini_fixture_is_valid(mini_dir):

@@ -32,7 +32,7 @@ from typing import Callable
 
 import orjson
 
-from ..errors import ConflictGraphError
+from ..errors import LoadFailed
 from ..ontology import Ontology
 from ..validation import FastRelationCheck
 from .embedded_schema import StagingArea, stage_relations
@@ -194,7 +194,7 @@ class RelationWorkers:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class WorkerFailed(ConflictGraphError):
+class WorkerFailed(LoadFailed):
     pass
 
 
