@@ -23,7 +23,7 @@ from conflictgraph.graph.ontology import default_ontology
 from conflictgraph.graph.service import GraphService, RelationFilter
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.store.embedded_schema import StagingArea, stage_relations
-from conflictgraph.graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
+from conflictgraph.graph.records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
 from conflictgraph.graph.synth import generate
 
 from . import queries

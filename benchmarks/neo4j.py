@@ -32,7 +32,7 @@ from conflictgraph.graph.service import GraphService, RelationFilter
 from conflictgraph.graph.store import neo4j_store
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.store.neo4j_store import Neo4jStore, _node_params, _relation_params
-from conflictgraph.graph.store.rows import actor_row, document_row, relation_row
+from conflictgraph.graph.records import actor_row, document_row, relation_row
 from conflictgraph.graph.synth import generate
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import random
 import time
+from datetime import date
 from pathlib import Path
 
 import ladybug
@@ -12,8 +13,8 @@ import networkx as nx
 import orjson
 
 from conflictgraph.graph.cypher import query_text
-from conflictgraph.graph.dates import PartialDate
-from conflictgraph.graph.service import ALL_ROWS, ANCHORED, COUNT, FIRST_N, MAX_PATHS, GraphService, RelationFilter
+from conflictgraph.graph.dates import PartialDate, valid_on
+from conflictgraph.graph.service import MAX_PATHS, GraphService, RelationFilter
 from conflictgraph.graph.store.embedded import DB_FILE, EmbeddedStore
 
 from .stats import percentiles, timed
@@ -47,8 +48,8 @@ class Raw:
 
 
 def _valid(start, end, day) -> bool:
-    return ((start is None or PartialDate.parse(start).earliest().isoformat() <= day) and
-            (end is None or PartialDate.parse(end).latest().isoformat() >= day))
+    return valid_on(PartialDate.parse(start) if start else None, PartialDate.parse(end) if end else None,
+                    date.fromisoformat(day))
 
 
 def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGraph) -> dict:
@@ -67,9 +68,9 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
     dialect = "embedded"
     q_actor = query_text("actors_by_id", dialect)
     q_one = query_text("actor", dialect)
-    q_from = query_text("actor_out", dialect, **{"return": FIRST_N})
-    q_to = query_text("actor_in", dialect, **{"return": FIRST_N})
-    q_ring = [query_text(name, dialect, **{"return": ALL_ROWS}) for name in ANCHORED]
+    q_from = query_text("actor_out_page", dialect)
+    q_to = query_text("actor_in_page", dialect)
+    q_ring = [query_text(name, dialect) for name in ("relations_from", "relations_to")]
     q_paths = query_text("paths", dialect)
     q_rels = query_text("relations_by_key", dialect)
     with_as_of = {**base, "as_of": AS_OF}
@@ -104,8 +105,8 @@ def run(store: EmbeddedStore, seed_dir: Path, n: int, seed: int, g: nx.MultiDiGr
 
     # 2. one actor's relations (first 100 and the total, both directions), as
     # GET /actors/{id}/relations asks them; raw: the Cypher that gives the same rows
-    q_from_n = query_text("actor_out", dialect, **{"return": COUNT})
-    q_to_n = query_text("actor_in", dialect, **{"return": COUNT})
+    q_from_n = query_text("actor_out_count", dialect)
+    q_to_n = query_text("actor_in_count", dialect)
 
     def raw_relations(a, p):
         p = {**p, "id": a, "limit": 100}

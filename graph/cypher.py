@@ -71,25 +71,68 @@ def registry(root: Path = CYPHER_DIR) -> dict[str, NamedQuery]:
             if dialect or d not in q.texts:
                 q.texts[d] = text
                 q.files[d] = path
-    # Fragments (cypher/fragments/) are pieces shared by several queries: `__NAME__` in a
-    # query stands for the fragment `name`, inserted here once for every consumer.
+    # Fragments (cypher/fragments/) are pieces shared by several queries, composed here and
+    # nowhere else: a line `// include: NAME` stands for a clause, `true /* include: NAME */`
+    # for an expression (the `true` keeps the file a complete statement as it stands). The
+    # composed text is what every store runs and what the Neo4j lint checks.
     fragments = {n: q for n, q in queries.items() if q.group == FRAGMENTS}
     for q in queries.values():
-        if q.group == FRAGMENTS:
-            continue
         for dialect, text in q.texts.items():
-            for fname, frag in fragments.items():
-                text = text.replace(f"__{fname.upper()}__", frag.text(dialect).rstrip("\n"))
-            q.texts[dialect] = text
+            q.texts[dialect] = _compose(text, dialect, fragments, q.files[dialect])
     return queries
+
+
+_CLAUSE = re.compile(r"^[ \t]*// include: (\w+)\b.*$", re.M)
+_EXPRESSION = re.compile(r"\btrue /\* include: (\w+) \*/")
+
+
+def _compose(text: str, dialect: str, fragments: dict[str, NamedQuery], path: Path) -> str:
+    def fragment(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in fragments:
+            raise ValueError(f"{path}: includes unknown fragment {name!r} (cypher/{FRAGMENTS}/)")
+        return fragments[name].text(dialect).rstrip("\n")
+    for _ in range(4):   # fragments may include fragments; a few levels are plenty
+        composed = _EXPRESSION.sub(lambda m: f"({fragment(m)})", _CLAUSE.sub(fragment, text))
+        if composed == text:
+            return text
+        text = composed
+    raise ValueError(f"{path}: fragments include each other too deeply")
+
+
+# What a placeholder may be filled with: a Cypher identifier (a label, a relationship type,
+# a property or index name), or a comma-separated list of `r.name AS name` columns.
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FILES = re.compile(r"\[('[^'\\\n]+')(, '[^'\\\n]+')*\]")
+_COLUMNS = re.compile(r"r\.([A-Za-z_][A-Za-z0-9_]*) AS \1(, r\.([A-Za-z_][A-Za-z0-9_]*) AS \3)*")
+
+
+def check_identifier(value: str, what: str) -> str:
+    """`value` if it is a plain Cypher identifier, else ValueError: ontology names are put
+    into query texts where a parameter cannot stand, so they must be nothing else."""
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        raise ValueError(f"{what} {value!r} is not a plain identifier (letters, digits, _)")
+    return value
 
 
 def query_text(query_name: str, dialect: str, /, **placeholders: str) -> str:
     """The text of a named query; `__KEY__` placeholders are filled from `placeholders`.
 
-    Placeholders stand where Cypher cannot take a parameter (a label, a relationship type,
-    a property list) and are filled from the ontology, never from user input.
+    Placeholders stand only where Cypher cannot take a parameter (a label, a relationship
+    type, an index name, a column list), are valid identifiers as written (so the file is a
+    complete statement as it stands), and are filled from the ontology, never from input:
+    each value is checked to be an identifier (or a list of `r.x AS x` columns), so not
+    even a bad ontology can change what a query does.
     """
+    for key, value in placeholders.items():
+        if key == "files":
+            if not _FILES.fullmatch(value):
+                raise ValueError(f"placeholder files {value!r} is not a list literal of quoted paths")
+        elif key == "columns":
+            if not _COLUMNS.fullmatch(value):
+                raise ValueError(f"placeholder columns {value!r} is not a list of `r.name AS name`")
+        else:
+            check_identifier(value, f"placeholder {key}")
     try:
         text = registry()[query_name].text(dialect)
     except KeyError:

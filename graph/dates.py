@@ -75,15 +75,32 @@ _parse = lru_cache(maxsize=65536)(PartialDate._parse_uncached)
 parse_date = _parse  # PartialDate.parse without its type check: TypeError for unhashable input
 
 
-def valid_on(start: PartialDate | None, end: PartialDate | None, day: date) -> bool:
-    """True when a relation with these bounds holds on `day`.
+# The as_of rule, once in Python (the Cypher of it: cypher/fragments/valid_on.cypher; both are
+# asked the same cases in tests/test_as_of.py). A relation holds on a day when its start's
+# first day is not after it and its end's last day not before it: each bound is compared at
+# its own precision (started "2020-11": holds on 2020-11-01; ended "2019-04": still holds on
+# 2019-04-30), and a missing bound is unknown and excludes nothing. Days are compared as
+# day keys (YYYYMMDD integers), so the projection applies the same function to numpy arrays.
+NO_START, NO_END = 0, 99_999_999     # the day keys of an open start or end
 
-    A bound is compared at its own precision: a relation that started in "2020-11" is
-    valid on 2020-11-01, and one that ended in "2019-04" is still valid on 2019-04-30.
-    A missing bound is unknown and does not exclude the day.
-    """
-    if start is not None and start.earliest() > day:
-        return False
-    if end is not None and end.latest() < day:
-        return False
-    return True
+
+def day_key(day: date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def start_key(start: PartialDate | None) -> int:
+    return day_key(start.earliest()) if start is not None else NO_START
+
+
+def end_key(end: PartialDate | None) -> int:
+    return day_key(end.latest()) if end is not None else NO_END
+
+
+def holds_on(start, end, day):
+    """The rule on day keys: scalars, or numpy arrays of them (then an array of booleans)."""
+    return (start <= day) & (end >= day)
+
+
+def valid_on(start: PartialDate | None, end: PartialDate | None, day: date) -> bool:
+    """True when a relation with these bounds holds on `day` (the rule above)."""
+    return bool(holds_on(start_key(start), end_key(end), day_key(day)))

@@ -1,8 +1,9 @@
 """The questions frontends ask, answered through the store interface.
 
 The API's handlers call these functions and only shape their results; the CLI's exports
-use them too. Everything here works the same on every store: the Cypher comes from
-cypher/api/ in the store's dialect, and each function's queries share one snapshot.
+use them too. The service checks a question's filters (RelationFilter) and hands it to the
+store's GraphReader (graph/store/graph_readers.py), which answers from one snapshot, by
+Cypher or from the embedded store's projection: the service never knows which.
 """
 from __future__ import annotations
 
@@ -16,42 +17,17 @@ import orjson
 
 from . import analytics
 from .bounded import run_bounded
-from .cypher import query_text
 from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
 from .export import FORMATS
-from .export.tables import from_graph
 from .ontology import Ontology
-from .store.base import GraphStore, QueryResult, Reader
-from .store.rows import relation_from_properties
+from .store.base import GraphStore
+from .store.graph_readers import MAX_PATHS  # noqa: F401  (the API documents it)
+from .records import actor_from_properties, document_from_properties, relation_from_properties
 
 MAX_HOPS = 6            # the upper bound written into the path queries
-MAX_PATHS = 100
 MAX_SUBGRAPH_DEPTH = 3
-
-# What fills __RETURN__ in the paginated queries (cypher/api/actors, cypher/api/relations).
-PAGE = {"actors": "RETURN a AS actor\nORDER BY a.id\nSKIP $offset LIMIT $limit",
-        "relations": "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id\nSKIP $offset LIMIT $limit"}
-COUNT = "RETURN count(*) AS n"
-EVERYTHING = {"actors": "RETURN a AS actor\nORDER BY a.id",
-              "relations": "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id"}
-# The anchored queries (one actor's relations, one ring of a subgraph).
-FIRST_N = "RETURN a.id AS source, b.id AS target, r AS rel\nORDER BY r.id\nLIMIT $limit"
-ALL_ROWS = "RETURN a.id AS source, b.id AS target, r AS rel"
-ANCHORED = ("relations_from", "relations_to")
-ONE_ACTOR = ("actor_out", "actor_in")
 NO_ROW_LIMIT = sys.maxsize
-
-
-def template_expansions() -> dict[str, list[str]]:
-    """Every text the paginated templates become, per dialect (linted in CI)."""
-    texts = {name: [query_text(name, "neo4j", **{"return": p}) for p in (PAGE[name], COUNT, EVERYTHING[name])]
-             for name in PAGE}
-    texts.update({name: [query_text(name, "neo4j", **{"return": p}) for p in (FIRST_N, COUNT, ALL_ROWS)]
-                  for name in ANCHORED + ONE_ACTOR})
-    return texts
-
-
 
 
 @dataclass
@@ -90,19 +66,6 @@ class RelationFilter:
             "confidences": list(confidences),
             "statuses": self.statuses or list(ontology.statuses),
         }
-
-
-def actor_from_properties(props: dict[str, Any]) -> dict[str, Any]:
-    identifiers = dict(i.split(":", 1) for i in props.get("identifiers") or [] if ":" in i)
-    return {"id": props["id"], "name": props.get("name"), "kind": props.get("kind"),
-            "aliases": props.get("aliases") or [], "country": props.get("country"),
-            "description": props.get("description"), "identifiers": identifiers}
-
-
-def document_from_properties(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: props.get(k) for k in ("id", "title", "kind", "publisher", "date", "date_precision",
-                                      "language", "url", "archive_ref", "notes")} | {
-        "cites": props.get("cites") or []}
 
 
 ANALYTICS_CACHE_SIZE = 64
@@ -155,22 +118,7 @@ class GraphService:
             raise result
         return result
 
-    # --- helpers -------------------------------------------------------------------
-    def _relations(self, result) -> list[dict[str, Any]]:
-        return [relation_from_properties(rel["_type"], src, dst, rel, self.ontology)
-                for src, dst, rel in result.rows]
-
-    def _page(self, reader: Reader, name: str, params: dict[str, Any], limit: int, offset: int):
-        total = reader.run_own(query_text(name, reader.dialect, **{"return": COUNT}), params).rows[0][0]
-        if offset >= total:
-            # Past the end there is nothing to fetch, and the embedded engine (0.22) crashes
-            # on ORDER BY ... SKIP beyond the last row of a node scan.
-            return QueryResult([], []), total
-        page = reader.run_own(query_text(name, reader.dialect, **{"return": PAGE[name]}),
-                            {**params, "offset": offset, "limit": limit}, row_limit=limit)
-        return page, total
-
-    # --- the questions -------------------------------------------------------------
+    # --- the questions: filters checked here, answers from the store's GraphReader ----
     def health(self) -> dict[str, Any]:
         st = self.store.stats()
         return {"status": "ok", "store": self.store.dialect, "actors": st["actors"],
@@ -180,24 +128,18 @@ class GraphService:
         if kind and kind not in self.ontology.actor_kinds:
             raise BadRequest(f"unknown actor kind {kind!r}; known: {', '.join(self.ontology.actor_kinds)}",
                              "kind")
+        params = {"q": q.strip().lower(), "kind": kind}
         with self.store.reading() as r:
-            page, total = self._page(r, "actors", {"q": q.strip().lower(), "kind": kind}, limit, offset)
-        return [actor_from_properties(row[0]) for row in page.rows], total
+            total = r.run_named("actors_count", **params).rows[0][0]
+            # Never SKIP past the end: the embedded engine (0.22) crashes on ORDER BY ... SKIP
+            # beyond the last row of a node scan.
+            rows = r.run_own(r.text_of("actors_page"), {**params, "offset": offset, "limit": limit},
+                             row_limit=limit).rows if offset < total else []
+        return [actor_from_properties(row[0]) for row in rows], total
 
     def actor(self, actor_id: str) -> dict[str, Any]:
-        with self.store.reading() as r:
-            if (proj := r.projection) is not None:
-                position = proj.index.get(actor_id)
-                if position is None:
-                    raise NotFound(f"no actor with id {actor_id!r}")
-                props, degree = proj.actor_rows([position])[0], proj.degree(position)
-            else:
-                rows = r.run_named("actor", id=actor_id).rows
-                if not rows:
-                    raise NotFound(f"no actor with id {actor_id!r}")
-                props = rows[0][0]
-                degree = {t: n for t, n in r.run_named("actor_degree", id=actor_id).rows}
-        return actor_from_properties(props) | {"degree": degree, "total_degree": sum(degree.values())}
+        with self.store.graph_reading() as g:
+            return g.actor(actor_id)
 
     def require_actor(self, actor_id: str) -> None:
         """NotFound unless the actor exists (one primary-key lookup, no degree count)."""
@@ -206,11 +148,8 @@ class GraphService:
 
     def relations(self, flt: RelationFilter, limit: int = 100, offset: int = 0):
         params = flt.params(self.ontology)
-        with self.store.reading() as r:
-            if (proj := r.projection) is not None:
-                return proj.relations(params, limit, offset)
-            page, total = self._page(r, "relations", params, limit, offset)
-        return self._relations(page), total
+        with self.store.graph_reading() as g:
+            return g.relations(params, limit, offset)
 
     def actor_relations(self, actor_id: str, direction: str, flt: RelationFilter,
                         limit: int = 100, offset: int = 0):
@@ -220,38 +159,16 @@ class GraphService:
         types, symmetric = params["types"], set(params["symmetric"])
         out_types = types if direction in ("out", "both") else [t for t in types if t in symmetric]
         in_types = types if direction in ("in", "both") else [t for t in types if t in symmetric]
-        rows, total = [], 0
-        with self.store.reading() as r:
-            if (proj := r.projection) is not None:
-                position = proj.index.get(actor_id)
-                if position is None:
-                    raise NotFound(f"no actor with id {actor_id!r}")
-                return proj.actor_relations(position, out_types, in_types, params, limit, offset)
-            if not r.run_named("actor", id=actor_id).rows:
-                # 404 for an unknown actor rather than an empty list
-                raise NotFound(f"no actor with id {actor_id!r}")
-            for name, wanted in (("actor_out", out_types), ("actor_in", in_types)):
-                if not wanted:
-                    continue
-                p = {**params, "id": actor_id, "types": wanted}
-                total += r.run_own(query_text(name, r.dialect, **{"return": COUNT}), p).rows[0][0]
-                # Each side's first offset+limit rows in id order hold the merged page.
-                rows += r.run_own(query_text(name, r.dialect, **{"return": FIRST_N}),
-                                {**p, "limit": offset + limit}, row_limit=offset + limit).rows
-        rows.sort(key=lambda row: row[2]["id"])
-        return self._relations(QueryResult(["source", "target", "rel"], rows[offset:offset + limit])), total
+        with self.store.graph_reading() as g:
+            return g.actor_relations(actor_id, out_types, in_types, params, limit, offset)
 
     def actor_names(self, actor_ids) -> dict[str, str]:
         """id -> name for these actors (the ones that exist)."""
         ids = sorted(set(actor_ids))
         if not ids:
             return {}
-        with self.store.reading() as r:
-            if (proj := r.projection) is not None:
-                found = proj.find_actors(ids)
-                rows = proj.actor_rows(list(found.values()))
-                return {row["id"]: row["name"] for row in rows}
-            return {row[0]["id"]: row[0]["name"] for row in r.run_named("actors_by_id", ids=ids).rows}
+        with self.store.graph_reading() as g:
+            return g.actor_names(ids)
 
     def with_names(self, relations: list[dict[str, Any]],
                    names: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -263,10 +180,11 @@ class GraphService:
 
     def relation(self, relation_id: str) -> dict[str, Any]:
         with self.store.reading() as r:
-            rels = self._relations(r.run_named("relations_by_id", ids=[relation_id]))
-            if not rels:
+            rows = r.run_named("relations_by_id", ids=[relation_id]).rows
+            if not rows:
                 raise NotFound(f"no relation with id {relation_id!r}")
-            rel = rels[0]
+            source, target, props = rows[0]
+            rel = relation_from_properties(props["_type"], source, target, props, self.ontology)
             doc_ids = sorted({e["document"] for e in rel["evidence"]})
             docs = {row[0]["id"]: document_from_properties(row[0])
                     for row in r.run_named("documents_by_id", ids=doc_ids).rows}
@@ -278,98 +196,28 @@ class GraphService:
               as_of: str = "", limit: int = 25) -> list[dict[str, Any]]:
         if source == target:
             raise BadRequest("source and target are the same actor", "target")
-        params = RelationFilter(types=types or []).params(self.ontology)
-        with self.store.reading() as r:
-            if (proj := r.projection) is not None:
-                return self._projected_paths(proj, source, target, max_hops, {**params, "as_of": as_of}, limit)
-            known = {row[0]["id"] for row in r.run_named("actors_by_id", ids=[source, target]).rows}
-            missing = [a for a in (source, target) if a not in known]
-            if missing:
-                raise NotFound(f"no actor with id {missing[0]!r}")
-            # The engines list equal-length paths in their own order: fetch up to
-            # MAX_PATHS, then keep the first `limit` in one order on every store.
-            found = r.run_named("paths", source=source, target=target, max_hops=max_hops,
-                                types=params["types"], as_of=as_of, limit=MAX_PATHS).rows
-            keys = sorted({key for _, _, keys in found for key in keys})
-            rels = {x["id"]: x for x in self._relations(r.run_named("relations_by_key", keys=keys))}
-        paths = [{"actors": actors, "relations": [rels[i] for i in rids], "length": len(rids)}
-                 for actors, rids, _ in found]
-        return sorted(paths, key=lambda p: (p["actors"], [x["id"] for x in p["relations"]]))[:limit]
-
-    @staticmethod
-    def _projected_paths(proj, source: str, target: str, max_hops: int, params: dict[str, Any],
-                         limit: int) -> list[dict[str, Any]]:
-        ends = proj.find_actors([source, target])
-        missing = [a for a in (source, target) if a not in ends]
-        if missing:
-            raise NotFound(f"no actor with id {missing[0]!r}")
-        found = proj.shortest_paths(ends[source], ends[target], max_hops, params, limit)
-        used = sorted({e for _, edges in found for e in edges})
-        rels = dict(zip(used, proj.relation_dicts(used)))
-        return [{"actors": [proj.actor_ids[a] for a in actors], "relations": [rels[e] for e in edges],
-                 "length": len(edges)} for actors, edges in found]
+        params = RelationFilter(types=types or [], as_of=as_of).params(self.ontology)
+        with self.store.graph_reading() as g:
+            return g.paths(source, target, max_hops, params, limit)
 
     def subgraph(self, seeds: list[str], depth: int = 1, flt: RelationFilter | None = None):
         """The seeds and everything within `depth` relations of them (any direction),
         with every relation met on the way; nodes carry their distance from the seeds."""
         params = (flt or RelationFilter()).params(self.ontology)
-        with self.store.reading() as r:
-            if (proj := r.projection) is not None:
-                positions = proj.find_actors(seeds)
-                missing = [s for s in seeds if s not in positions]
-                if missing:
-                    raise NotFound(f"no actor with id {missing[0]!r}")
-                reached, distances, edges = proj.subgraph(list(positions.values()), depth, params)
-                nodes = [actor_from_properties(a) | {"distance": int(d)}
-                         for a, d in zip(proj.actor_rows(reached), distances.tolist())]
-                return {"nodes": nodes, "edges": proj.relation_dicts(edges)}
-            found = {row[0]["id"] for row in r.run_named("actors_by_id", ids=seeds).rows}
-            missing = [s for s in seeds if s not in found]
-            if missing:
-                raise NotFound(f"no actor with id {missing[0]!r}")
-            distance = {s: 0 for s in seeds}
-            edges: dict[str, dict] = {}
-            frontier = list(seeds)
-            for ring in range(1, depth + 1):
-                if not frontier:
-                    break
-                rels = []
-                for name in ANCHORED:
-                    rels += self._relations(r.run_own(query_text(name, r.dialect, **{"return": ALL_ROWS}),
-                                                    {**params, "ids": frontier}))
-                nxt = []
-                for rel in rels:
-                    edges.setdefault(rel["id"], rel)
-                    for end in (rel["source"], rel["target"]):
-                        if end not in distance:
-                            distance[end] = ring
-                            nxt.append(end)
-                frontier = nxt
-            actors = {row[0]["id"]: actor_from_properties(row[0])
-                      for row in r.run_named("actors_by_id", ids=sorted(distance)).rows}
-        nodes = [actors[a] | {"distance": d} for a, d in sorted(distance.items(), key=lambda x: (x[1], x[0]))]
-        return {"nodes": nodes, "edges": sorted(edges.values(), key=lambda e: e["id"])}
+        with self.store.graph_reading() as g:
+            return g.subgraph(seeds, depth, params)
 
     def whole_graph(self, flt: RelationFilter | None = None) -> dict[str, list[dict[str, Any]]]:
         """Every actor and every relation passing the filter, for exports and analytics."""
         params = (flt or RelationFilter()).params(self.ontology)
-        with self.store.reading(row_limit=NO_ROW_LIMIT) as r:
-            if (proj := r.projection) is not None:
-                return {"nodes": [actor_from_properties(a) for a in proj.actors.to_pylist()],
-                        "edges": proj.relations(params, NO_ROW_LIMIT, 0)[0]}
-            actors = r.run_own(query_text("actors", r.dialect, **{"return": EVERYTHING["actors"]}),
-                             {"q": "", "kind": ""}).rows
-            rels = r.run_own(query_text("relations", r.dialect, **{"return": EVERYTHING["relations"]}), params)
-        return {"nodes": [actor_from_properties(row[0]) for row in actors], "edges": self._relations(rels)}
+        with self.store.graph_reading(row_limit=NO_ROW_LIMIT) as g:
+            return g.whole_graph(params)
 
     def whole_graph_tables(self, flt: RelationFilter | None = None):
-        """whole_graph as the two Arrow tables of graph/export/tables.py, for streaming exports:
-        straight from the projection's columns where the store keeps one."""
+        """whole_graph as the two Arrow tables of graph/export/tables.py, for streaming exports."""
         params = (flt or RelationFilter()).params(self.ontology)
-        with self.store.reading(row_limit=NO_ROW_LIMIT) as r:
-            if (proj := r.projection) is not None:
-                return proj.export_tables(params)
-        return from_graph(self.whole_graph(flt), self.ontology)
+        with self.store.graph_reading(row_limit=NO_ROW_LIMIT) as g:
+            return g.export_tables(params)
 
     def export(self, graph: dict[str, Any], fmt: str) -> bytes:
         """A graph in the API's shape written in an export format (graph/export), with the
@@ -415,7 +263,7 @@ class GraphService:
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:
             total = r.run_named("stats_documents").rows[0][0]
-            # Never SKIP past the end: see _page.
+            # Never SKIP past the end: see search_actors.
             rows = r.run_named("documents", offset=offset, limit=limit).rows if offset < total else []
         return [document_from_properties(row[0]) for row in rows], total
 

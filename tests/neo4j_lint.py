@@ -8,7 +8,7 @@ import subprocess
 from conflictgraph.graph.ontology import Ontology
 from repo import REPO
 from conflictgraph.graph.store.neo4j_store import LOAD_ID_PROPERTY
-from conflictgraph.graph.store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
+from conflictgraph.graph.records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
 
 SCRIPT = REPO / "tools" / "cypher_lint.mjs"
 

@@ -10,8 +10,7 @@
 // params: source, target, max_hops, types, as_of, limit
 MATCH p = allShortestPaths((a:Actor {id: $source})-[*..6]-(b:Actor {id: $target}))
 WHERE all(r IN relationships(p) WHERE type(r) IN $types
-      AND ($as_of = '' OR ((r.start_date IS NULL OR r.start_date <= left($as_of, size(r.start_date)))
-                           AND (r.end_date IS NULL OR r.end_date >= left($as_of, size(r.end_date))))))
+      AND ($as_of = '' OR true /* include: valid_on */))
 WITH p LIMIT $limit
 WHERE length(p) <= $max_hops
 RETURN [n IN nodes(p) | n.id] AS actors, [x IN relationships(p) | x.id] AS relations,

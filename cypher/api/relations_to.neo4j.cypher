@@ -3,5 +3,5 @@
 MATCH (a:Actor)-[r]->(b:Actor)
 WHERE b.id IN $ids
 WITH a, r, b, type(r) AS type
-__RELATION_FILTERS__
-__RETURN__
+// include: relation_filters — the API's filters, cypher/fragments/relation_filters.cypher
+RETURN a.id AS source, b.id AS target, r AS rel

@@ -18,7 +18,7 @@ import zipfile
 from typing import Callable, Iterable, Iterator
 
 from ..ontology import Ontology
-from ..store.rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS
+from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS, identifier_texts
 
 ARRAY_DELIMITER = ";"
 
@@ -84,7 +84,7 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
     actor_cols = {k: v for k, v in ACTOR_COLUMNS.items() if k != "id"}
 
     def actor(n):
-        row = {**n, "identifiers": [f"{k}:{v}" for k, v in sorted((n.get("identifiers") or {}).items())]}
+        row = {**n, "identifiers": identifier_texts(n.get("identifiers") or {})}
         return [n["id"]] + [_cell(row.get(c)) for c in actor_cols] + ["Actor"]
 
     type_props: dict[str, str] = {}

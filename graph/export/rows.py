@@ -26,7 +26,7 @@ def list_attributes(ontology: Ontology) -> frozenset[str]:
 
 
 def degree(size: int) -> int:
-    """The degree behind a node's Gephi size (tables.node_size)."""
+    """The degree behind a node's Gephi size (records.node_size)."""
     return (size - 4) // 2
 
 

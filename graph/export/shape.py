@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ontology import Ontology
+from ..records import EVIDENCE_SEPARATOR
 
 LIST_SEPARATOR = "|"
 
@@ -11,9 +12,6 @@ NODE_FIELDS = ("name", "kind", "country", "aliases", "description")
 EDGE_FIELDS = ("relation_type", "polarity", "directed", "confidence", "status", "start_date", "end_date",
                "start_precision", "end_precision", "attributed_to", "location", "evidence_count",
                "documents", "evidence")
-# Evidence summaries, one per line: analysts read them in Gephi's data laboratory. (A line
-# break, not the list separator '|': a summary is prose and may contain one.)
-EVIDENCE_SEPARATOR = "\n"
 
 
 def node_attributes(actor: dict[str, Any]) -> dict[str, Any]:

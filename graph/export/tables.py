@@ -1,7 +1,7 @@
 """The graph as two Arrow tables of flat attributes, the input of the columnar writers.
 
 From the API's graph shape here; the embedded store's projection builds the same tables
-straight from its columns (graph/projection.py, `export_tables`), which is what makes a
+straight from its columns (graph/store/projection.py, `export_tables`), which is what makes a
 whole-graph export of a million relations take seconds. Columns, in both:
 
 nodes: id, label (the name), size (Gephi node size, from the degree), then one column per
@@ -17,14 +17,11 @@ import pyarrow as pa
 
 from ..dates import PartialDate
 from ..ontology import Ontology
+from ..records import node_size
 from .shape import degrees, edge_attributes, flatten, node_attributes
 
 _INTEGER = {"polarity", "evidence_count", "distance"}
 _BOOLEAN = {"directed"}
-
-
-def node_size(degree: int) -> int:
-    return 4 + 2 * degree
 
 
 def _arrow_type(name: str) -> pa.DataType:

@@ -1,10 +1,8 @@
 """The embedded store: LadybugDB (a Kùzu fork) on local disk, the default store.
 
-Layout under the store directory:
-
-    CURRENT                  name of the generation readers use (replaced atomically)
-    generations/<name>/      one complete database per successful load
-    load.lock                held by the one running load
+It puts together the folder of generations (generations.py), the pool of the published
+generation opened read-only (generation_pool.py), the bulk loader (embedded_loader.py) and
+the sandbox that runs research queries (sandbox.py).
 
 A load writes a brand-new generation and only then points CURRENT at it, so a failed or
 killed load leaves the previous graph exactly as it was, and readers (the API service, a
@@ -15,182 +13,30 @@ one is kept, so a reader still on it is not cut off; older ones are deleted by t
 from __future__ import annotations
 
 import copy
-import fcntl
 import os
-import re
 import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 import ladybug
 
-from ..cypher import query_text
-from ..errors import (ConflictGraphError, LoadInProgress, QueryError, QuerySyntaxError,
-                      QueryTimeout, StoreDamaged, StoreEmpty, StoreUnavailable, WriteRejected)
 from ..dataset import SeedSet
+from ..errors import QuerySyntaxError, StoreDamaged, StoreEmpty, StoreUnavailable
 from ..models import Dataset
 from ..ontology import Ontology
-from .base import (RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResult, Reader, check_query_text,
-                   collect_rows)
+from .base import GraphStore, LoadReport, Progress
+from .embedded_loader import PARALLEL_LOAD_MIN_BYTES, PROJECTION_CHILD_ROWS, BulkLoader, build_projection_files
+from .generation_pool import OpenGeneration
+from .generations import DB_FILE, PROJECTION_DIR, Generations
 from .hints import embedded_hint
+from .ladybug_engine import RETRY_HINT, open_database, run
+from .loading import report
+from .projection import ProjectionGraphReader
+from .reader import RESULT_MAX_BYTES, QueryResult, Reader, check_query_text
 from .sandbox import WALLS, QuerySandbox
-from .embedded_schema import StagingArea, schema_statements, stage_relations
-from .relation_workers import RelationWorkers, StagedRelations
-from .projection_build import arrow_fetcher, read_tables, write_tables_from
-from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
-from .values import plain
-
-DB_FILE = "graph.lbug"
-PROJECTION_DIR = "projection"   # beside DB_FILE: the projection's Arrow files, written by the load
-PROJECTION_POOL_MB = 512   # the child's pool (it reads every page once)
-PROJECTION_CHILD_ROWS = 100_000
-PARALLEL_LOAD_MIN_BYTES = 16 << 20  # ~40k relations: below that, starting workers costs more than it saves
-# The only names a load gives a generation (see load()); CURRENT must hold one of them.
-GENERATION_NAME = re.compile(r"g\d{8}T\d{12}-\d{1,10}")
-_ENGINE_RETRY_HINT = re.compile(r"\s*The database may be checkpointing; please retry later\.?")
-_POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
-
-
-def _translate(e: Exception) -> ConflictGraphError:
-    msg = str(e).strip()
-    if "read-only database" in msg:
-        return WriteRejected("writes are not allowed: research queries run on a read-only connection")
-    if "bad_alloc" in msg or "Unable to allocate memory" in msg:
-        return QueryError("the query needs more memory than this server allows for a query; narrow it")
-    if msg.startswith("Interrupted"):
-        return QueryTimeout("the query ran past the server's time limit and was stopped")
-    if msg.startswith("Parser exception"):
-        m = _POSITION.search(msg)
-        line, col = (int(m.group(1)), int(m.group(2)) + 1) if m else (None, None)
-        return QuerySyntaxError(msg, line, col)
-    if msg.startswith(("Binder exception", "Catalog exception")):
-        return QuerySyntaxError(msg)
-    return QueryError(msg)
-
-
-def _run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
-         row_limit: int | None = None) -> QueryResult:
-    try:
-        result = conn.execute(cypher, params or {})
-    except RuntimeError as e:
-        raise _translate(e) from e
-    return fetch(result, row_limit, _translate)
-
-
-def fetch(result: ladybug.QueryResult, row_limit: int | None, translate=_translate,
-          byte_limit: int | None = None) -> QueryResult:
-    """A result's rows, up to `row_limit` rows and `byte_limit` bytes (then `truncated`);
-    engine errors met while reading them go through `translate`."""
-    def rows():
-        while result.has_next():
-            yield [plain(v) for v in result.get_next()]
-    try:
-        columns = result.get_column_names()
-        rows, truncated = collect_rows(rows(), row_limit, byte_limit)
-    except RuntimeError as e:
-        raise translate(e) from e
-    finally:
-        result.close()
-    return QueryResult(columns, rows, truncated)
-
-
-def build_projection_files(ontology: Ontology, db: Path, out: Path, buffer_pool_mb: int) -> None:
-    """The projection's tables as Arrow files in `out`, read by a child process (its memory
-    is gone when it exits; see graph/store/projection_build.py)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "conflictgraph.graph.store.projection_build", str(ontology.source_file),
-         str(db), str(out), str(min(buffer_pool_mb, PROJECTION_POOL_MB))], capture_output=True, text=True, )
-    if proc.returncode != 0:
-        raise StoreUnavailable(f"could not read {db} for the projection: {proc.stderr.strip().splitlines()[-1:]}")
-
-
-class _Generation:
-    """One published generation opened read-only, with a pool of connections.
-
-    Connections are not shared between concurrent queries; each query takes one from the
-    pool (or a new one) and gives it back. When CURRENT moves on, the old generation is
-    retired: it closes once the last query still running on it is done.
-    """
-
-    def __init__(self, db: ladybug.Database, seen: tuple, path: Path):
-        self.db, self.seen, self.path = db, seen, path
-        self._projection = None
-        self._projection_lock = threading.Lock()
-        self._free: list[ladybug.Connection] = []
-        self._busy = 0
-        self._retired = False
-        self._lock = threading.Lock()
-        self._timeouts: dict[int, int] = {}   # id(connection) -> its query timeout (ms)
-        self.stats: dict | None = None        # counts, once asked (a generation never changes)
-
-    def set_timeout(self, conn: ladybug.Connection, ms: int) -> None:
-        # A call into the engine per query added measurably to small queries; set it on change.
-        if self._timeouts.get(id(conn)) != ms:
-            conn.set_query_timeout(ms)
-            self._timeouts[id(conn)] = ms
-
-    def acquire(self) -> ladybug.Connection:
-        with self._lock:
-            self._busy += 1
-            return self._free.pop() if self._free else ladybug.Connection(self.db)
-
-    def release(self, conn: ladybug.Connection) -> None:
-        with self._lock:
-            self._busy -= 1
-            self._free.append(conn)
-            if self._retired and self._busy == 0:
-                self._close()
-
-    def projection(self, ontology: Ontology, buffer_pool_mb: int, child_rows: int):
-        """This generation's in-memory read model, built on first use (once). Above
-        `child_rows` relations its tables are read by a child process (see projection_build)."""
-        with self._projection_lock:
-            if self._projection is None:
-                from ..projection import Projection
-                written = self.path.parent / PROJECTION_DIR
-                if (written / "relations.arrow").is_file():
-                    # Written by the load, mapped read-only: every service process on this
-                    # generation shares the same pages.
-                    self._projection = Projection(ontology, *read_tables(written))
-                elif self.relation_count() > child_rows:   # a generation from before that
-                    with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
-                        build_projection_files(ontology, self.path, Path(tmp), buffer_pool_mb)
-                        # Mapped files stay readable after the folder is removed.
-                        self._projection = Projection(ontology, *read_tables(Path(tmp)))
-                else:
-                    conn = self.acquire()
-                    try:
-                        self._projection = Projection.build(ontology, arrow_fetcher(conn))
-                    finally:
-                        self.release(conn)
-            return self._projection
-
-    def relation_count(self) -> int:
-        conn = self.acquire()
-        try:
-            return sum(n for _, n in _run(conn, query_text("stats_relations_by_type", "embedded"), None).rows)
-        finally:
-            self.release(conn)
-
-    def retire(self) -> None:
-        with self._lock:
-            self._retired = True
-            if self._busy == 0:
-                self._close()
-
-    def _close(self) -> None:
-        for conn in self._free:
-            conn.close()
-        self._free.clear()
-        self.db.close()
-
 
 class _EmbeddedReader(Reader):
     def __init__(self, conn: ladybug.Connection, allowed: frozenset[str], row_limit: int | None,
@@ -206,7 +52,7 @@ class _EmbeddedReader(Reader):
     def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None, *,
                  trusted: bool) -> QueryResult:
         # Untrusted texts (research queries) never run here but in the sandbox's workers.
-        return _run(self._conn, cypher, params, row_limit if row_limit is not None else self._row_limit)
+        return run(self._conn, cypher, params, row_limit if row_limit is not None else self._row_limit)
 
 
 class EmbeddedStore(GraphStore):
@@ -228,6 +74,7 @@ class EmbeddedStore(GraphStore):
         self.projection_child_rows = PROJECTION_CHILD_ROWS
         self._keep_warm = False
         self.root = Path(root)
+        self.generations = Generations(self.root)
         self.query_workers, self.query_memory_mb = query_workers, query_memory_mb
         self._sandbox: QuerySandbox | None = None
         self._checker: QuerySandbox | None = None
@@ -235,62 +82,19 @@ class EmbeddedStore(GraphStore):
         self.query_timeout_ms = query_timeout_ms
         self.row_limit, self.result_max_bytes = row_limit, result_max_bytes
         self._lock = threading.Lock()
-        self._reader: _Generation | None = None   # the generation readers are on now
-        self._current_path = str(self.root / "CURRENT")  # stat()ed before every read
+        self._reader: OpenGeneration | None = None   # the generation readers are on now
+        self._current_path = str(self.generations.current_file)  # stat()ed before every read
 
     @property
     def location(self) -> str:
         return str(self.root)
 
     # --- generations ---------------------------------------------------------------
-    @property
-    def _current_file(self) -> Path:
-        return self.root / "CURRENT"
-
-    @property
-    def _generations(self) -> Path:
-        return self.root / "generations"
-
-    def _damaged(self, why: str) -> StoreDamaged:
-        return StoreDamaged(f"the store at {self.root} is damaged: {why}; "
-                            "run `conflictgraph load` to write a fresh generation")
-
-    def _pointer(self) -> str | None:
-        try:
-            return self._current_file.read_bytes().decode("ascii", "replace").strip()
-        except OSError:
-            return None
-
     def current_generation(self) -> str | None:
-        """The published generation's name, None before the first load. A pointer that
-        does not hold a generation's name, or names one that is not there, is damage: it
-        is reported as such and never followed outside the store's generations folder."""
-        try:
-            raw = self._current_file.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as e:
-            raise self._damaged(f"cannot read {self._current_file}: {e.strerror}") from None
-        try:
-            name = raw.decode("ascii").strip()
-        except UnicodeDecodeError:
-            name = None
-        if name is None or not GENERATION_NAME.fullmatch(name):
-            raise self._damaged(f"{self._current_file} does not hold a generation name "
-                                f"(it holds {len(raw)} bytes: {raw[:40]!r}{'...' if len(raw) > 40 else ''})")
-        if not (self._generations / name / DB_FILE).is_file():
-            raise self._damaged(f"{self._current_file} names generation {name!r}, "
-                                f"but {self._generations / name / DB_FILE} is missing")
-        return name
+        """The published generation's name, None before the first load (generations.py)."""
+        return self.generations.current()
 
-    def _database(self, read_only: bool, path: Path) -> ladybug.Database:
-        # A writer only ever fills a fresh generation and checkpoints once at the end.
-        # Nobody checkpoints automatically: a writer checkpoints once at the end of its load,
-        # and a reader must never write into a published generation.
-        return ladybug.Database(str(path), read_only=read_only, auto_checkpoint=False,
-                                buffer_pool_size=self.buffer_pool_mb * 1024 * 1024)
-
-    def _current_reader(self) -> "_Generation":
+    def _current_reader(self) -> OpenGeneration:
         """The open read-only generation CURRENT names, opening it if CURRENT has moved."""
         try:
             st = os.stat(self._current_path)
@@ -302,15 +106,15 @@ class EmbeddedStore(GraphStore):
                 name = self.current_generation()
                 if name is None:   # CURRENT went away between stat() and here
                     raise StoreEmpty(f"nothing has been loaded into {self.root} yet: run `conflictgraph load`")
-                path = self._generations / name / DB_FILE
+                path = self.generations.db(name)
                 try:
-                    db = self._database(True, path)
+                    db = open_database(path, True, self.buffer_pool_mb)
                 except RuntimeError as e:
                     # Published generations were checkpointed before CURRENT named them and
                     # are never written again: the engine's "retry later" does not apply.
-                    why = _ENGINE_RETRY_HINT.sub("", str(e)).strip().rstrip(".")
-                    raise self._damaged(f"generation {name!r} ({path}) cannot be opened: {why}") from e
-                old, self._reader = self._reader, _Generation(db, seen, path)
+                    why = RETRY_HINT.sub("", str(e)).strip().rstrip(".")
+                    raise self.generations.damaged(f"generation {name!r} ({path}) cannot be opened: {why}") from e
+                old, self._reader = self._reader, OpenGeneration(db, seen, path)
                 if old is not None:
                     old.retire()
                 if self._keep_warm and self.use_projection:
@@ -323,7 +127,7 @@ class EmbeddedStore(GraphStore):
 
     @contextmanager
     def _connection(self, timeout_ms: int | None = None,
-                    generation: "_Generation | None" = None) -> Iterator[ladybug.Connection]:
+                    generation: OpenGeneration | None = None) -> Iterator[ladybug.Connection]:
         """A read-only connection of its own, on one generation, until the block ends."""
         generation = generation or self._current_reader()
         conn = generation.acquire()
@@ -342,6 +146,11 @@ class EmbeddedStore(GraphStore):
                           if self.use_projection else None)
             yield _EmbeddedReader(conn, self.allowed_procedures,
                                   row_limit if row_limit is not None else self.row_limit, projection)
+
+    def graph_reader(self, reader: "_EmbeddedReader"):
+        # The generation's projection answers the service's questions where there is one.
+        projection = reader.projection
+        return ProjectionGraphReader(projection) if projection is not None else super().graph_reader(reader)
 
     def version(self) -> str | None:
         return self.current_generation()
@@ -420,185 +229,34 @@ class EmbeddedStore(GraphStore):
         self._checker.run(db, generation, cypher, params or {}, self.query_timeout_ms, 0, check_only=True)
 
     # --- loading -------------------------------------------------------------------
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """File-system refusals while preparing or publishing a generation, in one line."""
-        try:
-            yield
-        except OSError as e:
-            where = f" ({e.filename})" if e.filename else ""
-            raise StoreUnavailable(f"cannot write the store at {self.root}: "
-                                   f"{e.strerror or e}{where}") from None
-
-    @contextmanager
-    def _load_lock(self) -> Iterator[None]:
-        with self._writing():
-            self.root.mkdir(parents=True, exist_ok=True)
-            fh = open(self.root / "load.lock", "a+")
-        with fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                fh.seek(0)
-                holder = fh.read().strip() or "unknown"
-                raise LoadInProgress(f"another load into {self.root} is running (pid {holder}); "
-                                     "wait for it to finish") from None
-            fh.seek(0)
-            fh.truncate()
-            fh.write(str(os.getpid()))
-            fh.flush()
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
     def load(self, source: Dataset | SeedSet, *, batch_size: int = 20_000,
              progress: Progress | None = None) -> LoadReport:
         started = time.perf_counter()
         if "'" in str(self.root):
             raise StoreUnavailable(f"the store path {self.root} may not contain a quote character")
-        with self._load_lock():
+        with self.generations.load_lock():
             try:
                 previous = self.current_generation()
             except StoreDamaged:
                 previous = None   # this load repairs the store
-            name = datetime.now(timezone.utc).strftime("g%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
-            gen_dir = self._generations / name
-            with self._writing():
+            name = self.generations.new_name()
+            gen_dir = self.generations.folder / name
+            with self.generations.writing():
                 gen_dir.mkdir(parents=True)
             try:
-                by_type = self._write_generation(gen_dir, source, batch_size, progress)
+                loader = BulkLoader(self.ontology, self.buffer_pool_mb, self.load_workers,
+                                    self.parallel_load_min_bytes, self.projection_child_rows)
+                by_type = loader.write(gen_dir, source, batch_size, progress)
                 if not (gen_dir / PROJECTION_DIR).is_dir():   # a large graph's: read by a child
                     if progress:
                         progress("projection", source.estimated_total(), source.estimated_total())
                     (gen_dir / PROJECTION_DIR).mkdir()
                     build_projection_files(self.ontology, gen_dir / DB_FILE, gen_dir / PROJECTION_DIR,
                                            self.buffer_pool_mb)
-                with self._writing():
-                    self._publish(name)
+                self.generations.publish(name)
             except BaseException:
-                if self._pointer() != name:   # never remove what CURRENT already names
+                if self.generations.pointer() != name:   # never remove what CURRENT already names
                     shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
-            self._prune(keep={name, previous})
-        counts = {"actors": len(source.actors), "relations": sum(by_type.values()),
-                  "documents": len(source.documents)}
-        return LoadReport(str(self.root), counts, by_type, round(time.perf_counter() - started, 3))
-
-    def _write_generation(self, gen_dir: Path, source, batch_size: int,
-                          progress: Progress | None) -> dict[str, int]:
-        """Schema, then every record through the engine's bulk path: records are validated
-        and staged into Parquet files as they stream in, and each table is filled by a
-        single COPY, the engine's fast path (COPY into a non-empty table, or UNWIND ...
-        CREATE, is many times slower at scale). Large JSON Lines relation files are checked
-        and staged by worker processes meanwhile (graph.store.relation_workers)."""
-        db = self._database(False, gen_dir / DB_FILE)
-        conn = ladybug.Connection(db)
-        staging = StagingArea(gen_dir / "staging")
-        total = source.estimated_total()
-        done = 0
-
-        def staged(stage: str, n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(stage, done, total)
-
-        def copy(table: str, files: list[Path]) -> None:
-            if progress:
-                progress(f"copy:{table}", done, total)
-            listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-            _run(conn, query_text("copy_from", "embedded", table=table, files=listed), None)
-
-        from_workers = 0
-
-        def staged_by_worker(n: int) -> None:
-            nonlocal from_workers
-            from_workers += n
-            staged("relations", n)
-
-        workers = self._start_relation_workers(source, gen_dir / "staging-relations", staged_by_worker)
-        try:
-            for stmt in schema_statements(self.ontology):
-                _run(conn, stmt, None)
-            for i in range(0, len(source.documents), batch_size):
-                batch = source.documents[i:i + batch_size]
-                staging.add("Document", [document_row(d) for d in batch], DOCUMENT_COLUMNS)
-                staged("documents", len(batch))
-            for i in range(0, len(source.actors), batch_size):
-                batch = source.actors[i:i + batch_size]
-                staging.add("Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS)
-                staged("actors", len(batch))
-            # Node tables first (relations need their ends), while the workers run.
-            for table, path in staging.finish():
-                copy(table, [path])
-            relations = workers.result() if workers else None
-            if relations is None:
-                done -= from_workers
-                relations = self._stage_relations(source, batch_size, staging, staged)
-            else:
-                source.accept_staged_counts(relations.counts)
-            for table in sorted(relations.files):
-                copy(table, relations.files[table])
-
-            # The new generation must hold exactly what was validated before anyone reads it.
-            expected = {t: n for t, n in relations.counts.items() if n}
-            stored = {r[0]: r[1] for r in _run(conn, query_text("stats_relations_by_type", "embedded"),
-                                               None).rows}
-            actors = _run(conn, query_text("count_actors", "embedded"), None).rows[0][0]
-            documents = _run(conn, query_text("stats_documents", "embedded"), None).rows[0][0]
-            if stored != expected or actors != len(source.actors) or documents != len(source.documents):
-                raise ConflictGraphError(
-                    f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
-                    f"expected {len(source.actors)}, {len(source.documents)}, {expected}")
-            _run(conn, "CHECKPOINT", None)
-            if sum(stored.values()) <= self.projection_child_rows:
-                # The projection's files, read here while the database is open (small graphs;
-                # load() has a child read large ones once this connection is closed).
-                (gen_dir / PROJECTION_DIR).mkdir()
-                write_tables_from(conn, self.ontology, gen_dir / PROJECTION_DIR)
-            return dict(sorted(stored.items()))
-        finally:
-            if workers:
-                workers.cancel()
-            staging.close()
-            conn.close()
-            db.close()
-
-    def _start_relation_workers(self, source, folder: Path, progress) -> "RelationWorkers | None":
-        """Workers for the relations when there are enough of them in JSON Lines files."""
-        files = source.parallel_relation_files() if isinstance(source, SeedSet) else None
-        if (not files or self.load_workers < 2
-                or sum(f.stat().st_size for f in files) < self.parallel_load_min_bytes):
-            return None
-        return RelationWorkers(files, self.ontology, *source.validator.fast_check_inputs(),
-                               folder=folder, workers=self.load_workers, progress=progress)
-
-    def _stage_relations(self, source, batch_size: int, staging: StagingArea, staged) -> StagedRelations:
-        """The sequential path: every relation through the validator, batch by batch."""
-        result = StagedRelations()
-        for batch in source.relation_batches(batch_size):
-            for type_name, n in stage_relations(staging, batch, self.ontology).items():
-                result.counts[type_name] += n
-            staged("relations", len(batch))
-        for table, path in staging.finish():
-            result.files[table].append(path)
-        return result
-
-    def _publish(self, name: str) -> None:
-        tmp = self.root / "CURRENT.tmp"
-        with open(tmp, "w") as fh:
-            fh.write(name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._current_file)
-        fd = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-    def _prune(self, keep: set[str | None]) -> None:
-        for entry in self._generations.iterdir():
-            if entry.name not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
+            self.generations.prune(keep={name, previous})
+        return report(str(self.root), source, by_type, started)

@@ -1,7 +1,7 @@
 """The embedded engine's schema and load statements, generated from the ontology.
 
 Each relation type is its own relationship table from Actor to Actor, with the common
-relation columns and the type's own properties (graph/store/rows.py names them).
+relation columns and the type's own properties (graph/records.py names them).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from ..ontology import Ontology
 from ..models import Relation
-from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns, relation_table_columns, relation_values
+from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns, relation_table_columns, relation_values
 
 _TYPES = {"string": "STRING", "string_list": "STRING[]"}
 

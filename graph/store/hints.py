@@ -6,7 +6,7 @@ import re
 
 from ..ontology import Ontology
 from ..validation import did_you_mean
-from .rows import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_table_columns
+from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_table_columns
 
 _NEO4J_ONLY = [
     (re.compile(r"(?<![\w.$])type\s*\(", re.I), re.compile(r"function TYPE does not exist", re.I),

@@ -32,8 +32,10 @@ from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
 from ..settings import NEO4J_MAX_TX_RECORDS
-from .base import RESULT_MAX_BYTES, GraphStore, LoadReport, Progress, QueryResult, Reader, collect_rows
-from .rows import actor_row, document_row, relation_row
+from .base import GraphStore, LoadReport, Progress
+from .loading import check_stored, report, stored_counts
+from .reader import RESULT_MAX_BYTES, QueryResult, Reader, collect_rows
+from ..records import actor_row, document_row, relation_row
 from .values import plain
 
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: \d+\)\)")
@@ -295,15 +297,9 @@ class Neo4jStore(GraphStore):
                     write(f"relations:{type_name}", upsert_relations_statement(type_name), rows)
             for name in ("delete_stale_relations", "delete_stale_actors", "delete_stale_documents"):
                 tx.run(query_text(name, "neo4j"), load_id=load_id).consume()
-            stored = {rec["type"]: rec["n"] for rec in tx.run(query_text("stats_relations_by_type", "neo4j"))}
-            actors = tx.run(query_text("count_actors", "neo4j")).single()["n"]
-            documents = tx.run(query_text("stats_documents", "neo4j")).single()["n"]
-            if stored != dict(expected) or actors != len(source.actors) or documents != len(source.documents):
-                # Raising here rolls the whole transaction back.
-                raise ConflictGraphError(
-                    f"load check failed: stored {actors} actors, {documents} documents, {stored}; "
-                    f"expected {len(source.actors)}, {len(source.documents)}, {dict(expected)}")
-            return dict(sorted(stored.items()))
+            # Raising here (LoadFailed) rolls the whole transaction back.
+            return check_stored(source, expected,
+                                stored_counts(lambda text: [list(rec.values()) for rec in tx.run(text)], "neo4j"))
 
         try:
             with self._driver.session(database=self.database) as session:
@@ -312,6 +308,4 @@ class Neo4jStore(GraphStore):
             raise
         except _DRIVER_ERRORS as e:
             raise _translate(e, self.uri) from e
-        counts = {"actors": len(source.actors), "relations": sum(by_type.values()),
-                  "documents": len(source.documents)}
-        return LoadReport(self.location, counts, by_type, round(time.perf_counter() - started, 3))
+        return report(self.location, source, by_type, started)

@@ -16,7 +16,7 @@ import ladybug
 import pyarrow as pa
 
 from ..ontology import Ontology, load_ontology
-from ..projection import Projection
+from .projection import Projection
 
 
 def arrow_fetcher(conn: ladybug.Connection):

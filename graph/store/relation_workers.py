@@ -21,9 +21,7 @@ import gc
 import pickle
 import queue
 import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from typing import Callable
 
 import orjson
 
+from ..children import Child
 from ..errors import LoadFailed
 from ..ontology import Ontology
 from ..validation import FastRelationCheck
@@ -117,18 +116,15 @@ class RelationWorkers:
             pickle.dump((ontology, actor_kinds, documents), fh, protocol=pickle.HIGHEST_PROTOCOL)
         self._tasks = deque((i, *r) for i, r in enumerate(byte_ranges(files, workers)))
         self._results: queue.Queue = queue.Queue()
-        # stderr goes to a file: a pipe nobody reads while the worker runs could fill and block it.
-        self._errors = [tempfile.TemporaryFile() for _ in range(min(workers, len(self._tasks)))]
-        self._procs = [subprocess.Popen([sys.executable, "-m", __name__, str(folder.resolve())],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
-                       for err in self._errors]
-        self._threads = [threading.Thread(target=self._feed, args=(p, err), daemon=True)
-                         for p, err in zip(self._procs, self._errors)]
+        self._children = [Child(__name__, [str(folder.resolve())]) for _ in range(min(workers, len(self._tasks)))]
+        self._procs = [c.proc for c in self._children]
+        self._threads = [threading.Thread(target=self._feed, args=(c,), daemon=True) for c in self._children]
         for t in self._threads:
             t.start()
 
-    def _feed(self, proc: subprocess.Popen, errors) -> None:
-        """Hand `proc` one range at a time; its results (or its failure) go to the queue."""
+    def _feed(self, child: Child) -> None:
+        """Hand the child one range at a time; its results (or its failure) go to the queue."""
+        proc = child.proc
         try:
             while True:
                 try:
@@ -142,11 +138,10 @@ class RelationWorkers:
             if proc.wait() != 0:
                 raise OSError(f"exit status {proc.returncode}")
         except (OSError, EOFError, pickle.UnpicklingError) as e:
-            proc.kill()
+            if proc.poll() is None:
+                proc.kill()
             proc.wait()
-            errors.seek(0)
-            err = errors.read().decode(errors="replace").strip().splitlines()
-            self._results.put(WorkerFailed(f"a loader worker failed ({e}): {' / '.join(err[-3:])}"))
+            self._results.put(WorkerFailed(f"a loader worker failed ({e}): {child.stderr_tail()}"))
         finally:
             self._results.put(None)
 
@@ -189,8 +184,8 @@ class RelationWorkers:
             p.wait()
         for t in self._threads:
             t.join()
-        for err in self._errors:
-            err.close()
+        for c in self._children:
+            c.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import queue
-import tempfile
 import select
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -25,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
-from .base import QueryResult
+from ..children import Child
+from .reader import QueryResult
 from .confine import why_unconfinable
 
 # The walls a research query passes, each able to stop file access alone (sandbox_worker).
@@ -45,29 +44,21 @@ def _max_db_size(db: Path) -> int:
 
 @dataclass
 class _Worker:
-    proc: subprocess.Popen
+    child: Child
     generation: str
-    stderr: Any = None      # a temporary file: a pipe nobody reads while it runs could fill
+
+    @property
+    def proc(self) -> subprocess.Popen:
+        return self.child.proc
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.child.alive()
 
     def kill(self) -> None:
-        if self.alive():
-            self.proc.kill()
-        self.proc.wait()
-        for f in (self.proc.stdin, self.proc.stdout, self.stderr):
-            if f is not None:
-                f.close()
+        self.child.kill()
 
     def stderr_tail(self) -> str:
-        """The last lines the worker wrote to stderr."""
-        try:
-            self.stderr.seek(0)
-            lines = self.stderr.read().decode(errors="replace").strip().splitlines()
-        except (OSError, ValueError):
-            return ""
-        return " | ".join(lines[-3:])
+        return self.child.stderr_tail()
 
     def read_line(self, deadline: float) -> str | None:
         """The worker's next line; "" if it exited (its output closed), None at the deadline."""
@@ -111,16 +102,12 @@ class QuerySandbox:
         refusal = self.refusal()
         if refusal:
             raise errors.ResearchQueriesUnavailable(refusal)
-        cmd = [sys.executable, "-m", "conflictgraph.graph.store.sandbox_worker", "--db", str(db),
-               "--buffer-pool-mb", str(self.buffer_pool_mb), "--max-db-size", str(_max_db_size(db)),
+        args = ["--db", str(db), "--buffer-pool-mb", str(self.buffer_pool_mb), "--max-db-size", str(_max_db_size(db)),
                "--memory-mb", str(self.memory_mb), "--procedures", ",".join(sorted(self.allowed_procedures)),
                "--walls", ",".join(sorted(self.walls))]
         if self.accept_unconfined:
-            cmd.append("--accept-unconfined")
-        errfile = tempfile.TemporaryFile(prefix="research-worker-")
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile,
-                                text=True)
-        w = _Worker(proc, generation, errfile)
+            args.append("--accept-unconfined")
+        w = _Worker(Child("conflictgraph.graph.store.sandbox_worker", args, text=True), generation)
         line = w.read_line(time.monotonic() + STARTUP_S)
         hello = json.loads(line) if line else {}
         if not hello.get("ready"):

@@ -30,9 +30,9 @@ from ladybug._backend import get_pybind_module
 
 from ..errors import ConflictGraphError, QueryError, WriteRejected
 from . import plan_check
-from .base import check_nesting, check_parameters, check_query_text
+from .reader import check_nesting, check_parameters, check_query_text
 from .confine import ConfinementUnavailable, confine, limit_files
-from .embedded import _translate, fetch
+from .ladybug_engine import fetch, translate as _translate
 
 ACCEPTED_CACHE = 512
 

@@ -1,4 +1,6 @@
-"""How domain records become graph properties, identically in every store.
+"""One mapping for every shape a record takes: seed record ⇄ stored row (both stores) ⇄ the
+API's dict ⇄ export columns. The stores write rows with it, the service and the projection
+read them back with it, the exporters take their column names and node sizes from it.
 
 Neither engine stores a map in a property, so evidence is kept as a JSON text
 (`evidence_json`) beside a `document_ids` list that Cypher can filter on
@@ -13,8 +15,12 @@ import json
 import orjson
 from typing import Any
 
-from ..models import Actor, Document, Relation
-from ..ontology import Ontology
+from .models import Actor, Document, Relation
+from .ontology import Ontology
+
+# An exported relation's evidence summaries, one per line: analysts read them in Gephi's data
+# laboratory. (A line break, not the list separator '|': a summary is prose and may contain one.)
+EVIDENCE_SEPARATOR = "\n"
 
 # Column name -> "string" | "string_list"; the order is the column order in both stores.
 ACTOR_COLUMNS = {"id": "string", "name": "string", "kind": "string", "aliases": "string_list",
@@ -37,10 +43,20 @@ def relation_columns(ontology: Ontology, type_name: str) -> dict[str, str]:
     return cols
 
 
+def identifier_texts(identifiers: dict[str, str]) -> list[str]:
+    """Identifiers as stored and exported: `scheme:value` texts, sorted by scheme."""
+    return [f"{k}:{v}" for k, v in sorted(identifiers.items())]
+
+
+def parse_identifiers(texts) -> dict[str, str]:
+    """identifier_texts read back: {scheme: value} (a text without a scheme is skipped)."""
+    return dict(t.split(":", 1) for t in texts or () if ":" in t)
+
+
 def actor_row(a: Actor) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases),
             "country": a.country, "description": a.description,
-            "identifiers": [f"{k}:{v}" for k, v in sorted(a.identifiers.items())]}
+            "identifiers": identifier_texts(a.identifiers)}
 
 
 def document_row(d: Document) -> dict[str, Any]:
@@ -105,3 +121,22 @@ def relation_from_properties(type_name: str, source: str, target: str, props: di
         # Every item carries `quote` (null when there is none), as the API's model says.
         "evidence": [{**e, "quote": e.get("quote")} for e in json.loads(props.get("evidence_json") or "[]")],
     }
+
+
+def actor_from_properties(props: dict[str, Any]) -> dict[str, Any]:
+    """The API's actor from its stored properties."""
+    return {"id": props["id"], "name": props.get("name"), "kind": props.get("kind"),
+            "aliases": props.get("aliases") or [], "country": props.get("country"),
+            "description": props.get("description"), "identifiers": parse_identifiers(props.get("identifiers"))}
+
+
+def document_from_properties(props: dict[str, Any]) -> dict[str, Any]:
+    """The API's document from its stored properties."""
+    return {k: props.get(k) for k in ("id", "title", "kind", "publisher", "date", "date_precision",
+                                      "language", "url", "archive_ref", "notes")} | {
+        "cites": props.get("cites") or []}
+
+
+def node_size(degree):
+    """An exported node's size (Gephi's `size`) from its degree: works on an int or a numpy array."""
+    return 4 + 2 * degree

@@ -15,6 +15,7 @@ questions on the same graph and compares every answer.
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -22,24 +23,23 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cypher import query_text
-from .dates import PartialDate
-from .ontology import Ontology
-from .store.rows import relation_columns, relation_from_properties
-
-NO_START, NO_END = 0, 99_999_999     # day keys (YYYYMMDD) of an open start or end
-
+from ..cypher import query_text
+from ..dates import NO_END, NO_START, PartialDate, day_key, end_key, holds_on, start_key
+from ..ontology import Ontology
+from ..records import (EVIDENCE_SEPARATOR, actor_from_properties, node_size, parse_identifiers, relation_columns,
+                       relation_from_properties)
+from .graph_readers import EVERY_ROW, no_actor
 
 def _day(iso: str) -> int:
-    return int(iso.replace("-", ""))
+    return day_key(date.fromisoformat(iso))
 
 
 def _day_keys(column: pa.ChunkedArray, earliest: bool, missing: int) -> np.ndarray:
     """Each partial date as the day key of its first (or last) day; `missing` for none."""
     encoded = pc.dictionary_encode(column.combine_chunks())
     values = encoded.dictionary.to_pylist()
-    keys = np.array([_day((PartialDate.parse(v).earliest() if earliest else PartialDate.parse(v).latest())
-                          .isoformat()) for v in values] + [missing], dtype=np.int32)
+    key = start_key if earliest else end_key
+    keys = np.array([key(PartialDate.parse(v)) for v in values] + [missing], dtype=np.int32)
     return keys[encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)]
 
 
@@ -59,8 +59,7 @@ def _joined(lists) -> pa.Array:
 
 
 def _summaries(evidence_json: pa.ChunkedArray) -> pa.Array:
-    """Each relation's evidence summaries, one per line (export.shape.EVIDENCE_SEPARATOR)."""
-    from .export.shape import EVIDENCE_SEPARATOR
+    """Each relation's evidence summaries, one per line (records.EVIDENCE_SEPARATOR)."""
     out = []
     for text in evidence_json.to_pylist():
         lines = [e["summary"] for e in orjson.loads(text) if e.get("summary")] if text else []
@@ -170,8 +169,7 @@ class Projection:
             s = self.index.get(p["either"], -1)
             ok &= (src == s) | (dst == s)
         if p.get("as_of"):
-            d = _day(p["as_of"])
-            ok &= (self.start[e] <= d) & (self.end[e] >= d)
+            ok &= holds_on(self.start[e], self.end[e], _day(p["as_of"]))
         if p.get("until"):
             ok &= self.start[e] <= _day(p["until"])
         if p.get("since"):
@@ -206,7 +204,6 @@ class Projection:
     def export_tables(self, p: dict[str, Any]) -> tuple[pa.Table, pa.Table]:
         """Every actor and the relations passing `p`, as graph/export/tables.py lays them
         out, computed column by column (no per-relation Python)."""
-        from .export.tables import node_size
         everything = np.arange(self.type.size, dtype=np.int32)
         edges = everything[self._mask(everything, p)]
         # Only the columns an export shows (evidence is counted, not copied).
@@ -254,7 +251,7 @@ class Projection:
         for scheme in schemes:
             values = []
             for ids in lists:
-                found = dict(i.split(":", 1) for i in ids or () if ":" in i)
+                found = parse_identifiers(ids)
                 values.append(found.get(scheme))
             out[f"id_{scheme}"] = pa.array(values, pa.string())
         return out
@@ -377,3 +374,56 @@ class Projection:
                 yield from walk(w, actors + [w], hops + [rels])
 
         return list(itertools.islice(walk(source, [source], []), limit))
+
+
+class ProjectionGraphReader:
+    """The GraphReader questions (graph/store/graph_readers.py) answered from a Projection."""
+
+    def __init__(self, projection: Projection):
+        self.p = projection
+
+    def _positions(self, actor_ids: list[str]) -> dict[str, int]:
+        found = self.p.find_actors(actor_ids)
+        for a in actor_ids:
+            if a not in found:
+                raise no_actor(a)
+        return found
+
+    def actor(self, actor_id):
+        position = self._positions([actor_id])[actor_id]
+        degree = self.p.degree(position)
+        return actor_from_properties(self.p.actor_rows([position])[0]) | {
+            "degree": degree, "total_degree": sum(degree.values())}
+
+    def actor_names(self, actor_ids):
+        found = self.p.find_actors(actor_ids)
+        return {row["id"]: row["name"] for row in self.p.actor_rows(list(found.values()))}
+
+    def relations(self, params, limit, offset):
+        return self.p.relations(params, limit, offset)
+
+    def actor_relations(self, actor_id, out_types, in_types, params, limit, offset):
+        position = self._positions([actor_id])[actor_id]
+        return self.p.actor_relations(position, out_types, in_types, params, limit, offset)
+
+    def paths(self, source, target, max_hops, params, limit):
+        ends = self._positions([source, target])
+        found = self.p.shortest_paths(ends[source], ends[target], max_hops, params, limit)
+        used = sorted({e for _, edges in found for e in edges})
+        rels = dict(zip(used, self.p.relation_dicts(used)))
+        return [{"actors": [self.p.actor_ids[a] for a in actors], "relations": [rels[e] for e in edges],
+                 "length": len(edges)} for actors, edges in found]
+
+    def subgraph(self, seeds, depth, params):
+        positions = self._positions(seeds)
+        reached, distances, edges = self.p.subgraph(list(positions.values()), depth, params)
+        nodes = [actor_from_properties(a) | {"distance": int(d)}
+                 for a, d in zip(self.p.actor_rows(reached), distances.tolist())]
+        return {"nodes": nodes, "edges": self.p.relation_dicts(edges)}
+
+    def whole_graph(self, params):
+        return {"nodes": [actor_from_properties(a) for a in self.p.actors.to_pylist()],
+                "edges": self.p.relations(params, EVERY_ROW, 0)[0]}
+
+    def export_tables(self, params):
+        return self.p.export_tables(params)

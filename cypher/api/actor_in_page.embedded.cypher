@@ -1,0 +1,8 @@
+// One actor's incoming relations (the first $limit by id), with the API's filters (see actor_out_page).
+// params: id, types, symmetric, source, target, either, as_of, since, until, confidences, statuses, limit
+MATCH (a:Actor)-[r]->(b:Actor {id: $id})
+WITH a, r, b, label(r) AS type
+// include: relation_filters — the API's filters, cypher/fragments/relation_filters.cypher
+RETURN a.id AS source, b.id AS target, r AS rel
+ORDER BY r.id
+LIMIT $limit

@@ -1,0 +1,163 @@
+"""The service's graph questions, asked of one snapshot: one interface, two implementations.
+
+`GraphReader` is what GraphService calls; the store picks the implementation
+(GraphStore.graph_reading): `CypherGraphReader` answers with the named queries of cypher/api/
+on any store's Reader, and the embedded store answers from its in-memory projection
+(`ProjectionGraphReader`, graph/store/projection.py) when it keeps one. tests/test_projection.py
+asks both the same questions on the same graph and compares every answer.
+
+`params` is always RelationFilter.params(): every filter bound, '' or every value for "none".
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from ..errors import NotFound
+from ..export.tables import from_graph
+from ..ontology import Ontology
+from ..records import actor_from_properties, relation_from_properties
+from .reader import Reader
+
+# Where a query takes "all the rows" as a LIMIT: the largest 64-bit integer both engines accept.
+EVERY_ROW = (1 << 63) - 1
+# Shortest paths fetched from an engine before they are put in one order and cut to the
+# limit asked for: the engines list paths of equal length each in its own order.
+MAX_PATHS = 100
+
+
+def no_actor(actor_id: str) -> NotFound:
+    return NotFound(f"no actor with id {actor_id!r}")
+
+
+class GraphReader(Protocol):
+    """What the service asks of a snapshot. Unknown actor ids raise NotFound."""
+
+    def actor(self, actor_id: str) -> dict[str, Any]:
+        """The API's actor plus `degree` ({relation type: count}) and `total_degree`."""
+
+    def actor_names(self, actor_ids: list[str]) -> dict[str, str]:
+        """id -> name, for the ids that exist."""
+
+    def relations(self, params: dict[str, Any], limit: int, offset: int) -> tuple[list[dict], int]:
+        """A page of relations passing `params`, in id order, and how many pass."""
+
+    def actor_relations(self, actor_id: str, out_types: list[str], in_types: list[str],
+                        params: dict[str, Any], limit: int, offset: int) -> tuple[list[dict], int]:
+        """An actor's relations of `out_types` leaving it and `in_types` reaching it, in id order."""
+
+    def paths(self, source: str, target: str, max_hops: int, params: dict[str, Any],
+              limit: int) -> list[dict[str, Any]]:
+        """Every shortest path (any direction, at most max_hops) through relations passing
+        `params`' types and as_of: the first `limit` in (actors, relation ids) order."""
+
+    def subgraph(self, seeds: list[str], depth: int, params: dict[str, Any]) -> dict[str, list]:
+        """The seeds and every actor within `depth` relations (nodes carry `distance`), with
+        the relations met on the way; nodes in (distance, id) order, edges in id order."""
+
+    def whole_graph(self, params: dict[str, Any]) -> dict[str, list]:
+        """Every actor, and every relation passing `params`."""
+
+    def export_tables(self, params: dict[str, Any]) -> tuple[pa.Table, pa.Table]:
+        """whole_graph as the export tables (graph/export/tables.py)."""
+
+
+class CypherGraphReader:
+    """The questions answered by the named queries of cypher/api/, in the reader's dialect."""
+
+    def __init__(self, reader: Reader, ontology: Ontology):
+        self.r, self.ontology = reader, ontology
+
+    def _relations(self, rows) -> list[dict[str, Any]]:
+        return [relation_from_properties(rel["_type"], src, dst, rel, self.ontology) for src, dst, rel in rows]
+
+    def _count(self, name: str, params: dict[str, Any]) -> int:
+        return self.r.run_named(name, **params).rows[0][0]
+
+    def _page(self, name: str, params: dict[str, Any], limit: int, offset: int) -> tuple[list, int]:
+        total = self._count(f"{name}_count", params)
+        if offset >= total:
+            # Past the end there is nothing to fetch, and the embedded engine (0.22) crashes
+            # on ORDER BY ... SKIP beyond the last row of a node scan.
+            return [], total
+        page = self.r.run_own(self.r.text_of(f"{name}_page"), {**params, "offset": offset, "limit": limit},
+                              row_limit=limit)
+        return page.rows, total
+
+    def _require(self, actor_ids: list[str]) -> None:
+        found = {row[0]["id"] for row in self.r.run_named("actors_by_id", ids=actor_ids).rows}
+        for a in actor_ids:
+            if a not in found:
+                raise no_actor(a)
+
+    def actor(self, actor_id: str) -> dict[str, Any]:
+        rows = self.r.run_named("actor", id=actor_id).rows
+        if not rows:
+            raise no_actor(actor_id)
+        degree = {t: n for t, n in self.r.run_named("actor_degree", id=actor_id).rows}
+        return actor_from_properties(rows[0][0]) | {"degree": degree, "total_degree": sum(degree.values())}
+
+    def actor_names(self, actor_ids: list[str]) -> dict[str, str]:
+        return {row[0]["id"]: row[0]["name"] for row in self.r.run_named("actors_by_id", ids=actor_ids).rows}
+
+    def relations(self, params, limit, offset):
+        rows, total = self._page("relations", params, limit, offset)
+        return self._relations(rows), total
+
+    def actor_relations(self, actor_id, out_types, in_types, params, limit, offset):
+        if not self.r.run_named("actor", id=actor_id).rows:
+            raise no_actor(actor_id)   # 404 for an unknown actor rather than an empty list
+        rows, total = [], 0
+        for name, wanted in (("actor_out", out_types), ("actor_in", in_types)):
+            if not wanted:
+                continue
+            p = {**params, "id": actor_id, "types": wanted}
+            total += self._count(f"{name}_count", p)
+            # Each side's first offset+limit rows in id order hold the merged page.
+            rows += self.r.run_own(self.r.text_of(f"{name}_page"), {**p, "limit": offset + limit},
+                                   row_limit=offset + limit).rows
+        rows.sort(key=lambda row: row[2]["id"])
+        return self._relations(rows[offset:offset + limit]), total
+
+    def paths(self, source, target, max_hops, params, limit):
+        self._require([source, target])
+        found = self.r.run_named("paths", source=source, target=target, max_hops=max_hops,
+                                 types=params["types"], as_of=params["as_of"], limit=MAX_PATHS).rows
+        keys = sorted({key for _, _, keys in found for key in keys})
+        rels = {x["id"]: x for x in self._relations(self.r.run_named("relations_by_key", keys=keys).rows)}
+        paths = [{"actors": actors, "relations": [rels[i] for i in rids], "length": len(rids)}
+                 for actors, rids, _ in found]
+        return sorted(paths, key=lambda p: (p["actors"], [x["id"] for x in p["relations"]]))[:limit]
+
+    def subgraph(self, seeds, depth, params):
+        self._require(seeds)
+        distance = {s: 0 for s in seeds}
+        edges: dict[str, dict] = {}
+        frontier = list(seeds)
+        for ring in range(1, depth + 1):
+            if not frontier:
+                break
+            rels = []
+            for name in ("relations_from", "relations_to"):
+                rels += self._relations(self.r.run_named(name, **params, ids=frontier).rows)
+            nxt = []
+            for rel in rels:
+                edges.setdefault(rel["id"], rel)
+                for end in (rel["source"], rel["target"]):
+                    if end not in distance:
+                        distance[end] = ring
+                        nxt.append(end)
+            frontier = nxt
+        actors = {row[0]["id"]: actor_from_properties(row[0])
+                  for row in self.r.run_named("actors_by_id", ids=sorted(distance)).rows}
+        nodes = [actors[a] | {"distance": d} for a, d in sorted(distance.items(), key=lambda x: (x[1], x[0]))]
+        return {"nodes": nodes, "edges": sorted(edges.values(), key=lambda e: e["id"])}
+
+    def whole_graph(self, params):
+        actors = self.r.run_named("actors_page", q="", kind="", offset=0, limit=EVERY_ROW).rows
+        rels = self.r.run_named("relations_page", **params, offset=0, limit=EVERY_ROW).rows
+        return {"nodes": [actor_from_properties(row[0]) for row in actors], "edges": self._relations(rels)}
+
+    def export_tables(self, params):
+        return from_graph(self.whole_graph(params), self.ontology)

@@ -1,0 +1,66 @@
+"""The embedded engine (LadybugDB 0.22, a Kùzu fork) as every embedded module uses it: opening
+a database, running a text, reading a result, and the engine's errors in our words."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from ..errors import ConflictGraphError, QueryError, QuerySyntaxError, QueryTimeout, WriteRejected
+from .reader import QueryResult, collect_rows
+from .values import plain
+
+RETRY_HINT = re.compile(r"\s*The database may be checkpointing; please retry later\.?")
+_POSITION = re.compile(r"\(line: (\d+), offset: (\d+)\)")
+
+
+def open_database(path: Path, read_only: bool, buffer_pool_mb: int) -> ladybug.Database:
+    # Nobody checkpoints automatically: a writer checkpoints once at the end of its load,
+    # and a reader must never write into a published generation.
+    return ladybug.Database(str(path), read_only=read_only, auto_checkpoint=False,
+                            buffer_pool_size=buffer_pool_mb * 1024 * 1024)
+
+
+def translate(e: Exception) -> ConflictGraphError:
+    msg = str(e).strip()
+    if "read-only database" in msg:
+        return WriteRejected("writes are not allowed: research queries run on a read-only connection")
+    if "bad_alloc" in msg or "Unable to allocate memory" in msg:
+        return QueryError("the query needs more memory than this server allows for a query; narrow it")
+    if msg.startswith("Interrupted"):
+        return QueryTimeout("the query ran past the server's time limit and was stopped")
+    if msg.startswith("Parser exception"):
+        m = _POSITION.search(msg)
+        line, col = (int(m.group(1)), int(m.group(2)) + 1) if m else (None, None)
+        return QuerySyntaxError(msg, line, col)
+    if msg.startswith(("Binder exception", "Catalog exception")):
+        return QuerySyntaxError(msg)
+    return QueryError(msg)
+
+
+def run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,
+         row_limit: int | None = None) -> QueryResult:
+    try:
+        result = conn.execute(cypher, params or {})
+    except RuntimeError as e:
+        raise translate(e) from e
+    return fetch(result, row_limit, translate)
+
+
+def fetch(result: ladybug.QueryResult, row_limit: int | None, translate=translate,
+          byte_limit: int | None = None) -> QueryResult:
+    """A result's rows, up to `row_limit` rows and `byte_limit` bytes (then `truncated`);
+    engine errors met while reading them go through `translate`."""
+    def rows():
+        while result.has_next():
+            yield [plain(v) for v in result.get_next()]
+    try:
+        columns = result.get_column_names()
+        rows, truncated = collect_rows(rows(), row_limit, byte_limit)
+    except RuntimeError as e:
+        raise translate(e) from e
+    finally:
+        result.close()
+    return QueryResult(columns, rows, truncated)
