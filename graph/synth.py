@@ -21,7 +21,11 @@ from pathlib import Path
 import orjson
 
 from .dates import PartialDate
-from .ontology import Ontology
+from .errors import ValidationFailed
+from .models import Dataset
+from .ontology import Ontology, default_ontology
+from .seeds import RawRecord
+from .validation import RecordValidator
 
 KIND_SHARES = [("armed_group", 0.38), ("person", 0.30), ("organization", 0.10), ("government", 0.06),
                ("state", 0.06), ("government_agency", 0.05), ("family", 0.03),
@@ -65,10 +69,43 @@ def _date(rnd: random.Random, year_from: int = 1994, year_to: int = 2025) -> str
 
 
 def generate(n_actors: int, n_relations: int, seed: int, out: Path, ontology: Ontology) -> dict[str, int]:
+    """Seed files (JSON Lines) in `out`; ids start with "syn-". Returns the counts."""
     if n_actors < 50:
         raise ValueError("use at least 50 actors")
-    rnd = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    actors, documents, relations = records(n_actors, n_relations, seed)
+    written = 0
+    with (out / "relations.jsonl").open("wb") as fh:
+        for record in relations:
+            fh.write(orjson.dumps(record) + b"\n")
+            written += 1
+    with (out / "actors.jsonl").open("wb") as fh:
+        fh.writelines(orjson.dumps(a) + b"\n" for a in actors)
+    with (out / "documents.jsonl").open("wb") as fh:
+        fh.writelines(orjson.dumps(d) + b"\n" for d in documents)
+    return {"actors": len(actors), "relations": written, "documents": len(documents)}
+
+
+def dataset(n_actors: int, n_relations: int, seed: int = 7, tag: str = "s",
+            ontology: Ontology | None = None) -> Dataset:
+    """The same kind of graph in memory, as a validated Dataset (for tests that load many
+    small graphs); `tag` starts every id, so graphs of different tags share none."""
+    validator = RecordValidator(ontology or default_ontology())
+    actors, documents, relations = records(n_actors, n_relations, seed, tag)
+    raw = lambda section, items: [RawRecord("(synthetic)", section, i, x) for i, x in enumerate(items)]  # noqa: E731
+    validator.check_entities(raw("documents", documents), raw("actors", actors))
+    rels = list(validator.check_relations(raw("relations", relations)))
+    if validator.problems:
+        raise ValidationFailed(validator.problems)
+    return Dataset(list(validator.actors.values()), rels, list(validator.documents.values()))
+
+
+def records(n_actors: int, n_relations: int, seed: int, tag: str = "syn"):
+    """(actor records, document records, an iterator of relation records), as seed files
+    hold them. At least 2 actors; relation types none of whose actors exist are skipped."""
+    if n_actors < 2:
+        raise ValueError("use at least 2 actors")
+    rnd = random.Random(seed)
     n_docs = max(10, n_relations // 100)
     n_conflicts = max(3, n_actors // 400)
 
@@ -81,7 +118,7 @@ def generate(n_actors: int, n_relations: int, seed: int, out: Path, ontology: On
     actors_out, home = [], {}
     for i in range(n_actors):
         kind = KIND_SHARES[bisect.bisect(kind_cum, rnd.random() * kind_cum[-1])][0]
-        aid = f"syn-{kind.replace('_', '-')}-{i}"
+        aid = f"{tag}-{kind.replace('_', '-')}-{i}"
         conflict = bisect.bisect(conflict_cum, rnd.random() * conflict_cum[-1])
         side = rnd.randint(0, 2 if conflict % 3 == 0 else 1)
         home[aid] = (conflict, side)
@@ -111,17 +148,24 @@ def generate(n_actors: int, n_relations: int, seed: int, out: Path, ontology: On
     for a in belligerent.ids:
         by_side.setdefault(home[a], []).append(a)
 
-    docs_out = [{"id": f"syn-doc-{i}", "title": f"Synthetic report {i}", "kind": "report",
+    docs_out = [{"id": f"{tag}-doc-{i}", "title": f"Synthetic report {i}", "kind": "report",
                  "publisher": rnd.choice(["Synthetic Wire", "Example Monitor", "Test Gazette"]),
                  "date": _date(rnd), "language": "en"} for i in range(n_docs)]
 
     type_cum = list(itertools.accumulate(s for _, s in TYPE_SHARES))
-    written = 0
-    with (out / "relations.jsonl").open("wb") as fh:
+    needs = {"BACKS": (backer, client), "SANCTIONS": (authority,), "PROPOSES_SANCTIONS": (authority, bodies),
+             "BLOCKS": (blockers, bodies), "LEADS": (leaders, collective), "PART_OF": (collective,)}
+
+    def relations():
+        written = 0
         for i in itertools.count():
             if written >= n_relations:
-                break
+                return
+            if i > 1000 + 100 * n_relations:
+                raise ValueError(f"cannot draw {n_relations} relations among {n_actors} actors")
             rtype = TYPE_SHARES[bisect.bisect(type_cum, rnd.random() * type_cum[-1])][0]
+            if not all(needs.get(rtype, ())):
+                continue   # a small graph may have none of the actors this type needs
             props: dict = {}
             if rtype in ("FIGHTS", "ALLIED_WITH", "AGREES_CEASEFIRE"):
                 s = belligerent.draw(rnd)
@@ -161,10 +205,10 @@ def generate(n_actors: int, n_relations: int, seed: int, out: Path, ontology: On
                 s, t = anyone.draw(rnd), collective.draw(rnd)
             if s == t:
                 continue
-            record = {"id": f"syn-r{i}", "type": rtype, "source": s, "target": t,
+            record = {"id": f"{tag}-r{i}", "type": rtype, "source": s, "target": t,
                       "confidence": rnd.choice(("low", "medium", "medium", "high", "high")),
                       "status": rnd.choice(("alleged", "reported", "reported", "confirmed", "disputed")),
-                      "evidence": [{"document": f"syn-doc-{rnd.randrange(n_docs)}",
+                      "evidence": [{"document": f"{tag}-doc-{rnd.randrange(n_docs)}",
                                     "paragraph": rnd.randint(1, 40),
                                     "summary": f"Synthetic claim {i}, item {k}."}
                                    for k in range(rnd.randint(1, 4))]}
@@ -177,11 +221,7 @@ def generate(n_actors: int, n_relations: int, seed: int, out: Path, ontology: On
                     record["end"] = end
             if props:
                 record["properties"] = props
-            fh.write(orjson.dumps(record) + b"\n")
+            yield record
             written += 1
-    with (out / "actors.jsonl").open("wb") as fh:
-        fh.writelines(orjson.dumps(a) + b"\n" for a in actors_out)
-    with (out / "documents.jsonl").open("wb") as fh:
-        fh.writelines(orjson.dumps(d) + b"\n" for d in docs_out)
-    return {"actors": len(actors_out), "relations": written, "documents": len(docs_out)}
 
+    return actors_out, docs_out, relations()

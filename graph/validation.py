@@ -450,15 +450,16 @@ class RecordValidator:
         which say exactly what is wrong."""
         fast = FastRelationCheck(self.ontology, *self.fast_check_inputs())
         seen = self._seen_relations
-        slow = []
         for rec in records:
             rel = fast(rec.data)
             if rel is None or rel.id in seen:
-                slow.append(rec)
-                yield from self._unique(slow, "relations", seen,
-                                        lambda c, d: _check_relation(c, d, self.ontology, self._declared_actors,
-                                                                     self._declared_docs))
-                slow.clear()
+                yield from self.check_relations_fully([rec])
                 continue
             seen[rel.id] = (rec.file, rec.index)
             yield rel
+
+    def check_relations_fully(self, records: Iterable) -> Iterator[Relation]:
+        """The valid relations among `records`, each through every check (no fast path)."""
+        yield from self._unique(records, "relations", self._seen_relations,
+                                lambda c, d: _check_relation(c, d, self.ontology, self._declared_actors,
+                                                             self._declared_docs))

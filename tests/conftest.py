@@ -1,16 +1,20 @@
 """Shared fixtures. Stores are real databases on disk in a temporary folder; no mocks."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from conflictgraph.api.app import create_app
 from conflictgraph.graph.dataset import read_dataset
 from conflictgraph.graph.models import Dataset
 from conflictgraph.graph.ontology import default_ontology
 from conflictgraph.graph.paths import SEED_DIR
+from conflictgraph.graph.settings import Settings
 from conflictgraph.graph.store.embedded import EmbeddedStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -106,3 +110,19 @@ def embedded_store(tmp_path, ontology):
     store = EmbeddedStore(tmp_path / "graph", ontology, buffer_pool_mb=256)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def api_settings():
+    """The service's settings for API tests: research queries stop at 1.5 s, so the
+    hostile-query tests run in seconds; a module may override this fixture."""
+    return dataclasses.replace(Settings.from_env(), query_timeout_ms=1500, row_limit=10_000,
+                               cors_origins=["http://localhost:5173"])
+
+
+@pytest.fixture(scope="module")
+def client(loaded_store, api_settings):
+    """The HTTP API on the Libya seed, in each store kind (FastAPI's TestClient: the real app,
+    its lifespan included, without a socket)."""
+    with TestClient(create_app(store=loaded_store, settings=api_settings)) as c:
+        yield c

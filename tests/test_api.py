@@ -1,25 +1,8 @@
 """The HTTP contract frontends rely on, against a real loaded store of each kind."""
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
-from fastapi.testclient import TestClient
-
-from conflictgraph.api.app import create_app
-from conflictgraph.graph.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def settings():
-    return dataclasses.replace(Settings.from_env(), query_timeout_ms=1500, row_limit=10_000,
-                               cors_origins=["http://localhost:5173"])
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store, settings):
-    with TestClient(create_app(store=loaded_store, settings=settings)) as c:
-        yield c
 
 
 def ok(response):

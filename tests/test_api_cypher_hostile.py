@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from fastapi.testclient import TestClient
-
-from conflictgraph.api.app import create_app
-from conflictgraph.graph.settings import Settings
 
 REFUSED, BAD, TIMEOUT = 403, 400, 504
+
+
+@pytest.fixture(scope="module")
+def api_settings(api_settings):
+    """conftest's, with a row limit the truncation test can reach quickly."""
+    return dataclasses.replace(api_settings, row_limit=1000)
+
 
 # (query, params, acceptable statuses). 400/504 where the engines differ in how they stop it.
 HOSTILE = [
@@ -89,13 +92,6 @@ HOSTILE = [
     # undeclared parameter (the embedded engine would read it as NULL)
     ("MATCH (a:Actor {id: $who}) RETURN a", {}, {BAD}),
 ]
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store):
-    settings = dataclasses.replace(Settings.from_env(), query_timeout_ms=1500, row_limit=1000)
-    with TestClient(create_app(store=loaded_store, settings=settings)) as c:
-        yield c
 
 
 def fingerprint(store):

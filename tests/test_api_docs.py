@@ -5,17 +5,9 @@ import re
 import typing
 
 import pytest
-from fastapi.testclient import TestClient
 
-from conflictgraph.api.app import create_app
 
 URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\s*:\s*["']([^"']+)["']""")
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store):
-    with TestClient(create_app(store=loaded_store)) as c:
-        yield c
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

@@ -14,7 +14,7 @@ from conflictgraph.graph.dataset import read_dataset
 from conflictgraph.graph.errors import LoadInProgress, StoreEmpty
 from repo import REPO
 from conflictgraph.graph.store.embedded import EmbeddedStore
-from synthetic import synthetic_dataset
+from conflictgraph.graph.synth import dataset as synthetic_dataset
 
 TESTS = Path(__file__).parent
 
@@ -94,7 +94,7 @@ KILLABLE_LOAD = textwrap.dedent("""
     sys.path[:0] = [{tests!r}, {root!r}]
     from conflictgraph.graph.ontology import default_ontology
     from conflictgraph.graph.store.embedded import EmbeddedStore
-    from synthetic import synthetic_dataset
+    from conflictgraph.graph.synth import dataset as synthetic_dataset
     store = EmbeddedStore({path!r}, default_ontology(), buffer_pool_mb=256)
     def progress(stage, done, total):
         print(done, flush=True)
@@ -165,11 +165,12 @@ def test_a_reader_holding_the_store_open_keeps_working_through_loads(embedded_st
 
     try:
         assert ask() == [16, 25, 2]
-        embedded_store.load(synthetic_dataset(50, 120, tag="v2"))
-        assert ask() == [50, 120, 1]           # the reader moved to the new graph
+        v2, v4 = synthetic_dataset(50, 120, tag="v2"), synthetic_dataset(10, 20, tag="v4")
+        embedded_store.load(v2)
+        assert ask() == [50, 120, len(v2.documents)]   # the reader moved to the new graph
         embedded_store.load(seed_dataset)
-        embedded_store.load(synthetic_dataset(10, 20, tag="v4"))
-        assert ask() == [10, 20, 1]            # and again, after its old generation was pruned
+        embedded_store.load(v4)
+        assert ask() == [10, 20, len(v4.documents)]    # and again, after its old generation was pruned
     finally:
         reader.stdin.close()
         reader.wait(timeout=30)
@@ -182,7 +183,7 @@ def test_concurrent_readers_each_see_a_whole_graph_while_loads_switch_it(embedde
     from concurrent.futures import ThreadPoolExecutor
     other = synthetic_dataset(40, 90, tag="c")
     embedded_store.load(seed_dataset)
-    whole = {(16, 25, 2), (40, 90, 1)}
+    whole = {(16, 25, 2), (40, 90, len(other.documents))}
 
     def read(_):
         seen = set()
@@ -196,7 +197,7 @@ def test_concurrent_readers_each_see_a_whole_graph_while_loads_switch_it(embedde
             embedded_store.load(d)
         results = set().union(*(f.result() for f in futures))
     assert results <= whole
-    assert counts(embedded_store) == (40, 90, 1)
+    assert counts(embedded_store) == (40, 90, len(other.documents))
 
 
 def test_a_seed_set_can_be_read_twice(tmp_path, mini_dir, ontology):

@@ -12,9 +12,7 @@ import zipfile
 
 import networkx as nx
 import pytest
-from fastapi.testclient import TestClient
 
-from conflictgraph.api.app import create_app
 from conftest import SHARED
 from conflictgraph.graph.export import FORMATS
 from conflictgraph.graph.export.streaming import events
@@ -172,12 +170,6 @@ def test_gephi_stream_events(service, whole, source):
 def test_filtered_exports(service):
     g = service.whole_graph(RelationFilter(types=["BACKS"], as_of="2020-06-01"))
     assert {e["type"] for e in g["edges"]} == {"BACKS"} and len(g["edges"]) == 4
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store):
-    with TestClient(create_app(store=loaded_store)) as c:
-        yield c
 
 
 def test_export_and_subgraph_formats_over_http(client, tmp_path):

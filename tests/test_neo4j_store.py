@@ -59,7 +59,7 @@ KILLABLE_LOAD = textwrap.dedent("""
     sys.path[:0] = [{tests!r}, {root!r}]
     from conflictgraph.graph.ontology import default_ontology
     from conflictgraph.graph.store.neo4j_store import Neo4jStore
-    from synthetic import synthetic_dataset
+    from conflictgraph.graph.synth import dataset as synthetic_dataset
     store = Neo4jStore({uri!r}, default_ontology(), user={user!r}, password={password!r})
     def progress(stage, done, total):
         print(done, flush=True)

@@ -175,20 +175,23 @@ def test_whole_graph_exports_agree(both, ontology, flt):
 
 
 def test_a_running_service_moves_to_the_projection_of_a_new_load(tmp_path, ontology):
-    from synthetic import synthetic_dataset
+    from conflictgraph.graph.synth import dataset as synthetic_dataset
     service_store = EmbeddedStore(tmp_path / "graph", ontology, buffer_pool_mb=128)
     loader = EmbeddedStore(tmp_path / "graph", ontology, buffer_pool_mb=128)
     try:
-        loader.load(synthetic_dataset(20, 60, tag="one"))
+        one = synthetic_dataset(20, 60, tag="one")
+        loader.load(one)
         service_store.warm_up()
         svc = GraphService(service_store)
         assert svc.relations(RelationFilter(), 5)[1] == 60
-        loader.load(synthetic_dataset(30, 90, tag="two"))
+        two = synthetic_dataset(30, 90, tag="two")
+        loader.load(two)
         # The next read sees the new generation, answered from the new generation's projection.
         assert svc.relations(RelationFilter(), 5)[1] == 90
-        assert svc.actor("two-a1")["id"] == "two-a1"
+        new_actor = two.actors[0].id
+        assert new_actor.startswith("two-") and svc.actor(new_actor)["id"] == new_actor
         with pytest.raises(NotFound):
-            svc.actor("one-a1")
+            svc.actor(one.actors[0].id)
         with service_store.reading() as r:
             assert len(r.projection.actor_ids) == 30
     finally:
