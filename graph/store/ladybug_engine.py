@@ -8,7 +8,8 @@ from typing import Any
 
 import ladybug
 
-from ..errors import ConflictGraphError, QueryError, QuerySyntaxError, QueryTimeout, WriteRejected
+from ..errors import ConflictGraphError
+from . import engine_errors
 from .reader import QueryResult, collect_rows
 from .values import plain
 
@@ -26,18 +27,18 @@ def open_database(path: Path, read_only: bool, buffer_pool_mb: int) -> ladybug.D
 def translate(e: Exception) -> ConflictGraphError:
     msg = str(e).strip()
     if "read-only database" in msg:
-        return WriteRejected("writes are not allowed: research queries run on a read-only connection")
+        return engine_errors.writes_refused()
     if "bad_alloc" in msg or "Unable to allocate memory" in msg:
-        return QueryError("the query needs more memory than this server allows for a query; narrow it")
+        return engine_errors.out_of_memory()
     if msg.startswith("Interrupted"):
-        return QueryTimeout("the query ran past the server's time limit and was stopped")
+        return engine_errors.timed_out()
     if msg.startswith("Parser exception"):
         m = _POSITION.search(msg)
         line, col = (int(m.group(1)), int(m.group(2)) + 1) if m else (None, None)
-        return QuerySyntaxError(msg, line, col)
+        return engine_errors.syntax(msg, line, col)
     if msg.startswith(("Binder exception", "Catalog exception")):
-        return QuerySyntaxError(msg)
-    return QueryError(msg)
+        return engine_errors.syntax(msg)
+    return engine_errors.refused(msg)
 
 
 def run(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None,

@@ -26,13 +26,14 @@ from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx
 
 from ..cypher import query_text
-from ..errors import (ConflictGraphError, QueryError, QuerySyntaxError, QueryTimeout,
+from ..errors import (ConflictGraphError, QuerySyntaxError,
                       StoreEmpty, StoreUnavailable, WriteRejected)
 from ..dataset import SeedSet
 from ..models import Dataset
 from ..ontology import Ontology
 from ..settings import NEO4J_MAX_TX_RECORDS
 from .base import GraphStore, LoadReport, Progress
+from . import engine_errors
 from .loading import check_stored, report, stored_counts
 from .reader import RESULT_MAX_BYTES, QueryResult, Reader, collect_rows
 from ..records import actor_row, document_row, relation_row
@@ -101,11 +102,13 @@ def _translate(e: Exception, where: str) -> ConflictGraphError:
         return _syntax_error(str(e.message or e), None, 0)
     code = getattr(e, "code", "") or ""
     if "TransactionTimedOut" in code or "Terminated" in code:
-        return QueryTimeout("the query ran past the server's time limit and was stopped")
+        return engine_errors.timed_out()
     if "Forbidden" in code or "AccessMode" in code:
-        return WriteRejected(f"writes are not allowed: {getattr(e, 'message', e)}")
+        return engine_errors.writes_refused(str(getattr(e, "message", e)))
+    if "MemoryPoolOutOfMemoryError" in code:
+        return engine_errors.out_of_memory()
     if isinstance(e, nx.Neo4jError):
-        return QueryError(getattr(e, "message", None) or str(e))
+        return engine_errors.refused(getattr(e, "message", None) or str(e))
     return ConflictGraphError(str(e))
 
 
