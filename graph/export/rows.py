@@ -12,11 +12,9 @@ from typing import Any, Iterator
 import pyarrow as pa
 
 from ..ontology import Ontology
-from .shape import LIST_SEPARATOR
+from .shape import EDGE_COLUMNS, LIST_SEPARATOR, NODE_COLUMNS  # noqa: F401  (re-exported for the writers)
 
 CHUNK = 5_000
-NODE_COLUMNS = ("id", "label", "size")                     # the table's own, not attributes
-EDGE_COLUMNS = ("id", "source", "target", "start", "end")  # ditto (start/end: the interval)
 
 
 def list_attributes(ontology: Ontology) -> frozenset[str]:

@@ -3,15 +3,35 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+
 from ..ontology import Ontology
 from ..records import EVIDENCE_SEPARATOR
 
 LIST_SEPARATOR = "|"
+NODE_COLUMNS = ("id", "label", "size")                     # a node table's own, not attributes
+EDGE_COLUMNS = ("id", "source", "target", "start", "end")  # ditto (start/end: the interval)
+INTEGER_COLUMNS = frozenset({"size", "polarity", "evidence_count", "distance"})
+BOOLEAN_COLUMNS = frozenset({"directed"})
 
 NODE_FIELDS = ("name", "kind", "country", "aliases", "description")
 EDGE_FIELDS = ("relation_type", "polarity", "directed", "confidence", "status", "start_date", "end_date",
                "start_precision", "end_precision", "attributed_to", "location", "evidence_count",
                "documents", "evidence")
+
+
+def node_columns(identifier_schemes) -> list[str]:
+    """The node table's columns, in order: its own, the actor fields, one per identifier scheme."""
+    return [*NODE_COLUMNS, *NODE_FIELDS, *(f"id_{s}" for s in sorted(identifier_schemes))]
+
+
+def edge_columns(ontology: Ontology) -> list[str]:
+    """The edge table's columns, in order: its own, the relation fields, every type's properties."""
+    return [*EDGE_COLUMNS, *EDGE_FIELDS, *sorted({n for t in ontology.relation_types.values() for n in t.properties})]
+
+
+def column_type(name: str) -> pa.DataType:
+    return pa.int64() if name in INTEGER_COLUMNS else pa.bool_() if name in BOOLEAN_COLUMNS else pa.string()
 
 
 def node_attributes(actor: dict[str, Any]) -> dict[str, Any]:

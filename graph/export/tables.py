@@ -18,19 +18,28 @@ import pyarrow as pa
 from ..dates import PartialDate
 from ..ontology import Ontology
 from ..records import node_size
-from .shape import degrees, edge_attributes, flatten, node_attributes
+from .shape import column_type, degrees, edge_attributes, edge_columns, flatten, node_attributes, node_columns
 
-_INTEGER = {"polarity", "evidence_count", "distance"}
-_BOOLEAN = {"directed"}
+def conform(table: pa.Table, names: list[str]) -> pa.Table:
+    """`table` with exactly the columns `names` (shape.node_columns / edge_columns), in that
+    order and of their types; a column no row has a value for is all nulls, and any other
+    column (a subgraph's `distance`) follows in name order. Both builders of the export
+    tables end here, so every format writes the same columns from either."""
+    extra = sorted(set(table.column_names) - set(names))
+    columns = {}
+    for name in [*names, *extra]:
+        wanted = column_type(name)
+        if name in table.column_names:
+            col = table[name]
+            columns[name] = col if col.type == wanted else col.cast(wanted)
+        else:
+            columns[name] = pa.nulls(table.num_rows, wanted)
+    return pa.table(columns)
 
 
-def _arrow_type(name: str) -> pa.DataType:
-    return pa.int64() if name in _INTEGER else pa.bool_() if name in _BOOLEAN else pa.string()
-
-
-def _table(rows: list[dict[str, Any]], fixed: dict[str, pa.DataType]) -> pa.Table:
-    names = list(fixed) + sorted({k for r in rows for k in r} - set(fixed))
-    return pa.table({n: pa.array([r.get(n) for r in rows], fixed.get(n) or _arrow_type(n)) for n in names})
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    names = sorted({k for r in rows for k in r})
+    return pa.table({n: pa.array([r.get(n) for r in rows], column_type(n)) for n in names})
 
 
 def from_graph(graph, ontology: Ontology) -> tuple[pa.Table, pa.Table]:
@@ -43,8 +52,5 @@ def from_graph(graph, ontology: Ontology) -> tuple[pa.Table, pa.Table]:
                       "start": PartialDate.parse(e["start"]).earliest().isoformat() if e.get("start") else None,
                       "end": PartialDate.parse(e["end"]).latest().isoformat() if e.get("end") else None,
                       **flatten(edge_attributes(e, ontology))})
-    node_fixed = {"id": pa.string(), "label": pa.string(), "size": pa.int64(), "kind": pa.string()}
-    edge_fixed = {"id": pa.string(), "source": pa.string(), "target": pa.string(), "start": pa.string(),
-                  "end": pa.string(), "relation_type": pa.string(), "polarity": pa.int64(),
-                  "directed": pa.bool_()}
-    return _table(nodes, node_fixed), _table(edges, edge_fixed)
+    schemes = {s for n in graph["nodes"] for s in n.get("identifiers") or {}}
+    return conform(_table(nodes), node_columns(schemes)), conform(_table(edges), edge_columns(ontology))

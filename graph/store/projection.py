@@ -28,6 +28,8 @@ from ..dates import NO_END, NO_START, PartialDate, day_key, end_key, holds_on, s
 from ..ontology import Ontology
 from ..records import (EVIDENCE_SEPARATOR, actor_from_properties, node_size, parse_identifiers, relation_columns,
                        relation_from_properties)
+from ..export.shape import edge_columns, node_columns
+from ..export.tables import conform
 from .graph_readers import EVERY_ROW, no_actor
 
 def _day(iso: str) -> int:
@@ -240,8 +242,11 @@ class Projection:
         nodes: dict[str, Any] = {"id": a["id"], "label": a["name"], "size": pa.array(node_size(degree)),
                                  "name": a["name"], "kind": a["kind"], "country": a["country"],
                                  "aliases": _joined(a["aliases"]), "description": a["description"]}
-        nodes.update(self._identifier_columns())
-        return pa.table(nodes), pa.table(columns)
+        identifiers = self._identifier_columns()
+        nodes.update(identifiers)
+        schemes = [name[len("id_"):] for name in identifiers]
+        return (conform(pa.table(nodes), node_columns(schemes)),
+                conform(pa.table(columns), edge_columns(self.ontology)))
 
     def _identifier_columns(self) -> dict[str, pa.Array]:
         """id_<scheme> columns from the `scheme:value` identifier lists (few actors have any)."""
