@@ -23,3 +23,23 @@ def children(pid: int, running: bytes | None = None) -> list[int]:
             except OSError:
                 pass
     return out
+
+
+def free_port() -> int:
+    import socket
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]
+
+
+def serving(server, port: int, timeout_s: float = 60) -> dict:
+    """/health of a `conflictgraph serve` child once it answers (its stderr if it exits first)."""
+    import json
+    import time
+    import urllib.request
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read())
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
+            time.sleep(0.2)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from procs import children
+from procs import children, free_port, serving
 from typer.testing import CliRunner
 
 from conflictgraph.graph.cli import app
@@ -166,34 +166,24 @@ def test_serve_on_a_taken_port_says_so_and_exits_1(store_uri):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri, workers):
     import signal
-    import socket
     import time
     import urllib.request
     run("load")
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]
+    port = free_port()
     script = Path(sys.executable).with_name("conflictgraph")
     server = subprocess.Popen([str(script), "serve", "--port", str(port), "--workers", str(workers)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read())
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
-                time.sleep(0.2)
-        assert body["actors"] == 16
-        serving = [server.pid] if workers == 1 else children(server.pid, running=b"spawn_main")
-        assert len(serving) == workers
+        assert serving(server, port)["actors"] == 16
+        processes = [server.pid] if workers == 1 else children(server.pid, running=b"spawn_main")
+        assert len(processes) == workers
         if store_uri.startswith("embedded:") and workers > 1:
             for _ in range(20):   # every process answers from the same mapped projection files
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/relations?limit=1", timeout=10).read()
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 mapped = [{line.split()[-1] for line in Path(f"/proc/{p}/maps").read_text().splitlines()
-                           if line.endswith("/projection/relations.arrow")} for p in serving]
+                           if line.endswith("/projection/relations.arrow")} for p in processes]
                 if all(mapped):
                     break
                 time.sleep(0.5)
@@ -202,7 +192,7 @@ def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri, workers):
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
         assert time.monotonic() - started < 5
-        assert not [p for p in serving if Path(f"/proc/{p}").exists() and p != server.pid]
+        assert not [p for p in processes if Path(f"/proc/{p}").exists() and p != server.pid]
     finally:
         if server.poll() is None:
             server.kill()

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 import site
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from procs import free_port, serving
 from repo import REPO
 
 
@@ -66,19 +65,11 @@ def test_installed_package_loads_and_serves_from_any_directory(fresh_env, tmp_pa
     load = subprocess.run([str(script), "load"], capture_output=True, text=True, cwd=tmp_path, env=env,
                           timeout=300)
     assert load.returncode == 0, load.stderr + load.stdout
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([str(script), "serve", "--port", str(port)], cwd=tmp_path, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read())
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
-                time.sleep(0.2)
+        health = serving(server, port)
         assert health["actors"] == 16 and health["relations"] > 0
         # Cypher texts and the ontology come from the installed package data.
         actor = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/actors/kaniyat", timeout=10).read())
