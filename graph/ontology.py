@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .cypher import check_identifier
 from .errors import OntologyError
 from .paths import ONTOLOGY_FILE
 
@@ -79,6 +80,15 @@ def _expand_kinds(names, groups, kinds, where) -> frozenset[str]:
     return frozenset(out)
 
 
+def _identifier(name, where: str, what: str) -> None:
+    # Type and property names become relationship types, tables and columns in Cypher texts,
+    # where a parameter cannot stand: they must be plain identifiers (graph/cypher.py).
+    try:
+        check_identifier(name, what)
+    except ValueError as e:
+        raise OntologyError(f"{where}: {e}") from None
+
+
 def parse_ontology(data: dict, source_file: Path) -> Ontology:
     kinds = {k: (v or {}).get("description", "") for k, v in data["actor_kinds"].items()}
     groups = {}
@@ -91,8 +101,10 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
     seen_props: dict[str, PropertySpec] = {}
     for name, spec in data["relation_types"].items():
         where = f"relation_types.{name}"
+        _identifier(name, where, "a relation type's name")
         props = {}
         for pname, p in (spec.get("properties") or {}).items():
+            _identifier(pname, f"{where}.properties.{pname}", "a property's name")
             if p.get("type") not in PROPERTY_TYPES:
                 raise OntologyError(f"{where}.properties.{pname}: type must be one of {sorted(PROPERTY_TYPES)}")
             ps = PropertySpec(pname, p["type"], bool(p.get("required", False)),

@@ -49,3 +49,29 @@ def test_a_property_name_cannot_change_type_between_relation_types():
     data["relation_types"]["PROPOSES_SANCTIONS"]["properties"]["measures"]["type"] = "string"
     with pytest.raises(OntologyError, match="properties.measures: type"):
         parse_ontology(data, ONTOLOGY_FILE)
+
+
+@pytest.mark.parametrize("where", ["type", "property"])
+def test_names_that_become_cypher_identifiers_must_be_identifiers(where):
+    """A type or property name is written into Cypher texts (relationship types, tables,
+    columns) where no parameter can stand: anything but a plain identifier is refused, at
+    the ontology and again where a text is filled (graph/cypher.py)."""
+    data = yaml.safe_load(ONTOLOGY_FILE.read_text())
+    bad = "BACKS]->() DETACH DELETE (x"
+    if where == "type":
+        data["relation_types"][bad] = data["relation_types"].pop("BACKS")
+    else:
+        data["relation_types"]["BACKS"]["properties"]["support; x"] = \
+            data["relation_types"]["BACKS"]["properties"].pop("support")
+    with pytest.raises(OntologyError, match="is not a plain identifier"):
+        parse_ontology(data, ONTOLOGY_FILE)
+
+
+def test_placeholders_are_filled_with_identifiers_only():
+    from conflictgraph.graph.cypher import query_text
+    assert "[r:BACKS {id: row.id}]" in query_text("upsert_relations", "neo4j", type="BACKS")
+    for value in ("BACKS]->(b) DETACH DELETE b //", "BACKS`", "", "1ABC"):
+        with pytest.raises(ValueError, match="not a plain identifier"):
+            query_text("upsert_relations", "neo4j", type=value)
+    with pytest.raises(ValueError, match="list literal of quoted paths"):
+        query_text("copy_from", "embedded", table="Actor", files="['a.parquet'] RETURN 1")

@@ -251,7 +251,7 @@ class Projection:
     def _identifier_columns(self) -> dict[str, pa.Array]:
         """id_<scheme> columns from the `scheme:value` identifier lists (few actors have any)."""
         lists = self.actors["identifiers"].to_pylist()
-        schemes = sorted({i.split(":", 1)[0] for ids in lists for i in ids or () if ":" in i})
+        schemes = sorted({scheme for ids in lists for scheme in parse_identifiers(ids)})
         out = {}
         for scheme in schemes:
             values = []
