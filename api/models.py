@@ -62,6 +62,10 @@ class Document(BaseModel):
     cites: list[str]
     archive_ref: str | None
     notes: str | None
+    held: bool = Field(True, description="False: we keep no copy; the document is cited from the public "
+                                         "record at its url.")
+    sources: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "An editorial note's primary sources: paragraph number -> the ids of the documents it relies on."))
 
 
 class Evidence(BaseModel):
@@ -69,6 +73,7 @@ class Evidence(BaseModel):
     paragraph: int
     summary: str
     quote: str | None = None
+    inference: bool = Field(False, description="Our reading of the document, not something it states.")
 
 
 class ResolvedEvidence(BaseModel):
@@ -76,6 +81,7 @@ class ResolvedEvidence(BaseModel):
     paragraph: int
     summary: str
     quote: str | None = None
+    inference: bool = False
 
 
 class Relation(BaseModel):

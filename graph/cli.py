@@ -48,21 +48,64 @@ def _print_problems(problems) -> None:
 
 
 @app.command()
-def validate(path: Optional[Path] = PathArg) -> None:
-    """Check seed files against the ontology; list every problem with file, record and field."""
+def validate(path: Optional[Path] = PathArg,
+             strict: bool = typer.Option(False, "--strict", help="Fail on warnings too (the sourcing rule's "
+                                                                 "reports): what CI and a release run."),
+             report: bool = typer.Option(False, "--report", help="Also print, per relation, its sources and "
+                                                                 "how strong they are.")) -> None:
+    """Check seed files against the ontology; list every problem with file, record and field.
+
+    Warnings (claims supported only by editorial notes or inference, see ontology.yaml
+    `sourcing`) are listed but do not fail the check, except with --strict."""
     try:
         seeds = SeedSet(path or SEED_DIR)
     except FileNotFoundError as e:
         _fail(str(e))
+    if report and not seeds.problems:
+        _sourcing_report(seeds)
     problems = seeds.check()
-    if problems:
-        for p in problems:
-            err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, soft_wrap=True)
-        err.print(f"[bold red]{len(problems)} problem(s)[/]", highlight=False)
+    for p in problems:
+        err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, soft_wrap=True)
+    for w in seeds.warnings:
+        err.print(f"[{'red' if strict else 'yellow'}]![/] {escape(str(w))}", highlight=False, soft_wrap=True)
+    failed = len(problems) + (len(seeds.warnings) if strict else 0)
+    if failed:
+        err.print(f"[bold red]{len(problems)} problem(s)[/]" +
+                  (f", {len(seeds.warnings)} warning(s) (--strict)" if strict and seeds.warnings else ""),
+                  highlight=False)
         raise typer.Exit(1)
     c = seeds.counts()
     out.print(f"[green]✓[/] valid: {c['actors']} actors, {c['relations']} relations, "
-              f"{c['documents']} documents", highlight=False)
+              f"{c['documents']} documents" + (f"; {len(seeds.warnings)} warning(s)" if seeds.warnings else ""),
+              highlight=False)
+
+
+def _sourcing_report(seeds: SeedSet) -> None:
+    """One row per relation: what it rests on and how strong that is (graph/sourcing.py)."""
+    from collections import Counter
+
+    from .errors import ValidationFailed as Invalid
+    from .sourcing import STRENGTHS, strength, supports
+    documents = {d.id: d for d in seeds.documents}
+    table = Table(title="Sources per relation", show_lines=False)
+    for column in ("relation", "type", "confidence", "status", "sources (document ¶paragraph: how)", "strength"):
+        table.add_column(column, overflow="fold")
+    tally: Counter[str] = Counter()
+    try:
+        for batch in seeds.relation_batches(1 << 14):
+            for rel in batch:
+                items = supports(rel, documents, seeds.ontology)
+                level = strength(items)
+                tally[level] += 1
+                shown = "; ".join(f"{s.document} ¶{s.paragraph}: {s.kind}" + ("" if s.held or s.kind != "states"
+                                                                          else " (not held)") for s in items)
+                table.add_row(rel.id, rel.type, rel.confidence, rel.status, shown, level)
+    except Invalid:
+        return   # the problems are listed by the check that follows
+    out.print(table)
+    total = sum(tally.values()) or 1
+    out.print("Strength: " + ", ".join(f"{level} {tally[level]} ({100 * tally[level] / total:.0f}%)"
+                                         for level in STRENGTHS), highlight=False)
 
 
 @app.command()

@@ -27,6 +27,7 @@ class SeedSet:
         files = seed_files(self.path)
         self.validator = RecordValidator(self.ontology)
         self.problems: list[Problem] = self.validator.problems
+        self.warnings: list[Problem] = self.validator.warnings   # the sourcing rule's reports
         if not files:
             self.problems.append(Problem(display_path(self.path), None, None, None,
                                          "no seed files (*.yaml, *.jsonl) found here"))
@@ -50,7 +51,7 @@ class SeedSet:
         self._unreadable = bool(self.problems)
         if not self._unreadable:
             self.validator.check_entities(entities["documents"], entities["actors"])
-        self._entity_problems = len(self.problems)
+        self._entity_problems, self._entity_warnings = len(self.problems), len(self.warnings)
         self.documents = list(self.validator.documents.values())
         self.actors = list(self.validator.actors.values())
         self.relation_counts: Counter[str] = Counter()
@@ -85,6 +86,7 @@ class SeedSet:
             raise ValidationFailed(self.problems)
         # Each call reads the relations afresh (a retried Neo4j transaction calls it again).
         del self.problems[self._entity_problems:]
+        del self.warnings[self._entity_warnings:]
         self.validator.reset_relations()
         self.relation_counts = Counter()
         batch: list[Relation] = []

@@ -30,6 +30,9 @@ class Document:
     cites: list[str] = field(default_factory=list)
     archive_ref: str | None = None
     notes: str | None = None
+    held: bool = True    # False: we keep no copy (cited from the public record; see url)
+    # An editorial note's primary sources: paragraph -> the documents that paragraph relies on.
+    sources: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Evidence:
     paragraph: int
     summary: str
     quote: str | None = None
+    inference: bool = False   # our reading of the document, not something it states
 
 
 @dataclass

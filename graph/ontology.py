@@ -46,6 +46,14 @@ class RelationType:
 
 
 @dataclass(frozen=True)
+class Sourcing:
+    """The sourcing rule's terms (ontology.yaml `sourcing`)."""
+    editorial_kinds: frozenset[str] = frozenset()
+    unsourced_statuses: frozenset[str] = frozenset()
+    unsourced_max_confidence: str | None = None
+
+
+@dataclass(frozen=True)
 class Ontology:
     actor_kinds: dict[str, str]  # kind -> description
     relation_types: dict[str, RelationType]
@@ -54,6 +62,7 @@ class Ontology:
     source_file: Path
     kind_colors: dict[str, str] = field(default_factory=dict)       # kind -> "#rrggbb"
     polarity_colors: dict[int, str] = field(default_factory=dict)   # -1/0/1 -> "#rrggbb"
+    sourcing: "Sourcing" = None   # type: ignore[assignment]  (set by parse_ontology)
 
     def relation_type(self, name: str) -> RelationType | None:
         return self.relation_types.get(name)
@@ -130,8 +139,16 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
         )
     kind_colors = {k: (v or {}).get("color", "#7f7f7f") for k, v in data["actor_kinds"].items()}
     polarity_colors = {int(k): v for k, v in (data.get("polarity_colors") or {}).items()}
-    return Ontology(kinds, types, tuple(fields.get("confidence", ())), tuple(fields.get("status", ())),
-                    source_file, kind_colors, polarity_colors)
+    confidence, statuses = tuple(fields.get("confidence", ())), tuple(fields.get("status", ()))
+    rule = data.get("sourcing") or {}
+    sourcing = Sourcing(frozenset(rule.get("editorial_document_kinds") or ()),
+                        frozenset(rule.get("unsourced_statuses") or statuses),
+                        rule.get("unsourced_max_confidence") or (confidence[-1] if confidence else None))
+    if sourcing.unsourced_max_confidence not in confidence:
+        raise OntologyError(f"sourcing.unsourced_max_confidence: must be one of {', '.join(confidence)}")
+    if not sourcing.unsourced_statuses <= set(statuses):
+        raise OntologyError(f"sourcing.unsourced_statuses: must be among {', '.join(statuses)}")
+    return Ontology(kinds, types, confidence, statuses, source_file, kind_colors, polarity_colors, sourcing)
 
 
 def load_ontology(path: Path | str = ONTOLOGY_FILE) -> Ontology:

@@ -27,7 +27,8 @@ ACTOR_COLUMNS = {"id": "string", "name": "string", "kind": "string", "aliases": 
                  "country": "string", "description": "string", "identifiers": "string_list"}
 DOCUMENT_COLUMNS = {"id": "string", "title": "string", "kind": "string", "publisher": "string",
                     "date": "string", "date_precision": "string", "language": "string",
-                    "url": "string", "cites": "string_list", "archive_ref": "string", "notes": "string"}
+                    "url": "string", "cites": "string_list", "archive_ref": "string", "notes": "string",
+                    "held": "boolean", "sources": "string_list"}
 RELATION_COMMON_COLUMNS = {
     "id": "string", "start_date": "string", "start_precision": "string", "end_date": "string",
     "end_precision": "string", "confidence": "string", "status": "string",
@@ -64,7 +65,9 @@ def document_row(d: Document) -> dict[str, Any]:
             "date": str(d.date) if d.date else None,
             "date_precision": d.date.precision if d.date else None,
             "language": d.language, "url": d.url, "cites": list(d.cites),
-            "archive_ref": d.archive_ref, "notes": d.notes}
+            "archive_ref": d.archive_ref, "notes": d.notes, "held": d.held,
+            # An editorial note's sources as `paragraph:document` texts (no engine stores a map).
+            "sources": [f"{p}:{doc}" for p, ids in sorted(d.sources.items()) for doc in ids]}
 
 
 def evidence_json(evidence) -> str:
@@ -74,6 +77,8 @@ def evidence_json(evidence) -> str:
         item = {"document": e.document, "paragraph": e.paragraph, "summary": e.summary}
         if e.quote is not None:
             item["quote"] = e.quote
+        if e.inference:
+            item["inference"] = True
         items.append(item)
     return orjson.dumps(items).decode()
 
@@ -119,7 +124,8 @@ def relation_from_properties(type_name: str, source: str, target: str, props: di
         "notes": props.get("notes"),
         "properties": {k: props.get(k) for k in spec.properties if props.get(k) not in (None, [])},
         # Every item carries `quote` (null when there is none), as the API's model says.
-        "evidence": [{**e, "quote": e.get("quote")} for e in json.loads(props.get("evidence_json") or "[]")],
+        "evidence": [{**e, "quote": e.get("quote"), "inference": bool(e.get("inference"))}
+                     for e in json.loads(props.get("evidence_json") or "[]")],
     }
 
 
@@ -132,9 +138,21 @@ def actor_from_properties(props: dict[str, Any]) -> dict[str, Any]:
 
 def document_from_properties(props: dict[str, Any]) -> dict[str, Any]:
     """The API's document from its stored properties."""
+    sources: dict[str, list[str]] = {}
+    for text in props.get("sources") or []:
+        paragraph, _, doc = text.partition(":")
+        sources.setdefault(paragraph, []).append(doc)
     return {k: props.get(k) for k in ("id", "title", "kind", "publisher", "date", "date_precision",
                                       "language", "url", "archive_ref", "notes")} | {
-        "cites": props.get("cites") or []}
+        "cites": props.get("cites") or [], "held": props.get("held") is not False, "sources": sources}
+
+
+def document_properties(doc: dict[str, Any]) -> dict[str, Any]:
+    """document_from_properties read back: the API's document as stored properties (for the
+    Neo4j bulk-import export, which writes what the store would hold)."""
+    sources = [f"{p}:{d}" for p, ids in sorted((doc.get("sources") or {}).items(), key=lambda x: int(x[0]))
+               for d in ids]
+    return {**{k: doc.get(k) for k in DOCUMENT_COLUMNS}, "held": doc.get("held") is not False, "sources": sources}
 
 
 def node_size(degree):

@@ -24,10 +24,10 @@ MAX_QUOTE_WORDS = 25
 
 ACTOR_FIELDS = {"id", "name", "kind", "aliases", "country", "description", "identifiers"}
 DOCUMENT_FIELDS = {"id", "title", "kind", "publisher", "date", "language", "url", "cites",
-                   "archive_ref", "notes"}
+                   "archive_ref", "notes", "held", "sources"}
 RELATION_FIELDS = {"id", "type", "source", "target", "start", "end", "confidence", "status",
                    "attributed_to", "location", "notes", "properties", "evidence"}
-EVIDENCE_FIELDS = {"document", "paragraph", "summary", "quote"}
+EVIDENCE_FIELDS = {"document", "paragraph", "summary", "quote", "inference"}
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,10 @@ def quoted(value) -> str:
 class _Checker:
     """Collects problems for one record."""
 
-    def __init__(self, rec, problems: list[Problem]):
+    def __init__(self, rec, problems: list[Problem], warnings: list[Problem] | None = None):
         self.rec = rec
         self.problems = problems
+        self.warnings = warnings if warnings is not None else []
         data = rec.data if isinstance(rec.data, dict) else {}
         rid = data.get("id")
         self.record_id = rid if isinstance(rid, str) else None
@@ -94,6 +95,20 @@ class _Checker:
         self.ok = False
         self.problems.append(Problem(self.rec.file, self.rec.section, self.rec.index, field,
                                      message, self.record_id))
+
+    def warn(self, field: str | None, message: str) -> None:
+        """Something a curator should see that does not stop a load (an error under --strict)."""
+        self.warnings.append(Problem(self.rec.file, self.rec.section, self.rec.index, field,
+                                     message, self.record_id))
+
+    def flag(self, data: dict, field: str, prefix: str = "") -> bool | None:
+        value = data.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.error(prefix + field, f"must be true or false, got {quoted(value)}")
+            return None
+        return value
 
     def unknown_fields(self, data: dict, allowed: set[str], prefix: str = "") -> None:
         for key in data:
@@ -176,9 +191,33 @@ def _check_document(c: _Checker, data: dict) -> Document | None:
     d = c.date(data, "date")
     cites = c.text_list(data, "cites")
     fields = {f: c.text(data, f) for f in ("kind", "publisher", "language", "url", "archive_ref", "notes")}
+    held = c.flag(data, "held")
+    sources = _check_sources(c, data.get("sources"))
     if not c.ok:
         return None
-    return Document(rid, title, date=d, cites=cites, **fields)
+    return Document(rid, title, date=d, cites=cites, held=True if held is None else held, sources=sources,
+                    **fields)
+
+
+def _check_sources(c: _Checker, value) -> dict[int, list[str]]:
+    """An editorial note's `sources`: {paragraph number: document id or list of ids}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        c.error("sources", "must map paragraph numbers to the ids of the documents each relies on")
+        return {}
+    out = {}
+    for para, ids in value.items():
+        where = f"sources.{para}"
+        if not isinstance(para, int) or isinstance(para, bool) or para < 1:
+            c.error(where, f"{quoted(para)} is not a paragraph number ≥ 1")
+            continue
+        ids = [ids] if isinstance(ids, str) else ids
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+            c.error(where, "must be a document id or a non-empty list of document ids")
+            continue
+        out[para] = list(ids)
+    return out
 
 
 def _check_property(c: _Checker, spec, value, actor_ids) -> None:
@@ -226,12 +265,37 @@ def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
         if quote is not None and len(quote.split()) > MAX_QUOTE_WORDS:
             c.error(prefix + "quote", f"quotes are limited to {MAX_QUOTE_WORDS} words "
                     f"(this one has {len(quote.split())}); summarise in our own words instead")
-        out.append(Evidence(doc, para, summary, quote))
+        inference = c.flag(item, "inference", prefix)
+        out.append(Evidence(doc, para, summary, quote, bool(inference)))
     return out
 
 
+def _check_sourcing(c: _Checker, evidence: list[Evidence], confidence, status, ontology: Ontology,
+                    editorial: dict[str, dict[int, list[str]]]) -> None:
+    """The sourcing rule (ontology.yaml `sourcing`): see the ontology for its terms."""
+    rule = ontology.sourcing
+    for i, e in enumerate(evidence):
+        if e.document in editorial and isinstance(e.paragraph, int) and e.paragraph not in editorial[e.document]:
+            c.error(f"evidence[{i}].paragraph",
+                    f"{quoted(e.document)} is an editorial note, and its paragraph {e.paragraph} names no "
+                    f"primary source: list the documents it relies on under that document's "
+                    f"`sources: {{{e.paragraph}: [...]}}`")
+    if any(e.document not in editorial and not e.inference for e in evidence):
+        return
+    levels = ontology.confidence_levels
+    too_strong = (status not in rule.unsourced_statuses or
+                  (confidence in levels and levels.index(confidence) > levels.index(rule.unsourced_max_confidence)))
+    what = "no evidence item states this claim: its only support is editorial or an inference"
+    if too_strong:
+        c.error("status", f"{what}, so it can be at most {' or '.join(sorted(rule.unsourced_statuses))} "
+                          f"with {rule.unsourced_max_confidence} confidence (it is {status}, {confidence}); "
+                          "cite a document that states it")
+    else:
+        c.warn("evidence", f"{what} (a document that states it would make it citable)")
+
+
 def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, Actor],
-                    document_ids: set[str]) -> Relation | None:
+                    document_ids: set[str], editorial: dict[str, dict[int, list[str]]]) -> Relation | None:
     c.unknown_fields(data, RELATION_FIELDS)
     rid = c.identifier(data)
     rtype_name = c.text(data, "type", required=True)
@@ -288,6 +352,8 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
                 c.error(f"properties.{spec.name}", f"is required for {rtype.name}")
     evidence = _check_evidence(c, data.get("evidence"), document_ids)
     location, notes = c.text(data, "location"), c.text(data, "notes")
+    if c.ok:
+        _check_sourcing(c, evidence, confidence, status, ontology, editorial)
     if not c.ok:
         return None
     return Relation(rid, rtype_name, source, target, confidence, status, evidence, start, end_,
@@ -338,7 +404,9 @@ class FastRelationCheck:
             return None
         out = []
         for e in items:
-            if type(e) is not dict or not e.keys() <= EVIDENCE_FIELDS:
+            # An inference, or a document missing from `documents` (editorial notes are left
+            # out on purpose), goes to the full check, which applies the sourcing rule.
+            if type(e) is not dict or not e.keys() <= EVIDENCE_FIELDS or "inference" in e:
                 return None
             doc, para, summary, quote = e.get("document"), e.get("paragraph"), e.get("summary"), e.get("quote")
             if (type(doc) is not str or doc not in self.documents or type(para) is not int or para < 1 or type(summary) is not str
@@ -399,7 +467,9 @@ class RecordValidator:
     def __init__(self, ontology: Ontology):
         self.ontology = ontology
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []     # what a curator should see; errors under --strict
         self.documents: dict[str, Document] = {}
+        self._editorial: dict[str, dict[int, list[str]]] = {}   # editorial note id -> its sources
         self.actors: dict[str, Actor] = {}
         self._declared_actors: dict[str, Actor] = {}
         self._declared_docs: set[str] = set()
@@ -407,7 +477,7 @@ class RecordValidator:
 
     def _unique(self, records: Iterable, section: str, seen: dict, build) -> Iterator[Any]:
         for rec in records:
-            c = _Checker(rec, self.problems)
+            c = _Checker(rec, self.problems, self.warnings)
             if not isinstance(rec.data, dict):
                 c.error(None, "must be a mapping of fields")
                 continue
@@ -431,13 +501,39 @@ class RecordValidator:
         for r in actors:
             if isinstance(r.data, dict) and isinstance(r.data.get("id"), str):
                 self._declared_actors[r.data["id"]] = self.actors.get(r.data["id"]) or Actor(r.data["id"], "", "")
+        self._check_sources(documents)
         self._declared_docs = {r.data["id"] for r in documents
                                if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
 
+    def _check_sources(self, records: list) -> None:
+        """Editorial notes name registered primary sources (never another note); only they do."""
+        editorial_kinds = self.ontology.sourcing.editorial_kinds
+        for rec in records:
+            doc = self.documents.get(rec.data.get("id")) if isinstance(rec.data, dict) else None
+            if doc is None:
+                continue
+            c = _Checker(rec, self.problems, self.warnings)
+            if doc.kind not in editorial_kinds:
+                if doc.sources:
+                    c.error("sources", f"only editorial notes ({', '.join(sorted(editorial_kinds))}) name "
+                                       "sources; a document that states a claim is cited directly")
+                continue
+            self._editorial[doc.id] = doc.sources
+            for para, ids in doc.sources.items():
+                for i in ids:
+                    cited = self.documents.get(i)
+                    if cited is None:
+                        c.error(f"sources.{para}", f"unknown document {quoted(i)}{did_you_mean(i, self.documents)}")
+                    elif cited.kind in editorial_kinds:
+                        c.error(f"sources.{para}", f"{quoted(i)} is itself an editorial note; name the primary source")
+
     def fast_check_inputs(self) -> tuple[dict[str, str], set[str]]:
         """What a FastRelationCheck needs: each declared actor's kind ('' for an actor
-        record with problems, which no relation type accepts) and the document ids."""
-        return {a: actor.kind for a, actor in self._declared_actors.items()}, self._declared_docs
+        record with problems, which no relation type accepts) and the ids of the documents
+        it may accept evidence from (editorial notes left out: their evidence takes the full
+        check, which applies the sourcing rule)."""
+        return ({a: actor.kind for a, actor in self._declared_actors.items()},
+                self._declared_docs - set(self._editorial))
 
     def reset_relations(self) -> None:
         self._seen_relations.clear()
@@ -462,4 +558,4 @@ class RecordValidator:
         """The valid relations among `records`, each through every check (no fast path)."""
         yield from self._unique(records, "relations", self._seen_relations,
                                 lambda c, d: _check_relation(c, d, self.ontology, self._declared_actors,
-                                                             self._declared_docs))
+                                                             self._declared_docs, self._editorial))

@@ -15,6 +15,7 @@ from conflictgraph.graph.errors import LoadInProgress, StoreEmpty
 from repo import REPO
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.synth import dataset as synthetic_dataset
+from seed_counts import ACTORS, DOCUMENTS, RELATIONS
 
 TESTS = Path(__file__).parent
 
@@ -34,13 +35,13 @@ def test_loading_twice_gives_the_same_graph(store, seed_dataset):
     first = store.stats()
     store.load(seed_dataset)
     assert store.stats() == first
-    assert counts(store) == (16, 25, 2)
+    assert counts(store) == (ACTORS, RELATIONS, DOCUMENTS)
 
 
 def test_a_load_replaces_the_graph_rather_than_adding_to_it(store, seed_dataset):
     store.load(synthetic_dataset(30, 60, tag="old"))
     store.load(seed_dataset)
-    assert counts(store) == (16, 25, 2)
+    assert counts(store) == (ACTORS, RELATIONS, DOCUMENTS)
     assert store.query("MATCH (a:Actor) WHERE a.id STARTS WITH 'old-' RETURN count(*)").rows == [[0]]
 
 
@@ -86,7 +87,7 @@ def test_invalid_seed_data_never_reaches_the_store(store, seed_dataset, mini_dir
     rel.write_text(rel.read_text().replace("target: haftar-forces", "target: nobody"))
     with pytest.raises(ValidationFailed):
         store.load(read_dataset(mini_dir))
-    assert counts(store) == (16, 25, 2)
+    assert counts(store) == (ACTORS, RELATIONS, DOCUMENTS)
 
 
 KILLABLE_LOAD = textwrap.dedent("""
@@ -164,7 +165,7 @@ def test_a_reader_holding_the_store_open_keeps_working_through_loads(embedded_st
         return json.loads(reader.stdout.readline())
 
     try:
-        assert ask() == [16, 25, 2]
+        assert ask() == [ACTORS, RELATIONS, DOCUMENTS]
         v2, v4 = synthetic_dataset(50, 120, tag="v2"), synthetic_dataset(10, 20, tag="v4")
         embedded_store.load(v2)
         assert ask() == [50, 120, len(v2.documents)]   # the reader moved to the new graph
@@ -183,7 +184,7 @@ def test_concurrent_readers_each_see_a_whole_graph_while_loads_switch_it(embedde
     from concurrent.futures import ThreadPoolExecutor
     other = synthetic_dataset(40, 90, tag="c")
     embedded_store.load(seed_dataset)
-    whole = {(16, 25, 2), (40, 90, len(other.documents))}
+    whole = {(ACTORS, RELATIONS, DOCUMENTS), (40, 90, len(other.documents))}
 
     def read(_):
         seen = set()

@@ -13,6 +13,7 @@ from procs import children, free_port, serving
 from typer.testing import CliRunner
 
 from conflictgraph.graph.cli import app
+from seed_counts import ACTORS, DOCUMENTS, RELATIONS
 
 runner = CliRunner()
 
@@ -40,7 +41,7 @@ def run(*args):
 def test_validate_the_project_seed_data():
     r = run("validate")
     assert r.exit_code == 0
-    assert "valid: 16 actors, 25 relations, 2 documents" in r.output
+    assert f"valid: {ACTORS} actors, {RELATIONS} relations, {DOCUMENTS} documents" in r.output
 
 
 def test_validate_lists_problems_and_fails(mini_dir):
@@ -55,10 +56,10 @@ def test_validate_lists_problems_and_fails(mini_dir):
 def test_load_then_stats(store_uri):
     r = run("load")
     assert r.exit_code == 0, r.output
-    assert "loaded 16 actors, 25 relations, 2 documents" in r.output
+    assert f"loaded {ACTORS} actors, {RELATIONS} relations, {DOCUMENTS} documents" in r.output
     r = run("stats", "--json")
     st = json.loads(r.output)
-    assert (st["actors"], st["relations"], st["documents"]) == (16, 25, 2)
+    assert (st["actors"], st["relations"], st["documents"]) == (ACTORS, RELATIONS, DOCUMENTS)
     assert st["relations_by_type"]["BACKS"] == 4
 
 
@@ -70,7 +71,7 @@ def test_a_rejected_load_names_the_problem_and_keeps_the_graph(store_uri, mini_d
     assert r.exit_code == 1
     assert "relations[0] (id 'r-backs'): field 'status': 'rumour' is not one of" in r.output
     assert "nothing was loaded" in r.output
-    assert json.loads(run("stats", "--json").output)["actors"] == 16
+    assert json.loads(run("stats", "--json").output)["actors"] == ACTORS
 
 
 def test_query_formats_and_parameters(store_uri):
@@ -125,7 +126,7 @@ def test_export_analyze_and_synth_commands(store_uri, tmp_path):
     out = tmp_path / "libya.graphml"
     r = run("export", "-f", "graphml", "-o", str(out), "--as-of", "2020-11-25")
     assert r.exit_code == 0, r.output
-    assert nx.read_graphml(out).number_of_nodes() == 16
+    assert nx.read_graphml(out).number_of_nodes() == ACTORS
     r = run("analyze", "blocs", "--as-of", "2020-11-25")
     assert ["gna", "turkey"] in [b["members"] for b in json.loads(r.output)["blocs"]]
     r = run("analyze", "timeline", "kaniyat")
@@ -174,7 +175,7 @@ def test_serve_answers_and_stops_on_sigterm_within_seconds(store_uri, workers):
     server = subprocess.Popen([str(script), "serve", "--port", str(port), "--workers", str(workers)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        assert serving(server, port)["actors"] == 16
+        assert serving(server, port)["actors"] == ACTORS
         processes = [server.pid] if workers == 1 else children(server.pid, running=b"spawn_main")
         assert len(processes) == workers
         if store_uri.startswith("embedded:") and workers > 1:

@@ -19,6 +19,7 @@ from conflictgraph.graph.export.streaming import events
 from conflictgraph.graph.export.streaming import stream as stream_events
 from repo import REPO
 from conflictgraph.graph.service import GraphService, RelationFilter
+from seed_counts import ACTORS, CITED_DOCUMENTS, RELATIONS
 
 SYMMETRIC = {"ALLIED_WITH", "FIGHTS", "AGREES_CEASEFIRE"}
 
@@ -70,7 +71,7 @@ def test_gexf_is_a_mixed_graph_networkx_cannot_read(files):
 
 def test_gexf_read_by_graphology_gexf(files, whole):
     g = node_reader("gexf", files["gexf"])
-    assert (g["nodes"], g["edges"]) == (16, 25)
+    assert (g["nodes"], g["edges"]) == (ACTORS, RELATIONS)
     assert g["multi"] is True
     fights = g["edgeAttributes"]["ly-gna-fights-haftar-forces"]
     assert fights["_undirected"] is True and fights["polarity"] == -1 and fights["relation_type"] == "FIGHTS"
@@ -97,7 +98,7 @@ def test_gexf_is_dynamic_with_relation_intervals(files):
 
 def test_graphml_read_by_networkx(files, whole):
     g = nx.read_graphml(files["graphml"])
-    assert (g.number_of_nodes(), g.number_of_edges()) == (16, 25)
+    assert (g.number_of_nodes(), g.number_of_edges()) == (ACTORS, RELATIONS)
     keys = {k for _, _, k in g.edges(keys=True)}
     assert keys == {e["id"] for e in whole["edges"]}
     u, v, d = next((u, v, d) for u, v, k, d in g.edges(keys=True, data=True) if k == "ly-russia-blocks-libya-committee-2020")
@@ -108,14 +109,14 @@ def test_graphml_read_by_networkx(files, whole):
 
 def test_graphology_json_imported_by_graphology(files):
     g = node_reader("graphology", files["graphology"])
-    assert (g["nodes"], g["edges"], g["type"], g["multi"]) == (16, 25, "mixed", True)
+    assert (g["nodes"], g["edges"], g["type"], g["multi"]) == (ACTORS, RELATIONS, "mixed", True)
     assert g["edgeAttributes"]["ly-kaniyat-allied-with-gna"]["_undirected"] is True
     assert g["nodeAttributes"]["haftar-forces"]["aliases"][0] == "LNA"
 
 
 def test_cytoscape_json_loaded_by_headless_cytoscape(files):
     g = node_reader("cytoscape", files["cytoscape"])
-    assert (g["nodes"], g["edges"]) == (16, 25)
+    assert (g["nodes"], g["edges"]) == (ACTORS, RELATIONS)
     assert g["degree"]["kaniyat"] == 9
     assert g["edgeAttributes"]["ly-turkey-backs-gna"]["source"] == "turkey"
 
@@ -123,7 +124,7 @@ def test_cytoscape_json_loaded_by_headless_cytoscape(files):
 def test_d3_nodes_and_links(files):
     data = json.loads(files["d3"].read_text())
     ids = {n["id"] for n in data["nodes"]}
-    assert len(ids) == 16 and len(data["links"]) == 25
+    assert len(ids) == ACTORS and len(data["links"]) == RELATIONS
     assert all(link["source"] in ids and link["target"] in ids for link in data["links"])
 
 
@@ -134,7 +135,7 @@ def test_neo4j_import_csv_round_trips_every_relation(files, whole):
     rels = list(csv.DictReader(io.StringIO(z.read("relationships.csv").decode())))
     assert "id:ID(Actor)" in actors[0] and "aliases:string[]" in actors[0] and ":LABEL" in actors[0]
     assert {":START_ID(Actor)", ":END_ID(Actor)", ":TYPE", "measures:string[]"} <= set(rels[0])
-    assert len(actors) == 16 and len(rels) == 25
+    assert len(actors) == ACTORS and len(rels) == RELATIONS
     by_id = {r["id"]: r for r in rels}
     for e in whole["edges"]:
         r = by_id[e["id"]]
@@ -151,7 +152,7 @@ def test_neo4j_import_csv_keeps_the_cited_documents(files, whole):
     assert list(docs[0])[0] == "id:ID(Document)" and list(docs[0])[-1] == ":LABEL"
     assert {d[":LABEL"] for d in docs} == {"Document"} and all(d["title"] for d in docs)
     cited = {i for r in rels for i in r["document_ids:string[]"].split(";") if i}
-    assert cited == {d["id:ID(Document)"] for d in docs} and len(cited) == 2
+    assert cited == {d["id:ID(Document)"] for d in docs} and len(cited) == CITED_DOCUMENTS
     assert "--nodes=Document=documents.csv" in z.read("README.txt").decode()
 
 
@@ -162,7 +163,7 @@ def test_gephi_stream_events(service, whole, source):
     body = b"".join(chunks)
     assert body.endswith(b"\r\n")
     parsed = [json.loads(line) for line in body.split(b"\r\n")[:-1]]
-    assert sum("an" in p for p in parsed) == 16 and sum("ae" in p for p in parsed) == 25
+    assert sum("an" in p for p in parsed) == ACTORS and sum("ae" in p for p in parsed) == RELATIONS
     ae = next(p["ae"] for p in parsed if "ae" in p and "ly-turkey-backs-gna" in p["ae"])
     assert ae["ly-turkey-backs-gna"]["source"] == "turkey" and ae["ly-turkey-backs-gna"]["directed"] is True
 
@@ -178,7 +179,7 @@ def test_export_and_subgraph_formats_over_http(client, tmp_path):
     assert 'filename="conflictgraph.gexf"' in r.headers["content-disposition"]
     path = tmp_path / "api.gexf"
     path.write_bytes(r.content)
-    assert node_reader("gexf", path)["nodes"] == 16
+    assert node_reader("gexf", path)["nodes"] == ACTORS
     r = client.get("/subgraph", params={"seeds": "kaniyat", "format": "graphml"})
     path = tmp_path / "sub.graphml"
     path.write_bytes(r.content)
@@ -191,7 +192,7 @@ def test_gephi_stream_over_http(client):
     with client.stream("GET", "/gephi/stream", params={"seeds": "russia"}) as r:
         assert r.status_code == 200
         lines = [json.loads(line) for line in r.iter_lines() if line.strip()]
-    assert {next(iter(p["an"])) for p in lines if "an" in p} == {"russia", "haftar-forces",
+    assert {next(iter(p["an"])) for p in lines if "an" in p} == {"russia", "haftar-forces", "unsc",
                                                                  "unsc-libya-sanctions-committee"}
 
 
@@ -257,7 +258,7 @@ def test_the_paged_csv_stream_holds_what_the_whole_graph_writer_does(service, fi
     pieces, n_actors, n_relations = service.export_whole(RelationFilter(), "csv")
     paged = zipfile.ZipFile(io.BytesIO(b"".join(pieces)))
     whole = zipfile.ZipFile(files["csv"])
-    assert (n_actors, n_relations) == (16, 25)
+    assert (n_actors, n_relations) == (ACTORS, RELATIONS)
     for name in ("actors.csv", "relationships.csv", "documents.csv"):
         got = list(csv.reader(io.StringIO(paged.read(name).decode())))
         want = list(csv.reader(io.StringIO(whole.read(name).decode())))

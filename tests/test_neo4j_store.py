@@ -17,6 +17,7 @@ from conflictgraph.graph.cli import app
 from conflictgraph.graph.models import Dataset
 from repo import REPO
 from conflictgraph.graph.store.neo4j_store import Neo4jStore
+from seed_counts import ACTORS, DOCUMENTS, RELATIONS
 
 TESTS = Path(__file__).parent
 
@@ -107,7 +108,7 @@ def test_the_cli_refuses_a_load_past_the_default_transaction_cap(neo4j, neo4j_cl
     assert "CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS" in r.output and "neo4j-admin" in r.output
     assert "Traceback" not in r.output
     stats = json.loads(runner.invoke(app, ["stats", "--json"]).output)
-    assert (stats["actors"], stats["relations"], stats["documents"]) == (16, 25, 2)
+    assert (stats["actors"], stats["relations"], stats["documents"]) == (ACTORS, RELATIONS, DOCUMENTS)
 
 
 def test_a_wrong_password_is_a_clear_unavailable_store(neo4j_server, ontology):

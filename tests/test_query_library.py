@@ -60,8 +60,15 @@ EXPECTED = {
         ["in", "PROPOSES_SANCTIONS", "germany", "ly-germany-proposes-sanctions-mohamed-al-kani-2020", "2020-11", None],
         ["in", "PROPOSES_SANCTIONS", "usa", "ly-usa-proposes-sanctions-mohamed-al-kani-2020", "2020-11", None],
         ["in", "SANCTIONS", "usa", "ly-usa-sanctions-mohamed-al-kani-2020", "2020-11-25", None],
-        ["out", "LEADS", "kaniyat", "ly-mohamed-al-kani-leads-kaniyat", None, None],
-        ["out", "PART_OF", "al-kani-family", "ly-mohamed-al-kani-part-of-al-kani-family", None, None]]),
+        ["out", "LEADS", "kaniyat", "ly-mohamed-al-kani-leads-kaniyat", None, None]]),
+    # "What did Russia block, in which body, on whose proposal, and as what kind of member?"
+    "blocks_in_context": ({"blocker": "russia"}, [
+        ["unsc-libya-sanctions-committee",
+         "Asset freeze and travel ban on the Kaniyat militia and Mohamed al-Kani, proposed by the US and Germany.",
+         proposer, "unsc", "permanent", "2020-11-20"] for proposer in ("germany", "usa")]),
+    # "Which sanctions targets are backed by a permanent member?" (through the side they are on)
+    "sanctioned_but_backed_by_permanent_members": ({"council": "unsc"}, [
+        [target, "usa", "2020-11-25", "russia", "haftar-forces"] for target in ("kaniyat", "mohamed-al-kani")]),
 }
 
 

@@ -30,6 +30,7 @@ from conflictgraph.graph.settings import Settings
 from conflictgraph.graph.store import confine
 from conflictgraph.graph.store import sandbox as sandbox_module
 from conflictgraph.graph.store.embedded import EmbeddedStore
+from seed_counts import ACTORS
 
 MARKER = "CGSECRET" + uuid.uuid4().hex[:12].upper()
 BYPASS = "/* **/ ' */ "          # the published one: the old scanner read the rest as a string
@@ -251,7 +252,7 @@ def test_research_workers_run_below_the_service_in_cpu_priority(place):
     from conflictgraph.graph.ontology import default_ontology
     store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=256)
     try:
-        assert store.research_query("MATCH (a:Actor) RETURN count(a)").rows == [[16]]
+        assert store.research_query("MATCH (a:Actor) RETURN count(a)").rows == [[ACTORS]]
         workers = children(os.getpid(), running=b"conflictgraph.graph.store.sandbox_worker")
         assert workers, "no research worker found among this process's children"
         own = os.getpriority(os.PRIO_PROCESS, 0)

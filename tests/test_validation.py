@@ -35,7 +35,7 @@ CASES = {
         "relations.yaml", "type: BACKS", "type: BACK",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'type': unknown relation type "
         "'BACK' — did you mean 'BACKS'? (types: BACKS, SANCTIONS, BLOCKS, PROPOSES_SANCTIONS, "
-        "ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, PART_OF, ACCUSES)"),
+        "ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, MEMBER_OF, PART_OF, ACCUSES)"),
     "unknown actor kind": (
         "actors.yaml", "kind: state", "kind: states",
         "{dir}/actors.yaml: actors[1] (id 'russia'): field 'kind': unknown actor kind 'states' — "

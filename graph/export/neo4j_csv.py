@@ -18,7 +18,7 @@ import zipfile
 from typing import Callable, Iterable, Iterator
 
 from ..ontology import Ontology
-from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS, identifier_texts
+from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS, document_properties, identifier_texts
 
 ARRAY_DELIMITER = ";"
 
@@ -26,13 +26,16 @@ ARRAY_DELIMITER = ";"
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return ARRAY_DELIMITER.join(map(str, value))
     return str(value)
 
 
 def _header(columns: dict[str, str]) -> list[str]:
-    return [f"{c}:string[]" if t == "string_list" else c for c, t in columns.items()]
+    suffix = {"string_list": ":string[]", "boolean": ":boolean"}
+    return [c + suffix.get(t, "") for c, t in columns.items()]
 
 
 class _Sink(io.RawIOBase):
@@ -112,7 +115,8 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
     doc_cols = {k: v for k, v in DOCUMENT_COLUMNS.items() if k != "id"}
 
     def document(d):
-        return [d["id"]] + [_cell(d.get(c)) for c in doc_cols] + ["Document"]
+        stored = document_properties(d)
+        return [d["id"]] + [_cell(stored.get(c)) for c in doc_cols] + ["Document"]
 
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:

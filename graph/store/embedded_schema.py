@@ -17,7 +17,7 @@ from ..ontology import Ontology
 from ..models import Relation
 from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns, relation_table_columns, relation_values
 
-_TYPES = {"string": "STRING", "string_list": "STRING[]"}
+_TYPES = {"string": "STRING", "string_list": "STRING[]", "boolean": "BOOLEAN"}
 
 
 def _columns_ddl(columns: dict[str, str], primary: str | None = None) -> str:
@@ -41,7 +41,7 @@ def schema_statements(ontology: Ontology) -> list[str]:
     return stmts
 
 
-_ARROW = {"string": pa.string(), "string_list": pa.list_(pa.string())}
+_ARROW = {"string": pa.string(), "string_list": pa.list_(pa.string()), "boolean": pa.bool_()}
 
 
 class StagingArea:
