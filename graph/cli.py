@@ -152,6 +152,9 @@ def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
               highlight=False)
     for t, n in report.relations_by_type.items():
         out.print(f"  {t:<20} {n}", highlight=False)
+    if dataset.warnings:
+        err.print(f"[yellow]![/] {len(dataset.warnings)} claim(s) rest only on editorial notes or inference; "
+                  "`conflictgraph validate` lists them", highlight=False)
 
 
 @app.command("init-schema")

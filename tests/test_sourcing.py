@@ -119,3 +119,10 @@ def test_the_report_shows_each_relation_s_support(mini_dir):
     assert "note-a ¶1: editorial" in rows["r-note-only"] and "editorial only" in rows["r-note-only"]
     assert "doc-a ¶2: states" in rows["r-backs"] and "stated, held" in rows["r-backs"]
     assert "editorial only 1 (" in r.output
+
+
+def test_a_load_says_how_many_claims_rest_only_on_editorial_notes(mini_dir, tmp_path):
+    folder = _with(mini_dir, NOTE, EDITORIAL_ONLY.format(confidence="medium", status="reported", paragraph=1))
+    r = run("load", "--store", f"embedded:{tmp_path / 'g'}", str(folder))
+    assert r.exit_code == 0, r.output
+    assert "1 claim(s) rest only on editorial notes or inference" in r.output
