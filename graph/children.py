@@ -27,18 +27,6 @@ class Child:
         self.proc = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self._stderr, text=text, **popen)
 
-    @property
-    def stdin(self):
-        return self.proc.stdin
-
-    @property
-    def stdout(self):
-        return self.proc.stdout
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
     def alive(self) -> bool:
         return self.proc.poll() is None
 

@@ -62,8 +62,10 @@ def validate(path: Optional[Path] = PathArg,
     except FileNotFoundError as e:
         _fail(str(e))
     if report and not seeds.problems:
-        _sourcing_report(seeds)
-    problems = seeds.check()
+        _sourcing_report(seeds)   # reads every relation once, collecting the problems as check() would
+        problems = seeds.problems
+    else:
+        problems = seeds.check()
     for p in problems:
         err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, soft_wrap=True)
     for w in seeds.warnings:

@@ -22,7 +22,7 @@ from .dates import PartialDate
 from .export import FORMATS
 from .ontology import Ontology
 from .store.base import GraphStore
-from .store.graph_readers import MAX_PATHS  # noqa: F401  (the API documents it)
+from .store.graph_readers import MAX_PATHS, no_actor, page  # noqa: F401  (MAX_PATHS: the API documents it)
 from .records import actor_from_properties, document_from_properties, relation_from_properties
 
 MAX_HOPS = 6            # the upper bound written into the path queries
@@ -128,13 +128,8 @@ class GraphService:
         if kind and kind not in self.ontology.actor_kinds:
             raise BadRequest(f"unknown actor kind {kind!r}; known: {', '.join(self.ontology.actor_kinds)}",
                              "kind")
-        params = {"q": q.strip().lower(), "kind": kind}
         with self.store.reading() as r:
-            total = r.run_named("actors_count", **params).rows[0][0]
-            # Never SKIP past the end: the embedded engine (0.22) crashes on ORDER BY ... SKIP
-            # beyond the last row of a node scan.
-            rows = r.run_own(r.text_of("actors_page"), {**params, "offset": offset, "limit": limit},
-                             row_limit=limit).rows if offset < total else []
+            rows, total = page(r, "actors", {"q": q.strip().lower(), "kind": kind}, limit, offset)
         return [actor_from_properties(row[0]) for row in rows], total
 
     def actor(self, actor_id: str) -> dict[str, Any]:
@@ -144,7 +139,7 @@ class GraphService:
     def require_actor(self, actor_id: str) -> None:
         """NotFound unless the actor exists (one primary-key lookup, no degree count)."""
         if not self.store.run_named("actor", id=actor_id).rows:
-            raise NotFound(f"no actor with id {actor_id!r}")
+            raise no_actor(actor_id)
 
     def relations(self, flt: RelationFilter, limit: int = 100, offset: int = 0):
         params = flt.params(self.ontology)
@@ -219,6 +214,10 @@ class GraphService:
         with self.store.graph_reading(row_limit=NO_ROW_LIMIT) as g:
             return g.export_tables(params)
 
+    def _documents_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
+        rows = self.store.run_named("documents_by_id", ids=ids).rows if ids else []
+        return [document_from_properties(r[0]) for r in rows]
+
     def export(self, graph: dict[str, Any], fmt: str) -> bytes:
         """A graph in the API's shape written in an export format (graph/export), with the
         documents its relations cite where the format carries them."""
@@ -226,8 +225,7 @@ class GraphService:
         if f.needs_documents:
             cited = sorted({ev["document"] if isinstance(ev["document"], str) else ev["document"]["id"]
                             for e in graph["edges"] for ev in e.get("evidence") or []})
-            rows = self.store.run_named("documents_by_id", ids=cited).rows if cited else []
-            graph = {**graph, "documents": [document_from_properties(r[0]) for r in rows]}
+            graph = {**graph, "documents": self._documents_by_id(cited)}
         return f.write(graph, self.ontology)
 
     def export_whole(self, flt: RelationFilter, fmt: str) -> tuple[Iterator[bytes], int, int]:
@@ -252,18 +250,15 @@ class GraphService:
                     raise StoreUnavailable("a load replaced the graph during the export; export again")
                 yield items
 
-        def documents(ids):
-            rows = self.store.run_named("documents_by_id", ids=ids).rows if ids else []
-            return [document_from_properties(r[0]) for r in rows]
         stream = f.stream_pages(pages(lambda n, o: self.search_actors("", "", n, o), actors),
                                 pages(lambda n, o: self.relations(flt, n, o), relations),
-                                documents, self.ontology)
+                                self._documents_by_id, self.ontology)
         return stream, actors, relations
 
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:
             total = r.run_named("stats_documents").rows[0][0]
-            # Never SKIP past the end: see search_actors.
+            # Never SKIP past the end: see graph_readers.page.
             rows = r.run_named("documents", offset=offset, limit=limit).rows if offset < total else []
         return [document_from_properties(row[0]) for row in rows], total
 

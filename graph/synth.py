@@ -92,7 +92,9 @@ def dataset(n_actors: int, n_relations: int, seed: int = 7, tag: str = "s",
     small graphs); `tag` starts every id, so graphs of different tags share none."""
     validator = RecordValidator(ontology or default_ontology())
     actors, documents, relations = records(n_actors, n_relations, seed, tag)
-    raw = lambda section, items: [RawRecord("(synthetic)", section, i, x) for i, x in enumerate(items)]  # noqa: E731
+
+    def raw(section: str, items) -> list[RawRecord]:
+        return [RawRecord("(synthetic)", section, i, x) for i, x in enumerate(items)]
     validator.check_entities(raw("documents", documents), raw("actors", actors))
     rels = list(validator.check_relations(raw("relations", relations)))
     if validator.problems:

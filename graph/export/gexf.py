@@ -27,7 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ontology import Ontology
-from .rows import EDGE_COLUMNS as TABLE_EDGE_COLUMNS, NODE_COLUMNS, present
+from .rows import present
+from .shape import EDGE_COLUMNS as TABLE_EDGE_COLUMNS, NODE_COLUMNS
 from .shape import EDGE_FIELDS
 from .tables import from_graph
 

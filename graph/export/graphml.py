@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pyarrow as pa
 
 from ..ontology import Ontology
-from .rows import EDGE_COLUMNS, NODE_COLUMNS, batches, flat_attributes, present
+from .rows import batches, flat_attributes, present
+from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
 
 NS = "http://graphml.graphdrawing.org/xmlns"

@@ -11,7 +11,8 @@ import orjson
 import pyarrow as pa
 
 from ..ontology import Ontology
-from .rows import EDGE_COLUMNS, NODE_COLUMNS, attributes, batches, degree, list_attributes
+from .rows import attributes, batches, degree, list_attributes
+from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
 
 Item = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]

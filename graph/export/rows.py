@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import pyarrow as pa
 
 from ..ontology import Ontology
-from .shape import EDGE_COLUMNS, LIST_SEPARATOR, NODE_COLUMNS  # noqa: F401  (re-exported for the writers)
+from .shape import LIST_SEPARATOR
 
 CHUNK = 5_000
 

@@ -9,7 +9,8 @@ import orjson
 import pyarrow as pa
 
 from ..ontology import Ontology
-from .rows import EDGE_COLUMNS, NODE_COLUMNS, batches, flat_attributes
+from .rows import batches, flat_attributes
+from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
 
 

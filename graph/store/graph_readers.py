@@ -31,6 +31,18 @@ def no_actor(actor_id: str) -> NotFound:
     return NotFound(f"no actor with id {actor_id!r}")
 
 
+def page(reader: Reader, name: str, params: dict[str, Any], limit: int, offset: int) -> tuple[list, int]:
+    """Rows `offset`.. of the named query `<name>_page` (at most `limit`), and `<name>_count`'s total."""
+    total = reader.run_named(f"{name}_count", **params).rows[0][0]
+    if offset >= total:
+        # Past the end there is nothing to fetch, and the embedded engine (0.22) crashes
+        # on ORDER BY ... SKIP beyond the last row of a node scan.
+        return [], total
+    rows = reader.run_own(reader.text_of(f"{name}_page"), {**params, "offset": offset, "limit": limit},
+                          row_limit=limit).rows
+    return rows, total
+
+
 class GraphReader(Protocol):
     """What the service asks of a snapshot. Unknown actor ids raise NotFound."""
 
@@ -75,16 +87,6 @@ class CypherGraphReader:
     def _count(self, name: str, params: dict[str, Any]) -> int:
         return self.r.run_named(name, **params).rows[0][0]
 
-    def _page(self, name: str, params: dict[str, Any], limit: int, offset: int) -> tuple[list, int]:
-        total = self._count(f"{name}_count", params)
-        if offset >= total:
-            # Past the end there is nothing to fetch, and the embedded engine (0.22) crashes
-            # on ORDER BY ... SKIP beyond the last row of a node scan.
-            return [], total
-        page = self.r.run_own(self.r.text_of(f"{name}_page"), {**params, "offset": offset, "limit": limit},
-                              row_limit=limit)
-        return page.rows, total
-
     def _require(self, actor_ids: list[str]) -> None:
         found = {row[0]["id"] for row in self.r.run_named("actors_by_id", ids=actor_ids).rows}
         for a in actor_ids:
@@ -102,7 +104,7 @@ class CypherGraphReader:
         return {row[0]["id"]: row[0]["name"] for row in self.r.run_named("actors_by_id", ids=actor_ids).rows}
 
     def relations(self, params, limit, offset):
-        rows, total = self._page("relations", params, limit, offset)
+        rows, total = page(self.r, "relations", params, limit, offset)
         return self._relations(rows), total
 
     def actor_relations(self, actor_id, out_types, in_types, params, limit, offset):

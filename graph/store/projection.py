@@ -250,16 +250,10 @@ class Projection:
 
     def _identifier_columns(self) -> dict[str, pa.Array]:
         """id_<scheme> columns from the `scheme:value` identifier lists (few actors have any)."""
-        lists = self.actors["identifiers"].to_pylist()
-        schemes = sorted({scheme for ids in lists for scheme in parse_identifiers(ids)})
-        out = {}
-        for scheme in schemes:
-            values = []
-            for ids in lists:
-                found = parse_identifiers(ids)
-                values.append(found.get(scheme))
-            out[f"id_{scheme}"] = pa.array(values, pa.string())
-        return out
+        parsed = [parse_identifiers(ids) for ids in self.actors["identifiers"].to_pylist()]
+        schemes = sorted({scheme for found in parsed for scheme in found})
+        return {f"id_{scheme}": pa.array([found.get(scheme) for found in parsed], pa.string())
+                for scheme in schemes}
 
     # --- the questions -------------------------------------------------------------
     def degree(self, actor: int) -> dict[str, int]:
