@@ -21,6 +21,7 @@ class Health(BaseModel):
     actors: int
     relations: int
     documents: int
+    events: int
 
 
 # Examples from the Libya seed, so the docs show what the API really answers.
@@ -109,6 +110,7 @@ class Relation(BaseModel):
     notes: str | None
     properties: dict[str, Any] = Field(description="The relation type's own properties.")
     evidence: list[Evidence]
+    events: list[str] = Field(default_factory=list, description="Ids of the events the claim rests on (/events/{id}).")
 
 
 class RelationDetail(Relation):
@@ -120,6 +122,38 @@ class NamedRelation(Relation):
     source_name: str | None = Field(None, description="The source actor's name, for display.",
                                     examples=["United States"])
     target_name: str | None = Field(None, description="The target actor's name.", examples=["Kaniyat"])
+
+
+class Participant(BaseModel):
+    actor: str
+    role: str = Field(description="One of the event type's roles (see /ontology), e.g. blocker, forum.")
+    name: str | None = Field(None, description="The actor's name, for display.")
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "ev-ly-2020-11-20-blocked-listing", "type": "blocked_listing", "date": "2020-11-20",
+        "date_precision": "day", "place": None, "country": None, "confidence": "high", "status": "reported",
+        "notes": None, "participants": [{"actor": "russia", "role": "blocker", "name": "Russia"}],
+        "evidence": [{"document": "doc-6950a10e312c0b1f", "paragraph": 13,
+                      "summary": "The committee acts by consensus, and Russia said it could not approve the listings."}]}]})
+    id: str
+    type: str = Field(description="An event type of the ontology (/ontology event_types).")
+    date: str = Field(description="Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    date_precision: Literal["year", "month", "day"]
+    place: str | None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
+    confidence: str
+    status: str
+    notes: str | None
+    participants: list[Participant] = Field(description="Who took part, in which role (ordered by role, then id).")
+    evidence: list[Evidence]
+
+
+class EventDetail(Event):
+    model_config = ConfigDict(json_schema_extra=None)   # its evidence holds whole documents
+    evidence: list[ResolvedEvidence]
+    relations: list[NamedRelation] = Field(description="The relations that cite this event.")
 
 
 class Path(BaseModel):
@@ -171,14 +205,25 @@ class ActorKindDescription(BaseModel):
 class Palette(BaseModel):
     actor_kinds: dict[str, str] = Field(description="Node colour (#rrggbb) per actor kind, as in the exports.",
                                         examples=[{"state": "#1f77b4", "armed_group": "#d62728"}])
+    event: str = Field(description="Node colour of events, in exports that include them (events=true).",
+                       examples=["#bcbd22"])
     polarity: dict[str, str] = Field(description="Edge colour per relation polarity: -1 hostile, 0 structural, "
                                                  "1 cooperative.",
                                      examples=[{"-1": "#d62728", "0": "#999999", "1": "#2ca02c"}])
 
 
+class EventTypeDescription(BaseModel):
+    name: str
+    description: str
+    roles: dict[str, str] = Field(description="Role -> what a participant in it does.")
+    required_roles: list[str]
+    acled: str | None = Field(description="The nearest ACLED event type / sub-event type, if any.")
+
+
 class OntologyDescription(BaseModel):
     actor_kinds: list[ActorKindDescription]
     relation_types: list[RelationTypeDescription]
+    event_types: list[EventTypeDescription]
     confidence_levels: list[str]
     statuses: list[str]
     palette: Palette

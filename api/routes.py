@@ -11,11 +11,12 @@ from fastapi.responses import Response, StreamingResponse
 
 from conflictgraph.graph.dates import PartialDate
 from conflictgraph.graph.export import FORMATS
-from conflictgraph.graph.export.streaming import events
+from conflictgraph.graph.export.streaming import events as subgraph_events
 from conflictgraph.graph.export.streaming import stream as stream_events
 from conflictgraph.graph.ontology import default_ontology
 from conflictgraph.graph.errors import BadRequest
-from conflictgraph.graph.service import GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH, RelationFilter
+from conflictgraph.graph.service import (EventFilter, GraphService, MAX_HOPS, MAX_PATHS, MAX_SUBGRAPH_DEPTH,
+                                         RelationFilter)
 
 from . import models
 from .admission import Lane
@@ -150,6 +151,53 @@ def get_relation(svc: Service, relation_id: Annotated[str, Path(max_length=200)]
     return svc.relation(relation_id)
 
 
+EventTypes = Annotated[str | None, Query(
+    description="Comma-separated event types, from: " + ", ".join(_ONTOLOGY.event_types) + ".",
+    max_length=1000, examples=["blocked_listing,designation"])]
+EventAsOf = Annotated[str | None, Query(description="Only events that had happened by this day (YYYY-MM-DD): "
+                                                    "dated on or before it, at the date's precision.",
+                                        max_length=40, examples=["2020-11-25"])]
+EventSince = Annotated[str | None, Query(description="Only events dated in or after this partial date.",
+                                         max_length=40, examples=["2020-06"])]
+EventUntil = Annotated[str | None, Query(description="Only events dated in or before this partial date.",
+                                         max_length=40, examples=["2020"])]
+
+
+def _event_filter(types, as_of, since, until, role: str = "") -> EventFilter:
+    return EventFilter(types=_csv(types), as_of=_day(as_of, "as_of"), since=_partial(since, "since"),
+                       until=_partial(until, "until"), role=role)
+
+
+@router.get("/events", response_model=models.Page[models.Event], tags=["events"],
+            summary="Events (designations, blocked listings, battles, truces, ...), in date order")
+def list_events(svc: Service, types: EventTypes = None,
+                actor: Annotated[str | None, Query(max_length=200, description="Only events this actor took "
+                                                   "part in.")] = None,
+                role: Annotated[str | None, Query(max_length=100, description="With actor: only in this role.")] = None,
+                as_of: EventAsOf = None, since: EventSince = None, until: EventUntil = None,
+                limit: Limit = 100, offset: Offset = 0):
+    if role and not actor:
+        raise BadRequest("a role filters an actor's events: give actor too", "role")
+    items, total = svc.events(_event_filter(types, as_of, since, until, role or ""), actor or "", limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"],
+            summary="One event, with its evidence resolved to documents and the relations that cite it")
+def get_event(svc: Service, event_id: Annotated[str, Path(max_length=200)]):
+    return svc.event(event_id)
+
+
+@router.get("/actors/{actor_id}/events", response_model=models.Page[models.Event], tags=["actors", "events"],
+            summary="The events an actor took part in, in date order")
+def actor_events(svc: Service, actor_id: ActorId, types: EventTypes = None,
+                 role: Annotated[str | None, Query(max_length=100, description="Only in this role.")] = None,
+                 as_of: EventAsOf = None, since: EventSince = None, until: EventUntil = None,
+                 limit: Limit = 100, offset: Offset = 0):
+    items, total = svc.events(_event_filter(types, as_of, since, until, role or ""), actor_id, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
 @router.get("/paths", response_model=models.PathList, tags=["graph"],
             summary="Shortest paths between two actors (any direction)")
 async def paths(request: Request, svc: Service, source: Annotated[str, Query(max_length=200)],
@@ -173,6 +221,10 @@ ExportFormat = Annotated[Literal[tuple(["json", *FORMATS])], Query(  # type: ign
 Seeds = Annotated[str, Query(max_length=2000, description="Comma-separated actor ids.",
                              examples=["kaniyat,russia"])]
 Depth = Annotated[int, Query(ge=1, le=MAX_SUBGRAPH_DEPTH, description="Relations away from the seeds.")]
+WithEvents = Annotated[bool, Query(description="Add the events (as_of: those that had happened by then) as nodes "
+                                               "of kind event, each joined to its participants by PARTICIPATED_IN "
+                                               "edges with their role; in GEXF their dates put them on Gephi's "
+                                               "timeline. csv adds events.csv and participations.csv.")]
 EXPORT_RESPONSES = {200: {"content": {f.media_type: {} for f in FORMATS.values()},
                           "description": "The graph in the requested format"}}
 
@@ -215,10 +267,10 @@ async def subgraph(request: Request, svc: Service, seeds: Seeds, depth: Depth = 
             summary="The whole graph (optionally filtered) in an analyst's format")
 async def export(request: Request, svc: Service, format: Annotated[Literal[tuple(FORMATS)], Query(  # type: ignore[valid-type]
                description="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))] = "gexf",
-           types: Types = None, as_of: AsOf = None):
+           types: Types = None, as_of: AsOf = None, events: WithEvents = False):
     flt = _filter(types, as_of, None, None, None, None)
     f = FORMATS[format]
-    pieces, _, _ = await heavy(request).run(svc.export_whole, flt, format)
+    pieces, _, _ = await heavy(request).run(svc.export_whole, flt, format, events)
     return StreamingResponse(pieces, media_type=f.media_type,
                              headers={"Content-Disposition": f'attachment; filename="conflictgraph.{f.extension}"'})
 
@@ -229,12 +281,17 @@ async def export(request: Request, svc: Service, format: Annotated[Literal[tuple
             summary="Graph Streaming events for Gephi's 'Connect to stream'")
 async def gephi_stream(request: Request, svc: Service, seeds: Annotated[str | None, Query(
                      max_length=2000, description="Comma-separated actor ids; none for the whole graph.")] = None,
-                 depth: Depth = 1, types: Types = None, as_of: AsOf = None):
+                 depth: Depth = 1, types: Types = None, as_of: AsOf = None,
+                 events: Annotated[bool, Query(description="With the whole graph: add the events (as_of: those "
+                                                           "that had happened by then) as nodes of kind event, "
+                                                           "joined to their participants.")] = False):
     flt = _filter(types, as_of, None, None, None, None)
     if seeds:
+        if events:
+            raise BadRequest("events are streamed with the whole graph only (leave out seeds)", "events")
         graph = await heavy(request).run(svc.subgraph, _seeds(seeds), depth, flt)
-        return StreamingResponse(events(graph, svc.ontology), media_type="application/json")
-    tables = await heavy(request).run(svc.whole_graph_tables, flt)
+        return StreamingResponse(subgraph_events(graph, svc.ontology), media_type="application/json")
+    tables = await heavy(request).run(svc.whole_graph_tables_with_events, flt, events)
     return StreamingResponse(stream_events(*tables, svc.ontology), media_type="application/json")
 
 

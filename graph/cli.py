@@ -78,30 +78,38 @@ def validate(path: Optional[Path] = PathArg,
         raise typer.Exit(1)
     c = seeds.counts()
     out.print(f"[green]✓[/] valid: {c['actors']} actors, {c['relations']} relations, "
-              f"{c['documents']} documents" + (f"; {len(seeds.warnings)} warning(s)" if seeds.warnings else ""),
+              f"{c['documents']} documents, {c['events']} events" +
+              (f"; {len(seeds.warnings)} warning(s)" if seeds.warnings else ""),
               highlight=False)
 
 
 def _sourcing_report(seeds: SeedSet) -> None:
-    """One row per relation: what it rests on and how strong that is (graph/sourcing.py)."""
+    """One row per relation and per event: what it rests on and how strong that is
+    (graph/sourcing.py)."""
     from collections import Counter
 
     from .errors import ValidationFailed as Invalid
     from .sourcing import STRENGTHS, strength, supports
     documents = {d.id: d for d in seeds.documents}
-    table = Table(title="Sources per relation", show_lines=False)
-    for column in ("relation", "type", "confidence", "status", "sources (document ¶paragraph: how)", "strength"):
+    table = Table(title="Sources per relation and event", show_lines=False)
+    for column in ("claim", "type", "confidence", "status", "sources (document ¶paragraph: how)", "strength"):
         table.add_column(column, overflow="fold")
     tally: Counter[str] = Counter()
+
+    def row(claim, type_name: str) -> None:
+        items = supports(claim, documents, seeds.ontology)
+        level = strength(items)
+        tally[level] += 1
+        shown = "; ".join(f"{s.document} ¶{s.paragraph}: {s.kind}" + ("" if s.held or s.kind != "states"
+                                                                  else " (not held)") for s in items)
+        table.add_row(claim.id, type_name, claim.confidence, claim.status, shown, level)
+
+    for event in seeds.events:
+        row(event, f"event: {event.type}")
     try:
         for batch in seeds.relation_batches(1 << 14):
             for rel in batch:
-                items = supports(rel, documents, seeds.ontology)
-                level = strength(items)
-                tally[level] += 1
-                shown = "; ".join(f"{s.document} ¶{s.paragraph}: {s.kind}" + ("" if s.held or s.kind != "states"
-                                                                          else " (not held)") for s in items)
-                table.add_row(rel.id, rel.type, rel.confidence, rel.status, shown, level)
+                row(rel, rel.type)
     except Invalid:
         return   # the problems are listed by the check that follows
     out.print(table)
@@ -150,7 +158,8 @@ def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
         _fail(f"{e}\nThe previously loaded graph, if any, is unchanged.")
     c = report.counts
     out.print(f"[green]✓[/] loaded {c['actors']} actors, {c['relations']} relations, "
-              f"{c['documents']} documents into {escape(report.location)} in {report.seconds:.2f} s",
+              f"{c['documents']} documents, {c['events']} events into {escape(report.location)} "
+              f"in {report.seconds:.2f} s",
               highlight=False)
     for t, n in report.relations_by_type.items():
         out.print(f"  {t:<20} {n}", highlight=False)
@@ -268,6 +277,8 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
            depth: int = typer.Option(1, min=1, max=3, help="With --seeds: relations away from them."),
            types: Optional[str] = typer.Option(None, help="Comma-separated relation types."),
            as_of: Optional[str] = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD."),
+           events: bool = typer.Option(False, "--events", help="Whole graph only: add the events (with --as-of, "
+                                       "those that had happened by then) as nodes joined to their participants."),
            store: Optional[str] = StoreOpt) -> None:
     """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import."""
     from .export import FORMATS
@@ -275,12 +286,15 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
     flt = _relation_filter(types, as_of)
+    seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
+    if events and seed_ids:
+        raise typer.BadParameter("events are exported with the whole graph only (leave out --seeds)",
+                                 param_hint="--events")
     try:
         with open_store(store) as s:
             svc = GraphService(s)
-            seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
             if not seed_ids:
-                pieces, *counts = svc.export_whole(flt, fmt)
+                pieces, *counts = svc.export_whole(flt, fmt, events)
             else:
                 graph = svc.subgraph(seed_ids, depth, flt)
                 pieces, counts = iter([svc.export(graph, fmt)]), (len(graph["nodes"]), len(graph["edges"]))
@@ -291,7 +305,8 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
     except ConflictGraphError as e:
         _fail(str(e))
     if output:
-        err.print(f"[green]✓[/] {counts[0]} actors, {counts[1]} relations → {escape(str(output))}", highlight=False)
+        what = ("nodes (actors and events)", "edges (relations and participations)") if events else ("actors", "relations")
+        err.print(f"[green]✓[/] {counts[0]} {what[0]}, {counts[1]} {what[1]} → {escape(str(output))}", highlight=False)
 
 
 analyze_app = typer.Typer(help="Network analytics (networkx) over the filtered graph; JSON output.",

@@ -1,6 +1,6 @@
 """Validated seed data: the only way seed data enters a store.
 
-A SeedSet reads documents and actors whole and streams relations in validated batches, so
+A SeedSet reads documents, actors and events whole and streams relations in validated batches, so
 a million relations never sit in memory at once; a store writes the batches somewhere
 readers cannot see (a new generation, an open transaction) and publishes only when the
 stream ends without a problem. `read_dataset` is the in-memory form for small sets.
@@ -31,7 +31,7 @@ class SeedSet:
         if not files:
             self.problems.append(Problem(display_path(self.path), None, None, None,
                                          "no seed files (*.yaml, *.jsonl) found here"))
-        entities: dict[str, list[RawRecord]] = {"documents": [], "actors": []}
+        entities: dict[str, list[RawRecord]] = {"documents": [], "actors": [], "events": []}
         self._yaml_relations: list[RawRecord] = []
         self._relation_files: list[Path] = []
         for f in files:
@@ -41,7 +41,8 @@ class SeedSet:
             elif (section := jsonl_section(f)) is None:
                 self.problems.append(Problem(display_path(f), None, None, None,
                                              "cannot tell the section of a JSON Lines file: name it "
-                                             "actors*.jsonl, relations*.jsonl or documents*.jsonl"))
+                                             "actors*.jsonl, relations*.jsonl, documents*.jsonl "
+                                             "or events*.jsonl"))
             elif section == "relations":
                 self._relation_files.append(f)
             else:
@@ -51,14 +52,18 @@ class SeedSet:
         self._unreadable = bool(self.problems)
         if not self._unreadable:
             self.validator.check_entities(entities["documents"], entities["actors"])
+            self.validator.check_events(entities["events"])
         self._entity_problems, self._entity_warnings = len(self.problems), len(self.warnings)
         self.documents = list(self.validator.documents.values())
         self.actors = list(self.validator.actors.values())
+        self.events = list(self.validator.events.values())
         self.relation_counts: Counter[str] = Counter()
 
     def estimated_total(self) -> int:
-        """Records to load (documents + actors + relations), counted without parsing."""
-        return (len(self.documents) + len(self.actors) + len(self._yaml_relations) +
+        """Records to load (documents, actors, events and their participations, relations),
+        counted without parsing."""
+        return (len(self.documents) + len(self.actors) + len(self.events) +
+                sum(len(e.participants) for e in self.events) + len(self._yaml_relations) +
                 sum(count_lines(f) for f in self._relation_files))
 
     def _relation_records(self) -> Iterator[RawRecord]:
@@ -114,7 +119,7 @@ class SeedSet:
 
     def counts(self) -> dict[str, int]:
         return {"actors": len(self.actors), "relations": sum(self.relation_counts.values()),
-                "documents": len(self.documents)}
+                "documents": len(self.documents), "events": len(self.events)}
 
 
 def check_seed_path(path: Path | str = SEED_DIR, ontology: Ontology | None = None
@@ -127,7 +132,7 @@ def check_seed_path(path: Path | str = SEED_DIR, ontology: Ontology | None = Non
             relations.extend(batch)
     except ValidationFailed:
         pass
-    return Dataset(seeds.actors, relations, seeds.documents), seeds.problems
+    return Dataset(seeds.actors, relations, seeds.documents, seeds.events), seeds.problems
 
 
 def read_dataset(path: Path | str = SEED_DIR, ontology: Ontology | None = None) -> Dataset:

@@ -59,6 +59,28 @@ class Relation:
     location: str | None = None
     notes: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)   # ids of the events the claim rests on
+
+
+@dataclass(frozen=True)
+class Participant:
+    actor: str
+    role: str        # one of the event type's roles (ontology.yaml `event_types`)
+
+
+@dataclass
+class Event:
+    """Something that happened on a date, at a place, with participants in roles."""
+    id: str
+    type: str
+    date: PartialDate
+    confidence: str
+    status: str
+    evidence: list[Evidence]
+    participants: list[Participant] = field(default_factory=list)
+    place: str | None = None
+    country: str | None = None    # ISO 3166-1 alpha-2
+    notes: str | None = None
 
 
 @dataclass
@@ -66,13 +88,15 @@ class Dataset:
     actors: list[Actor] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {"actors": len(self.actors), "relations": len(self.relations),
-                "documents": len(self.documents)}
+                "documents": len(self.documents), "events": len(self.events)}
 
     def estimated_total(self) -> int:
-        return sum(self.counts().values())
+        """Records a load writes: every node and relation, participations included."""
+        return sum(self.counts().values()) + sum(len(e.participants) for e in self.events)
 
     def relation_batches(self, batch_size: int):
         """The same interface as a streamed SeedSet (graph.dataset), for stores to load."""

@@ -5,6 +5,7 @@ is the single definition.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,24 @@ class RelationType:
 
 
 @dataclass(frozen=True)
+class EventType:
+    """A kind of event (ontology.yaml `event_types`) and the roles its participants take."""
+    name: str
+    description: str
+    roles: dict[str, str]            # role -> description
+    required_roles: tuple[str, ...] = ()
+    acled: str | None = None
+
+
+# The graph's own node labels and the participation relationship: no relation type may take
+# one of these names (a relation type is a relationship type of the same graph).
+PARTICIPATION = "PARTICIPATED_IN"
+RESERVED_NAMES = frozenset({"Actor", "Document", "Event", PARTICIPATION})
+# An event's `kind` where exports put events among the actors as nodes: no actor kind may be it.
+EVENT_KIND = "event"
+
+
+@dataclass(frozen=True)
 class Sourcing:
     """The sourcing rule's terms (ontology.yaml `sourcing`)."""
     editorial_kinds: frozenset[str] = frozenset()
@@ -63,6 +82,13 @@ class Ontology:
     kind_colors: dict[str, str] = field(default_factory=dict)       # kind -> "#rrggbb"
     polarity_colors: dict[int, str] = field(default_factory=dict)   # -1/0/1 -> "#rrggbb"
     sourcing: "Sourcing" = None   # type: ignore[assignment]  (set by parse_ontology)
+    event_types: dict[str, EventType] = field(default_factory=dict)
+    event_color: str = "#bcbd22"
+
+    @property
+    def node_colors(self) -> dict[str, str]:
+        """An exported node's colour by its `kind`: the actor kinds', and EVENT_KIND's."""
+        return {**self.kind_colors, EVENT_KIND: self.event_color}
 
     def relation_type(self, name: str) -> RelationType | None:
         return self.relation_types.get(name)
@@ -100,6 +126,9 @@ def _identifier(name, where: str, what: str) -> None:
 
 def parse_ontology(data: dict, source_file: Path) -> Ontology:
     kinds = {k: (v or {}).get("description", "") for k, v in data["actor_kinds"].items()}
+    if EVENT_KIND in kinds:
+        raise OntologyError(f"actor_kinds.{EVENT_KIND}: exports mark event nodes with this kind; name the actor "
+                            "kind otherwise")
     groups = {}
     for g, members in (data.get("kind_groups") or {}).items():
         groups[g] = list(_expand_kinds(members, {}, kinds, f"kind_groups.{g}"))
@@ -111,6 +140,9 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
     for name, spec in data["relation_types"].items():
         where = f"relation_types.{name}"
         _identifier(name, where, "a relation type's name")
+        if name in RESERVED_NAMES:
+            raise OntologyError(f"{where}: {name} is the graph's own name for something else; "
+                                f"reserved: {', '.join(sorted(RESERVED_NAMES))}")
         props = {}
         for pname, p in (spec.get("properties") or {}).items():
             _identifier(pname, f"{where}.properties.{pname}", "a property's name")
@@ -148,7 +180,31 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
         raise OntologyError(f"sourcing.unsourced_max_confidence: must be one of {', '.join(confidence)}")
     if not sourcing.unsourced_statuses <= set(statuses):
         raise OntologyError(f"sourcing.unsourced_statuses: must be among {', '.join(statuses)}")
-    return Ontology(kinds, types, confidence, statuses, source_file, kind_colors, polarity_colors, sourcing)
+    return Ontology(kinds, types, confidence, statuses, source_file, kind_colors, polarity_colors, sourcing,
+                    _event_types(data.get("event_types") or {}), data.get("event_color") or "#bcbd22")
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _event_types(data: dict) -> dict[str, EventType]:
+    out = {}
+    for name, spec in data.items():
+        where = f"event_types.{name}"
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise OntologyError(f"{where}: an event type's name is lower-case letters, digits and '_'")
+        roles = {r: (d or "").strip() for r, d in ((spec or {}).get("roles") or {}).items()}
+        if not roles:
+            raise OntologyError(f"{where}.roles: name at least one role a participant takes")
+        for r in roles:
+            if not isinstance(r, str) or not _NAME.fullmatch(r):
+                raise OntologyError(f"{where}.roles.{r}: a role's name is lower-case letters, digits and '_'")
+        required = tuple(spec.get("required_roles") or ())
+        if not set(required) <= set(roles):
+            raise OntologyError(f"{where}.required_roles: {', '.join(sorted(set(required) - set(roles)))} "
+                                "not among its roles")
+        out[name] = EventType(name, (spec.get("description") or "").strip(), roles, required, spec.get("acled"))
+    return out
 
 
 def load_ontology(path: Path | str = ONTOLOGY_FILE) -> Ontology:

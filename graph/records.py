@@ -15,7 +15,7 @@ import json
 import orjson
 from typing import Any
 
-from .models import Actor, Document, Relation
+from .models import Actor, Document, Event, Relation
 from .ontology import Ontology
 
 # An exported relation's evidence summaries, one per line: analysts read them in Gephi's data
@@ -33,8 +33,14 @@ RELATION_COMMON_COLUMNS = {
     "id": "string", "start_date": "string", "start_precision": "string", "end_date": "string",
     "end_precision": "string", "confidence": "string", "status": "string",
     "attributed_to": "string", "location": "string", "notes": "string",
-    "evidence_json": "string", "document_ids": "string_list",
+    "evidence_json": "string", "document_ids": "string_list", "event_ids": "string_list",
 }
+# An event's node. Its participants are relationships (Actor)-[:PARTICIPATED_IN {role}]->(Event),
+# staged as PARTICIPATION_COLUMNS rows.
+EVENT_COLUMNS = {"id": "string", "type": "string", "date": "string", "date_precision": "string",
+                 "place": "string", "country": "string", "confidence": "string", "status": "string",
+                 "notes": "string", "evidence_json": "string", "document_ids": "string_list"}
+PARTICIPATION_COLUMNS = {"actor": "string", "event": "string", "role": "string"}
 
 
 def relation_columns(ontology: Ontology, type_name: str) -> dict[str, str]:
@@ -96,7 +102,7 @@ def relation_values(r: Relation, ontology: Ontology) -> tuple:
               str(start) if start else None, start.precision if start else None,
               str(end) if end else None, end.precision if end else None,
               r.confidence, r.status, r.attributed_to, r.location, r.notes,
-              evidence_json(r.evidence), sorted({e.document for e in r.evidence}))
+              evidence_json(r.evidence), sorted({e.document for e in r.evidence}), list(r.events))
     spec = ontology.relation_types[r.type].properties
     if not spec:
         return values
@@ -123,10 +129,35 @@ def relation_from_properties(type_name: str, source: str, target: str, props: di
         "attributed_to": props.get("attributed_to"), "location": props.get("location"),
         "notes": props.get("notes"),
         "properties": {k: props.get(k) for k in spec.properties if props.get(k) not in (None, [])},
-        # Every item carries `quote` (null when there is none), as the API's model says.
-        "evidence": [{**e, "quote": e.get("quote"), "inference": bool(e.get("inference"))}
-                     for e in json.loads(props.get("evidence_json") or "[]")],
+        "evidence": _evidence(props),
+        "events": props.get("event_ids") or [],
     }
+
+
+def _evidence(props: dict[str, Any]) -> list[dict[str, Any]]:
+    # Every item carries `quote` (null when there is none), as the API's model says.
+    return [{**e, "quote": e.get("quote"), "inference": bool(e.get("inference"))}
+            for e in json.loads(props.get("evidence_json") or "[]")]
+
+
+def event_row(e: Event) -> dict[str, Any]:
+    return {"id": e.id, "type": e.type, "date": str(e.date), "date_precision": e.date.precision,
+            "place": e.place, "country": e.country, "confidence": e.confidence, "status": e.status,
+            "notes": e.notes, "evidence_json": evidence_json(e.evidence),
+            "document_ids": sorted({x.document for x in e.evidence})}
+
+
+def participation_rows(e: Event) -> list[dict[str, Any]]:
+    return [{"actor": p.actor, "event": e.id, "role": p.role} for p in e.participants]
+
+
+def event_from_properties(props: dict[str, Any], participants) -> dict[str, Any]:
+    """The API's event from its stored properties and its (actor id, role, actor name) rows,
+    participants in the order of their roles' names, then ids."""
+    return {k: props.get(k) for k in ("id", "type", "date", "date_precision", "place", "country",
+                                      "confidence", "status", "notes")} | {
+        "participants": [{"actor": a, "role": r, "name": n} for a, r, n in sorted(participants, key=lambda x: (x[1], x[0]))],
+        "evidence": _evidence(props)}
 
 
 def actor_from_properties(props: dict[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 Two formats, freely mixed under one folder:
 - YAML (`*.yaml`, `*.yml`): a mapping with any of the lists `actors`, `relations`,
-  `documents` — the reviewed, hand-written format;
+  `documents`, `events` — the reviewed, hand-written format;
 - JSON Lines (`*.jsonl`): one record per line, the section named by the file name
-  (`actors*.jsonl`, `relations*.jsonl`, `documents*.jsonl`) — for large generated or
+  (`actors*.jsonl`, `relations*.jsonl`, `documents*.jsonl`, `events*.jsonl`) — for large generated or
   imported sets, read as a stream.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()}
 
-SECTIONS = ("actors", "relations", "documents")
+SECTIONS = ("actors", "relations", "documents", "events")
 SKIP_FILES = {"ontology.yaml", "ontology.yml"}
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -20,10 +20,11 @@ from .bounded import run_bounded
 from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
 from .export import FORMATS
+from .export.tables import with_events
 from .ontology import Ontology
 from .store.base import GraphStore
 from .store.graph_readers import MAX_PATHS, no_actor, page  # noqa: F401  (MAX_PATHS: the API documents it)
-from .records import actor_from_properties, document_from_properties, relation_from_properties
+from .records import actor_from_properties, document_from_properties, event_from_properties, relation_from_properties
 
 MAX_HOPS = 6            # the upper bound written into the path queries
 MAX_SUBGRAPH_DEPTH = 3
@@ -66,6 +67,28 @@ class RelationFilter:
             "confidences": list(confidences),
             "statuses": self.statuses or list(ontology.statuses),
         }
+
+
+@dataclass
+class EventFilter:
+    """The filters of the event lists. Empty means no filter."""
+    types: list[str] = field(default_factory=list)
+    as_of: str = ""                  # YYYY-MM-DD: happened on or before this day
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    role: str = ""                   # with an actor: the role it took
+
+    def params(self, ontology: Ontology) -> dict[str, Any]:
+        unknown = [t for t in self.types if t not in ontology.event_types]
+        if unknown:
+            raise BadRequest(f"unknown event type(s): {', '.join(unknown)}; "
+                             f"known: {', '.join(ontology.event_types)}", "types")
+        roles = {r for t in ontology.event_types.values() for r in t.roles}
+        if self.role and self.role not in roles:
+            raise BadRequest(f"unknown role {self.role!r}; known: {', '.join(sorted(roles))}", "role")
+        return {"types": self.types or list(ontology.event_types), "as_of": self.as_of,
+                "since": self.since.earliest().isoformat() if self.since else "",
+                "until": self.until.latest().isoformat() if self.until else "", "role": self.role}
 
 
 ANALYTICS_CACHE_SIZE = 64
@@ -122,7 +145,7 @@ class GraphService:
     def health(self) -> dict[str, Any]:
         st = self.store.stats()
         return {"status": "ok", "store": self.store.dialect, "actors": st["actors"],
-                "relations": st["relations"], "documents": st["documents"]}
+                "relations": st["relations"], "documents": st["documents"], "events": st["events"]}
 
     def search_actors(self, q: str = "", kind: str = "", limit: int = 50, offset: int = 0):
         if kind and kind not in self.ontology.actor_kinds:
@@ -228,13 +251,33 @@ class GraphService:
             graph = {**graph, "documents": self._documents_by_id(cited)}
         return f.write(graph, self.ontology)
 
-    def export_whole(self, flt: RelationFilter, fmt: str) -> tuple[Iterator[bytes], int, int]:
+    def whole_graph_tables_with_events(self, flt: RelationFilter, events: bool = False):
+        """whole_graph_tables, with every event that had happened by `flt.as_of` (all, without
+        it) as nodes joined to their participants (export.tables.with_events), if `events`."""
+        nodes, edges = self.whole_graph_tables(flt)
+        if not events:
+            return nodes, edges
+        return with_events(nodes, edges, [e for batch in self._event_pages(flt) for e in batch], self.ontology)
+
+    def _event_pages(self, flt: RelationFilter) -> Iterator[list[dict[str, Any]]]:
+        """Every event that had happened by `flt.as_of`, a page at a time (an export's events)."""
+        version, events = self.store.version(), EventFilter(as_of=flt.as_of)
+        offset, total = 0, None
+        while total is None or offset < total:
+            items, total = self.events(events, "", EXPORT_PAGE, offset)
+            if self.store.version() != version:
+                raise StoreUnavailable("a load replaced the graph during the export; export again")
+            offset += EXPORT_PAGE
+            yield items
+
+    def export_whole(self, flt: RelationFilter, fmt: str, events: bool = False) -> tuple[Iterator[bytes], int, int]:
         """The whole graph under `flt` in an export format, as a stream in bounded memory:
         from the export tables where the format takes them, else from pages of actors and
-        relations. Also the numbers of actors and relations."""
+        relations; with `events`, the events too (as nodes joined to their participants).
+        Also the numbers of nodes and edges."""
         f = FORMATS[fmt]
         if f.stream_tables is not None:
-            nodes, edges = self.whole_graph_tables(flt)
+            nodes, edges = self.whole_graph_tables_with_events(flt, events)
             return f.stream_tables(nodes, edges, self.ontology), nodes.num_rows, edges.num_rows
         if f.stream_pages is None:
             graph = self.whole_graph(flt)
@@ -252,8 +295,50 @@ class GraphService:
 
         stream = f.stream_pages(pages(lambda n, o: self.search_actors("", "", n, o), actors),
                                 pages(lambda n, o: self.relations(flt, n, o), relations),
-                                self._documents_by_id, self.ontology)
+                                self._documents_by_id, self.ontology,
+                                self._event_pages(flt) if events else None)
         return stream, actors, relations
+
+    # --- events ------------------------------------------------------------------------
+    def events(self, flt: EventFilter, actor: str = "", limit: int = 100, offset: int = 0):
+        """A page of events in date order, and how many pass `flt`; with `actor`, only those it
+        took part in (in `flt.role`, if given). NotFound for an unknown actor."""
+        params = flt.params(self.ontology)
+        with self.store.reading() as r:
+            if actor:
+                if not r.run_named("actor", id=actor).rows:
+                    raise no_actor(actor)
+                rows, total = page(r, "actor_events", {**params, "actor": actor}, limit, offset)
+            else:
+                del params["role"]
+                rows, total = page(r, "events", params, limit, offset)
+            return self._events(r, [row[0] for row in rows]), total
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        """One event, with its evidence resolved to documents and the relations that cite it."""
+        with self.store.reading() as r:
+            rows = r.run_named("events_by_id", ids=[event_id]).rows
+            if not rows:
+                raise NotFound(f"no event with id {event_id!r}")
+            event = self._events(r, [rows[0][0]])[0]
+            cited = [relation_from_properties(props["_type"], source, target, props, self.ontology)
+                     for source, target, props in r.run_named("relations_citing_event", event=event_id).rows]
+            doc_ids = sorted({e["document"] for e in event["evidence"]})
+            docs = {row[0]["id"]: document_from_properties(row[0])
+                    for row in r.run_named("documents_by_id", ids=doc_ids).rows}
+        event["evidence"] = [e | {"document": docs.get(e["document"], {"id": e["document"]})}
+                             for e in event["evidence"]]
+        return event | {"relations": self.with_names(cited)}
+
+    @staticmethod
+    def _events(r, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The API's events from their stored nodes, with their participants (one query)."""
+        ids = [n["id"] for n in nodes]
+        participants: dict[str, list] = {i: [] for i in ids}
+        if ids:
+            for event, actor, role, name in r.run_named("event_participants", ids=ids).rows:
+                participants[event].append((actor, role, name))
+        return [event_from_properties(n, participants[n["id"]]) for n in nodes]
 
     def documents(self, limit: int = 100, offset: int = 0):
         with self.store.reading() as r:
@@ -280,9 +365,12 @@ class GraphService:
                                 "values": list(p.values), "description": p.description}
                                for p in t.properties.values()],
             } for t in o.relation_types.values()],
+            "event_types": [{"name": t.name, "description": t.description, "roles": dict(t.roles),
+                             "required_roles": list(t.required_roles), "acled": t.acled}
+                            for t in o.event_types.values()],
             "confidence_levels": list(o.confidence_levels),
             "statuses": list(o.statuses),
             # The exports' colours, so a frontend draws with the same palette as Gephi does.
-            "palette": {"actor_kinds": dict(o.kind_colors),
+            "palette": {"actor_kinds": dict(o.kind_colors), "event": o.event_color,
                         "polarity": {str(p): c for p, c in sorted(o.polarity_colors.items())}},
         }

@@ -1,7 +1,7 @@
 """How well each claim is sourced, for a reviewer auditing a seed set (`validate --report`).
 
 The rule itself is enforced in validation.py (ontology.yaml `sourcing`); this module only
-describes what a relation rests on, strongest first:
+describes what a relation or an event rests on, strongest first:
 
     stated, held        a document we keep a copy of states it
     stated, not held    only documents cited from the public record (url) state it
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Document, Relation
+from .models import Document, Event, Relation
 from .ontology import Ontology
 
 STRENGTHS = ("stated, held", "stated, not held", "editorial only", "inference only")
@@ -26,7 +26,7 @@ class Support:
     held: bool
 
 
-def supports(rel: Relation, documents: dict[str, Document], ontology: Ontology) -> list[Support]:
+def supports(rel: Relation | Event, documents: dict[str, Document], ontology: Ontology) -> list[Support]:
     editorial = ontology.sourcing.editorial_kinds
     out = []
     for e in rel.evidence:

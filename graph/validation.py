@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from .dates import PartialDate, parse_date
-from .models import Actor, Document, Evidence, Relation
+from .models import Actor, Document, Event, Evidence, Participant, Relation
 from .ontology import Ontology
 
 # Matched whole (fullmatch: "$" would also accept a trailing newline), at most 200 characters.
@@ -26,7 +26,10 @@ ACTOR_FIELDS = {"id", "name", "kind", "aliases", "country", "description", "iden
 DOCUMENT_FIELDS = {"id", "title", "kind", "publisher", "date", "language", "url", "cites",
                    "archive_ref", "notes", "held", "sources"}
 RELATION_FIELDS = {"id", "type", "source", "target", "start", "end", "confidence", "status",
-                   "attributed_to", "location", "notes", "properties", "evidence"}
+                   "attributed_to", "location", "notes", "properties", "evidence", "events"}
+EVENT_FIELDS = {"id", "type", "date", "place", "country", "participants", "confidence", "status",
+                "evidence", "notes"}
+PARTICIPANT_FIELDS = {"actor", "role"}
 EVIDENCE_FIELDS = {"document", "paragraph", "summary", "quote", "inference"}
 
 
@@ -171,9 +174,7 @@ def _check_actor(c: _Checker, data: dict, ontology: Ontology) -> Actor | None:
         c.error("kind", f"unknown actor kind {quoted(kind)}{did_you_mean(kind, ontology.actor_kinds)}"
                 f" (kinds: {', '.join(ontology.actor_kinds)})")
     aliases = c.text_list(data, "aliases")
-    country = c.text(data, "country")
-    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        c.error("country", f"{quoted(country)} is not an ISO 3166-1 alpha-2 code (e.g. LY, US)")
+    country = _check_country(c, data)
     identifiers = data.get("identifiers") or {}
     if not isinstance(identifiers, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
@@ -294,8 +295,82 @@ def _check_sourcing(c: _Checker, evidence: list[Evidence], confidence, status, o
         c.warn("evidence", f"{what} (a document that states it would make it citable)")
 
 
+def _check_grading(c: _Checker, data: dict, ontology: Ontology) -> tuple[str | None, str | None]:
+    """A claim's confidence and status, from the ontology's vocabularies."""
+    confidence = c.text(data, "confidence", required=True)
+    if confidence is not None and confidence not in ontology.confidence_levels:
+        c.error("confidence", f"{quoted(confidence)} is not one of {', '.join(ontology.confidence_levels)}")
+    status = c.text(data, "status", required=True)
+    if status is not None and status not in ontology.statuses:
+        c.error("status", f"{quoted(status)} is not one of {', '.join(ontology.statuses)}"
+                f"{did_you_mean(status, ontology.statuses)}")
+    return confidence, status
+
+
+def _check_country(c: _Checker, data: dict) -> str | None:
+    country = c.text(data, "country")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        c.error("country", f"{quoted(country)} is not an ISO 3166-1 alpha-2 code (e.g. LY, US)")
+    return country
+
+
+def _check_event(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, Actor],
+                 document_ids: set[str], editorial: dict[str, dict[int, list[str]]]) -> Event | None:
+    c.unknown_fields(data, EVENT_FIELDS)
+    rid = c.identifier(data)
+    if rid is not None and rid in actors:
+        c.error("id", f"{quoted(rid)} is an actor's id too; an event needs an id of its own "
+                      "(exports put actors and events in one set of nodes)")
+    type_name = c.text(data, "type", required=True)
+    etype = ontology.event_types.get(type_name) if type_name else None
+    if type_name is not None and etype is None:
+        c.error("type", f"unknown event type {quoted(type_name)}{did_you_mean(type_name, ontology.event_types)}"
+                f" (types: {', '.join(ontology.event_types)})")
+    when = c.date(data, "date")
+    if when is None and data.get("date") is None:
+        c.error("date", "is required: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD")
+    place, country, notes = c.text(data, "place"), _check_country(c, data), c.text(data, "notes")
+    confidence, status = _check_grading(c, data, ontology)
+    participants = _check_participants(c, data.get("participants"), etype, actors)
+    evidence = _check_evidence(c, data.get("evidence"), document_ids)
+    if c.ok:
+        _check_sourcing(c, evidence, confidence, status, ontology, editorial)
+    if not c.ok:
+        return None
+    return Event(rid, type_name, when, confidence, status, evidence, participants, place, country, notes)
+
+
+def _check_participants(c: _Checker, items, etype, actors: dict[str, Actor]) -> list[Participant]:
+    if not isinstance(items, list) or not items:
+        c.error("participants", "at least one participant (actor, role) is required")
+        return []
+    out: list[Participant] = []
+    for i, item in enumerate(items):
+        prefix = f"participants[{i}]."
+        if not isinstance(item, dict):
+            c.error(f"participants[{i}]", "must be a mapping with actor and role")
+            continue
+        c.unknown_fields(item, PARTICIPANT_FIELDS, prefix)
+        actor, role = c.text(item, "actor", required=True, prefix=prefix), c.text(item, "role", required=True, prefix=prefix)
+        if actor is not None and actor not in actors:
+            c.error(prefix + "actor", f"unknown actor {quoted(actor)}{did_you_mean(actor, actors)}")
+        if role is not None and etype is not None and role not in etype.roles:
+            c.error(prefix + "role", f"{quoted(role)} is not a role in a {etype.name} event"
+                    f"{did_you_mean(role, etype.roles)} (roles: {', '.join(etype.roles)})")
+        if actor is not None and role is not None:
+            if Participant(actor, role) in out:
+                c.error(f"participants[{i}]", f"{quoted(actor)} is already a {role} of this event")
+            out.append(Participant(actor, role))
+    if etype is not None and c.ok:
+        missing = [r for r in etype.required_roles if r not in {p.role for p in out}]
+        if missing:
+            c.error("participants", f"a {etype.name} event needs a participant as {', '.join(missing)}")
+    return out
+
+
 def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, Actor],
-                    document_ids: set[str], editorial: dict[str, dict[int, list[str]]]) -> Relation | None:
+                    document_ids: set[str], editorial: dict[str, dict[int, list[str]]],
+                    event_ids: set[str] = frozenset()) -> Relation | None:
     c.unknown_fields(data, RELATION_FIELDS)
     rid = c.identifier(data)
     rtype_name = c.text(data, "type", required=True)
@@ -324,13 +399,7 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
     start, end_ = c.date(data, "start"), c.date(data, "end")
     if start is not None and end_ is not None and end_.latest() < start.earliest():
         c.error("end", f"ends ({end_}) before it starts ({start})")
-    confidence = c.text(data, "confidence", required=True)
-    if confidence is not None and confidence not in ontology.confidence_levels:
-        c.error("confidence", f"{quoted(confidence)} is not one of {', '.join(ontology.confidence_levels)}")
-    status = c.text(data, "status", required=True)
-    if status is not None and status not in ontology.statuses:
-        c.error("status", f"{quoted(status)} is not one of {', '.join(ontology.statuses)}"
-                f"{did_you_mean(status, ontology.statuses)}")
+    confidence, status = _check_grading(c, data, ontology)
     attributed = c.text(data, "attributed_to")
     if attributed is not None and attributed not in actors:
         c.error("attributed_to", f"unknown actor {quoted(attributed)}{did_you_mean(attributed, actors)}")
@@ -352,12 +421,18 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
                 c.error(f"properties.{spec.name}", f"is required for {rtype.name}")
     evidence = _check_evidence(c, data.get("evidence"), document_ids)
     location, notes = c.text(data, "location"), c.text(data, "notes")
+    events = c.text_list(data, "events")
+    for i, e in enumerate(events):
+        if e not in event_ids:
+            c.error(f"events[{i}]", f"unknown event {quoted(e)}{did_you_mean(e, event_ids)}")
+    if len(set(events)) != len(events):
+        c.error("events", "names an event twice")
     if c.ok:
         _check_sourcing(c, evidence, confidence, status, ontology, editorial)
     if not c.ok:
         return None
     return Relation(rid, rtype_name, source, target, confidence, status, evidence, start, end_,
-                    attributed, location, notes, dict(props))
+                    attributed, location, notes, dict(props), list(events))
 
 
 class FastRelationCheck:
@@ -365,9 +440,10 @@ class FastRelationCheck:
     returns the Relation, or None for anything it does not accept outright. It needs only
     the actors' kinds and the document ids, so loader worker processes can run it too."""
 
-    def __init__(self, ontology: Ontology, actor_kinds: dict[str, str], documents: set[str]):
+    def __init__(self, ontology: Ontology, actor_kinds: dict[str, str], documents: set[str],
+                 events: set[str] = frozenset()):
         self.types = ontology.relation_types
-        self.actors, self.documents = actor_kinds, documents
+        self.actors, self.documents, self.events = actor_kinds, documents, events
         self.confidence, self.status = frozenset(ontology.confidence_levels), frozenset(ontology.statuses)
         self.values = {(t, p): frozenset(spec.values) for t, rt in self.types.items()
                        for p, spec in rt.properties.items()}
@@ -455,8 +531,12 @@ class FastRelationCheck:
         evidence = self._evidence(get("evidence"))
         if evidence is None:
             return None
+        events = get("events") or []
+        if (type(events) is not list or not all(type(e) is str and e in self.events for e in events)
+                or len(set(events)) != len(events)):
+            return None
         return Relation(rid, rtype, s, t, confidence, status, evidence, start, end,
-                        attributed, location, notes, dict(props))
+                        attributed, location, notes, dict(props), list(events))
 
 
 class RecordValidator:
@@ -474,6 +554,8 @@ class RecordValidator:
         self._declared_actors: dict[str, Actor] = {}
         self._declared_docs: set[str] = set()
         self._seen_relations: dict[str, tuple[str, int]] = {}
+        self.events: dict[str, Event] = {}
+        self._declared_events: set[str] = set()
 
     def _unique(self, records: Iterable, section: str, seen: dict, build) -> Iterator[Any]:
         for rec in records:
@@ -527,13 +609,21 @@ class RecordValidator:
                     elif cited.kind in editorial_kinds:
                         c.error(f"sources.{para}", f"{quoted(i)} is itself an editorial note; name the primary source")
 
-    def fast_check_inputs(self) -> tuple[dict[str, str], set[str]]:
+    def check_events(self, events: list) -> None:
+        """Events, after the documents and actors they refer to; relations may cite them."""
+        self.events = {e.id: e for e in self._unique(
+            events, "events", {}, lambda c, d: _check_event(c, d, self.ontology, self._declared_actors,
+                                                            self._declared_docs, self._editorial))}
+        self._declared_events = {r.data["id"] for r in events
+                                 if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
+
+    def fast_check_inputs(self) -> tuple[dict[str, str], set[str], set[str]]:
         """What a FastRelationCheck needs: each declared actor's kind ('' for an actor
-        record with problems, which no relation type accepts) and the ids of the documents
+        record with problems, which no relation type accepts), the ids of the documents
         it may accept evidence from (editorial notes left out: their evidence takes the full
-        check, which applies the sourcing rule)."""
+        check, which applies the sourcing rule) and the declared events' ids."""
         return ({a: actor.kind for a, actor in self._declared_actors.items()},
-                self._declared_docs - set(self._editorial))
+                self._declared_docs - set(self._editorial), set(self._declared_events))
 
     def reset_relations(self) -> None:
         self._seen_relations.clear()
@@ -558,4 +648,5 @@ class RecordValidator:
         """The valid relations among `records`, each through every check (no fast path)."""
         yield from self._unique(records, "relations", self._seen_relations,
                                 lambda c, d: _check_relation(c, d, self.ontology, self._declared_actors,
-                                                             self._declared_docs, self._editorial))
+                                                             self._declared_docs, self._editorial,
+                                                             self._declared_events))

@@ -8,17 +8,20 @@ import subprocess
 from conflictgraph.graph.ontology import Ontology
 from repo import REPO
 from conflictgraph.graph.store.neo4j_store import LOAD_ID_PROPERTY
-from conflictgraph.graph.records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns
+from conflictgraph.graph.ontology import PARTICIPATION
+from conflictgraph.graph.records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS,
+                                         relation_columns)
 
 SCRIPT = REPO / "tools" / "cypher_lint.mjs"
 
 
 def lint_schema(ontology: Ontology) -> dict:
-    keys = set(ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | {"source", "target", "props", LOAD_ID_PROPERTY}
+    keys = (set(ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | set(EVENT_COLUMNS) | set(PARTICIPATION_COLUMNS)
+            | {"source", "target", "props", LOAD_ID_PROPERTY})
     for t in ontology.relation_types:
         keys |= set(relation_columns(ontology, t))
-    return {"labels": ["Actor", "Document"], "relationshipTypes": sorted(ontology.relation_types),
-            "propertyKeys": sorted(keys)}
+    return {"labels": ["Actor", "Document", "Event"],
+            "relationshipTypes": sorted([*ontology.relation_types, PARTICIPATION]), "propertyKeys": sorted(keys)}
 
 
 def lint(queries: list[dict], ontology: Ontology) -> dict[str, list[dict]]:

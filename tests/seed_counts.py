@@ -8,6 +8,7 @@ _SEED = read_dataset(SEED_DIR)
 _SYMMETRIC = {n for n, t in default_ontology().relation_types.items() if not t.directed}
 
 ACTORS, RELATIONS, DOCUMENTS = len(_SEED.actors), len(_SEED.relations), len(_SEED.documents)
+EVENTS, PARTICIPATIONS = len(_SEED.events), sum(len(e.participants) for e in _SEED.events)
 SYMMETRIC_RELATIONS = sum(r.type in _SYMMETRIC for r in _SEED.relations)
 CITED_DOCUMENTS = len({e.document for r in _SEED.relations for e in r.evidence})
 # The whole-graph export's timeline (Gephi's time bounds): the first day of the earliest start

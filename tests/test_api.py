@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from seed_counts import ACTORS, DOCUMENTS, RELATIONS
+from seed_counts import ACTORS, DOCUMENTS, EVENTS, RELATIONS
 
 
 def ok(response):
@@ -21,7 +21,8 @@ def problem(response, status):
 
 def test_health(client):
     assert ok(client.get("/health")) == {"status": "ok", "store": client.app.state.service.store.dialect,
-                                         "actors": ACTORS, "relations": RELATIONS, "documents": DOCUMENTS}
+                                         "actors": ACTORS, "relations": RELATIONS, "documents": DOCUMENTS,
+                                         "events": EVENTS}
 
 
 def test_actor_search_matches_id_name_and_aliases_case_insensitively(client):

@@ -41,6 +41,9 @@ def files(whole, service, tmp_path_factory):
     for name, f in FORMATS.items():
         out[name] = folder / f"graph.{f.extension}"
         out[name].write_bytes(service.export(whole, name))
+    # The whole graph with its events (nodes with a date interval, PARTICIPATED_IN edges).
+    out["gexf-events"] = folder / "graph-events.gexf"
+    out["gexf-events"].write_bytes(b"".join(service.export_whole(RelationFilter(), "gexf", events=True)[0]))
     return out
 
 
@@ -53,11 +56,12 @@ def node_reader(fmt: str, path) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_gexf_is_valid_gexf_1_3_by_the_official_schema(files):
+@pytest.mark.parametrize("name", ["gexf", "gexf-events"])
+def test_gexf_is_valid_gexf_1_3_by_the_official_schema(files, name):
     validator = SHARED / "tools" / "validate_gexf.py"
     if not validator.exists():
         pytest.skip("the project's shared/ folder (GEXF 1.3 schema and validator) is not beside the checkout")
-    proc = subprocess.run([sys.executable, str(validator), str(files["gexf"])], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, str(validator), str(files[name])], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "valid GEXF 1.3" in proc.stdout
 

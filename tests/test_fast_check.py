@@ -69,6 +69,8 @@ def records(ontology, documents, valid: list[dict]):
               "start": _pick(DATES), "end": _pick(DATES),
               "attributed_to": _pick(ACTORS + WRONG), "location": _pick(["Tarhuna", "", 3, None]),
               "notes": _pick(["a note", "", None, []]), "properties": properties(ontology),
+              "events": _pick([[], ["ev-ly-2020-10-23-ceasefire"], ["ev-missing"], "ev-ly-2020-10-23-ceasefire",
+                               ["ev-ly-2020-10-23-ceasefire", "ev-ly-2020-10-23-ceasefire"], [3], None]),
               "unexpected": _pick(["field"])}
     for name, values in PROPERTY_VALUES.items():   # one property of the base changed
         fields[f"properties.{name}"] = _pick(values)
@@ -102,6 +104,7 @@ def _checks(ontology, seed_dataset):
                          for i, d in enumerate(seed_dataset.documents)],
                         [RawRecord("actors", "actors", i, {"id": a.id, "name": a.name, "kind": a.kind})
                          for i, a in enumerate(seed_dataset.actors)])
+    full.check_events([RawRecord("events", "events", i, data) for i, data in enumerate(_seed_records("events"))])
     assert not full.problems
     return documents, full, FastRelationCheck(ontology, *full.fast_check_inputs())
 
@@ -137,6 +140,10 @@ def test_the_fast_check_accepts_the_seed_relations(ontology, seed_dataset):
     assert len(raw) == len(seed_dataset.relations) and all(fast(r) is not None for r in raw)
 
 
-def _seed_relations() -> list[dict]:
+def _seed_records(section: str) -> list[dict]:
     return [r.data for f in seed_files(SEED_DIR) if f.suffix in (".yaml", ".yml")
-            for r in read_yaml(f, []) if r.section == "relations"]
+            for r in read_yaml(f, []) if r.section == section]
+
+
+def _seed_relations() -> list[dict]:
+    return _seed_records("relations")

@@ -85,7 +85,10 @@ def exported(loaded_store, tmp_path_factory):
         files[name].write_bytes(FORMATS["gexf"].write(graph, service.ontology))
     files["graphml"] = folder / "whole.graphml"
     files["graphml"].write_bytes(FORMATS["graphml"].write(graphs["whole"], service.ontology))
-    reports = dict(zip(["whole", "two-hop", "as-of"], gephi_reports(files["whole"], files["two-hop"], files["as-of"])))
+    files["events"] = folder / "whole-with-events.gexf"
+    files["events"].write_bytes(b"".join(service.export_whole(RelationFilter(), "gexf", events=True)[0]))
+    reports = dict(zip(["whole", "two-hop", "as-of", "events"],
+                       gephi_reports(files["whole"], files["two-hop"], files["as-of"], files["events"])))
     reports["graphml"], = gephi_reports(files["graphml"], no_merge=True)
     return graphs, reports, service.ontology
 
@@ -108,6 +111,26 @@ def test_the_whole_graph_in_gephi(exported):
     assert r["edge_columns"]["evidence_count"] == "Integer" and r["edge_columns"]["polarity"] == "Integer"
     assert r["edge_columns"]["directed"] == "Boolean" and r["node_columns"]["kind"] == "String"
     assert r["time_bounds"] == [f"{day}T00:00" for day in TIME_BOUNDS]
+
+
+def test_gephi_puts_the_events_on_its_timeline(exported, seed_dataset):
+    graphs, reports, ontology = exported
+    r = reports["events"]
+    assert [i for i in r["issues"] if i["level"] != "INFO"] == []
+    participations = sum(len(e.participants) for e in seed_dataset.events)
+    assert (r["nodes"], r["edges"]) == (ACTORS + len(seed_dataset.events), RELATIONS + participations)
+    # Each event is a node alive over its date's span; actors stay timeless.
+    assert r["node_intervals"] == {e.id: [[f"{e.date.earliest().isoformat()}T00:00", f"{e.date.latest().isoformat()}T00:00"]]
+                                   for e in seed_dataset.events}
+    assert {r["node_colors"][e.id] for e in seed_dataset.events} == {ontology.event_color}
+    for e in seed_dataset.events:
+        for p in e.participants:
+            edge = r["edge_details"][f"{e.id}:{p.role}:{p.actor}"]
+            assert (edge["source"], edge["target"], edge["kind"], edge["directed"]) == (p.actor, e.id, "PARTICIPATED_IN", True)
+            assert edge["intervals"] == r["node_intervals"][e.id]
+    days = [d for e in seed_dataset.events for d in (e.date.earliest(), e.date.latest())]
+    first, last = min(TIME_BOUNDS[0], min(days).isoformat()), max(TIME_BOUNDS[1], max(days).isoformat())
+    assert r["time_bounds"] == [f"{first}T00:00", f"{last}T00:00"]
 
 
 def test_an_as_of_export_holds_only_that_days_relations(exported):

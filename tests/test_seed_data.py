@@ -120,7 +120,7 @@ def test_the_repository_does_not_copy_the_article(seed_dataset):
     words = _words(article.read_text(encoding="utf-8"))
     n = 12
     grams = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
-    quotes = {e.quote for r in seed_dataset.relations for e in r.evidence if e.quote}
+    quotes = {e.quote for r in [*seed_dataset.relations, *seed_dataset.events] for e in r.evidence if e.quote}
     for path in REPO.rglob("*"):
         if not path.is_file() or any(p in path.parts for p in (".git", ".venv", "node_modules", "data")):
             continue

@@ -14,7 +14,7 @@ from conflictgraph.graph.errors import ValidationFailed
 def test_the_mini_fixture_is_valid(mini_dir):
     dataset, problems = check_seed_path(mini_dir)
     assert problems == []
-    assert dataset.counts() == {"actors": 4, "relations": 2, "documents": 1}
+    assert dataset.counts() == {"actors": 4, "relations": 2, "documents": 1, "events": 0}
 
 
 # (file to edit, text to replace, replacement, the exact problem lines; {dir} is the seed folder)
@@ -113,7 +113,7 @@ CASES = {
     "unknown field": (
         "relations.yaml", "source: russia\n    target: haftar", "sourse: russia\n    target: haftar",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'sourse': unknown field — did you "
-        "mean 'source'? (allowed: attributed_to, confidence, end, evidence, id, location, notes, "
+        "mean 'source'? (allowed: attributed_to, confidence, end, events, evidence, id, location, notes, "
         "properties, source, start, status, target, type)",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'source': is required"),
     "confidence outside its scale": (
@@ -129,7 +129,7 @@ CASES = {
     "unknown top-level key": (
         "documents.yaml", "documents:", "document:",
         "{dir}/documents.yaml: field 'document': unknown top-level key 'document'; "
-        "allowed: actors, relations, documents"),
+        "allowed: actors, relations, documents, events"),
     "an id with a trailing newline (it would have been a second actor)": (
         "actors.yaml", "  - id: kaniyat", '  - id: "kaniyat\\n"',
         "{dir}/actors.yaml: actors[3] (id 'kaniyat\\n'): field 'id': 'kaniyat\\n' is not a valid id: use "

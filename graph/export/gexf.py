@@ -13,7 +13,9 @@ embedded store's projection builds them straight from its columns): nodes with `
 
 The graph is `dynamic` with `timeformat="date"`: a relation's start and end become its edge
 interval (a partial date widened to the first or last day it covers), so Gephi's timeline
-works; relations and actors without dates are static.
+works; relations and actors without dates are static. An export with events has them as
+nodes (kind "event") whose interval is the span of the event's date, joined to their
+participants by PARTICIPATED_IN edges over the same span: they appear on the timeline then.
 """
 from __future__ import annotations
 
@@ -151,8 +153,9 @@ def _in_order(pool: ThreadPoolExecutor, work, items, ahead: int = 2) -> Iterator
 def _node_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
     label = _token(pc.if_else(pc.greater(pc.binary_length(t["label"].fill_null("")), 0), t["label"], t["id"]))
     kind = t["kind"] if "kind" in t.column_names else pa.nulls(t.num_rows, pa.string())
-    return _bytes(_join('<node id="', _escape(t["id"]), '" label="', _escape(label), '">',
-                        _attvalues(t, names), _colors(kind, ontology.kind_colors, "#7f7f7f"),
+    return _bytes(_join('<node id="', _escape(t["id"]), '" label="', _escape(label), '"',
+                        _optional("start", t["start"]), _optional("end", t["end"]), ">",
+                        _attvalues(t, names), _colors(kind, ontology.node_colors, "#7f7f7f"),
                         '<viz:size value="', pc.cast(t["size"], pa.string()), '.0"/></node>'))
 
 

@@ -65,7 +65,7 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
         for r in rows:
             attrs = flat_attributes(r, NODE_COLUMNS)
             attrs["label"] = r.get("label") or r["id"]
-            attrs.update(zip(_RGB, _rgb(ontology.kind_colors.get(r.get("kind"), "#7f7f7f"))))
+            attrs.update(zip(_RGB, _rgb(ontology.node_colors.get(r.get("kind"), "#7f7f7f"))))
             parts.append(f'<node id={quoteattr(r["id"])}>{_data(attrs)}</node>')
         yield "".join(parts).encode()
     for rows in batches(edges):

@@ -36,7 +36,7 @@ def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
 
         def node_item(r):
             return node(r, {"attrs": attributes(r, NODE_COLUMNS, lists), "degree": degree(r["size"]),
-                            "color": ontology.kind_colors.get(r.get("kind"), "#7f7f7f"),
+                            "color": ontology.node_colors.get(r.get("kind"), "#7f7f7f"),
                             "label": r.get("label") or r["id"]})
 
         def edge_item(r):

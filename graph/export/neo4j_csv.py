@@ -1,10 +1,12 @@
 """A zip of CSV files in `neo4j-admin database import` format, for bulk-loading a large graph
 into Neo4j (much faster than transactions): actors.csv, documents.csv (the sources the
-relations' evidence cites) and relationships.csv (each with its evidence as evidence_json
-and the ids of the documents it cites as document_ids).
+relations' and events' evidence cites) and relationships.csv (each with its evidence as
+evidence_json and the ids of the documents it cites as document_ids); with events, also
+events.csv and participations.csv (actor -PARTICIPATED_IN {role}-> event).
 
     neo4j-admin database import full --nodes=Actor=actors.csv --nodes=Document=documents.csv \
-        --relationships=relationships.csv neo4j
+        --nodes=Event=events.csv --relationships=relationships.csv \
+        --relationships=participations.csv neo4j
 
 Header columns carry their types (`:ID(Actor)`, `:string[]`); lists use ';', the tool's
 default array delimiter.
@@ -18,7 +20,9 @@ import zipfile
 from typing import Callable, Iterable, Iterator
 
 from ..ontology import Ontology
-from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, RELATION_COMMON_COLUMNS, document_properties, identifier_texts
+from ..ontology import PARTICIPATION
+from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, RELATION_COMMON_COLUMNS, document_properties,
+                       identifier_texts)
 
 ARRAY_DELIMITER = ";"
 
@@ -80,10 +84,19 @@ def _rows(write_header, batches, row) -> Iterator[str]:
         yield text.getvalue()
 
 
+def _evidence(items: list[dict], cited: set[str]) -> list[dict]:
+    """Evidence as stored (document ids, not resolved documents); the ids are added to `cited`."""
+    evidence = [{**ev, "document": ev["document"]["id"]} if isinstance(ev["document"], dict) else ev
+                for ev in items or []]
+    cited.update(ev["document"] for ev in evidence)
+    return evidence
+
+
 def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[dict]],
-           documents_for: Callable[[list[str]], list[dict]], ontology: Ontology) -> Iterator[bytes]:
-    """The zip, written as it goes: actors and relations a batch at a time, then the
-    documents the relations cite (their ids are all that is kept meanwhile)."""
+           documents_for: Callable[[list[str]], list[dict]], ontology: Ontology,
+           event_batches: Iterable[list[dict]] | None = None) -> Iterator[bytes]:
+    """The zip, written as it goes: actors and relations (and events, if given) a batch at a
+    time, then the documents they cite (their ids are all that is kept meanwhile)."""
     actor_cols = {k: v for k, v in ACTOR_COLUMNS.items() if k != "id"}
 
     def actor(n):
@@ -98,19 +111,27 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
     cited: set[str] = set()
 
     def relation(e):
-        evidence = [{**ev, "document": ev["document"]["id"]} if isinstance(ev["document"], dict) else ev
-                    for ev in e.get("evidence") or []]
-        cited.update(ev["document"] for ev in evidence)
+        evidence = _evidence(e.get("evidence"), cited)
         values = {
             "id": e["id"], "start_date": e.get("start"), "start_precision": e.get("start_precision"),
             "end_date": e.get("end"), "end_precision": e.get("end_precision"),
             "confidence": e.get("confidence"), "status": e.get("status"),
             "attributed_to": e.get("attributed_to"), "location": e.get("location"), "notes": e.get("notes"),
             "evidence_json": json.dumps(evidence, ensure_ascii=False),
-            "document_ids": sorted({ev["document"] for ev in evidence}),
+            "document_ids": sorted({ev["document"] for ev in evidence}), "event_ids": e.get("events") or [],
             **(e.get("properties") or {}),
         }
         return [e["source"], e["target"], e["type"]] + [_cell(values.get(c)) for c in rel_cols]
+
+    event_cols = {k: v for k, v in EVENT_COLUMNS.items() if k != "id"}
+    participations: list[list[str]] = []
+
+    def event(e):
+        evidence = _evidence(e.get("evidence"), cited)
+        participations.extend([p["actor"], e["id"], PARTICIPATION, p["role"]] for p in e["participants"])
+        values = {**e, "evidence_json": json.dumps(evidence, ensure_ascii=False),
+                  "document_ids": sorted({ev["document"] for ev in evidence})}
+        return [e["id"]] + [_cell(values.get(c)) for c in event_cols] + ["Event"]
 
     doc_cols = {k: v for k, v in DOCUMENT_COLUMNS.items() if k != "id"}
 
@@ -124,9 +145,15 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
             ("actors.csv", lambda: _rows(["id:ID(Actor)"] + _header(actor_cols) + [":LABEL"], actor_batches, actor)),
             ("relationships.csv", lambda: _rows([":START_ID(Actor)", ":END_ID(Actor)", ":TYPE"] + _header(rel_cols),
                                                 relation_batches, relation)),
-            ("documents.csv", lambda: _rows(["id:ID(Document)"] + _header(doc_cols) + [":LABEL"],
-                                            [documents_for(sorted(cited))], document)),
         ]
+        if event_batches is not None:
+            entries += [
+                ("events.csv", lambda: _rows(["id:ID(Event)"] + _header(event_cols) + [":LABEL"], event_batches, event)),
+                ("participations.csv", lambda: _rows([":START_ID(Actor)", ":END_ID(Event)", ":TYPE", "role"],
+                                                     [participations], lambda row: row)),
+            ]
+        entries.append(("documents.csv", lambda: _rows(["id:ID(Document)"] + _header(doc_cols) + [":LABEL"],
+                                                       [documents_for(sorted(cited))], document)))
         for name, texts in entries:
             with z.open(name, "w", force_zip64=True) as f:
                 for text in texts():

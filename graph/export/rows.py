@@ -20,7 +20,7 @@ CHUNK = 5_000
 def list_attributes(ontology: Ontology) -> frozenset[str]:
     """Attributes that are lists (joined with '|' in the tables)."""
     props = {name for t in ontology.relation_types.values() for name, spec in t.properties.items() if spec.is_list}
-    return frozenset({"aliases", "documents", *props})
+    return frozenset({"aliases", "documents", "events", *props})
 
 
 def degree(size: int) -> int:

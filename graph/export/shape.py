@@ -9,7 +9,8 @@ from ..ontology import Ontology
 from ..records import EVIDENCE_SEPARATOR
 
 LIST_SEPARATOR = "|"
-NODE_COLUMNS = ("id", "label", "size")                     # a node table's own, not attributes
+NODE_COLUMNS = ("id", "label", "size", "start", "end")     # a node table's own, not attributes (start/end:
+                                                           # an event node's interval; actors have none)
 EDGE_COLUMNS = ("id", "source", "target", "start", "end")  # ditto (start/end: the interval)
 INTEGER_COLUMNS = frozenset({"size", "polarity", "evidence_count", "distance"})
 BOOLEAN_COLUMNS = frozenset({"directed"})
@@ -17,7 +18,7 @@ BOOLEAN_COLUMNS = frozenset({"directed"})
 NODE_FIELDS = ("name", "kind", "country", "aliases", "description")
 EDGE_FIELDS = ("relation_type", "polarity", "directed", "confidence", "status", "start_date", "end_date",
                "start_precision", "end_precision", "attributed_to", "location", "evidence_count",
-               "documents", "evidence")
+               "documents", "events", "evidence")
 
 
 def node_columns(identifier_schemes) -> list[str]:
@@ -57,6 +58,7 @@ def edge_attributes(rel: dict[str, Any], ontology: Ontology) -> dict[str, Any]:
         "evidence_count": len(rel.get("evidence") or []),
         "documents": sorted({e["document"] if isinstance(e["document"], str) else e["document"]["id"]
                              for e in rel.get("evidence") or []}),
+        "events": list(rel.get("events") or []),
         "evidence": EVIDENCE_SEPARATOR.join(e["summary"] for e in rel.get("evidence") or [] if e.get("summary"))
                     or None,
     }

@@ -4,8 +4,9 @@ From the API's graph shape here; the embedded store's projection builds the same
 straight from its columns (graph/store/projection.py, `export_tables`), which is what makes a
 whole-graph export of a million relations take seconds. Columns, in both:
 
-nodes: id, label (the name), size (Gephi node size, from the degree), then one column per
-       attribute of shape.node_attributes (lists joined with '|').
+nodes: id, label (the name), size (Gephi node size, from the degree), start, end (an event
+       node's interval; empty for actors), then one column per attribute of
+       shape.node_attributes (lists joined with '|').
 edges: id, source, target, start, end (the interval: first and last day covered), then
        one column per attribute of shape.edge_attributes (`directed` is one of them).
 """
@@ -16,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..dates import PartialDate
-from ..ontology import Ontology
+from ..ontology import EVENT_KIND, PARTICIPATION, Ontology
 from ..records import node_size
 from .shape import column_type, degrees, edge_attributes, edge_columns, flatten, node_attributes, node_columns
 
@@ -54,3 +55,45 @@ def from_graph(graph, ontology: Ontology) -> tuple[pa.Table, pa.Table]:
                       **flatten(edge_attributes(e, ontology))})
     schemes = {s for n in graph["nodes"] for s in n.get("identifiers") or {}}
     return conform(_table(nodes), node_columns(schemes)), conform(_table(edges), edge_columns(ontology))
+
+
+def _span(text: str) -> tuple[str, str]:
+    d = PartialDate.parse(text)
+    return d.earliest().isoformat(), d.latest().isoformat()
+
+
+def event_tables(events: list[dict[str, Any]], ontology: Ontology) -> tuple[pa.Table, pa.Table]:
+    """Events (the API's shape, participants included) as export rows: a node of kind "event"
+    each, its interval the span of its date, and one PARTICIPATED_IN edge from each participant
+    over the same span, with its `role`."""
+    nodes, edges = [], []
+    for e in events:
+        start, end = _span(e["date"])
+        label = f"{e['type'].replace('_', ' ')}, {e['date']}" + (f", {e['place']}" if e.get("place") else "")
+        nodes.append({"id": e["id"], "label": label, "size": node_size(len(e["participants"])), "start": start,
+                      "end": end, "name": label, "kind": EVENT_KIND, "country": e.get("country"),
+                      "description": e.get("notes"), "event_type": e["type"], "date": e["date"],
+                      "date_precision": e["date_precision"], "place": e.get("place"),
+                      "confidence": e["confidence"], "status": e["status"]})
+        documents = "|".join(sorted({x["document"] for x in e.get("evidence") or []})) or None
+        for p in e["participants"]:
+            edges.append({"id": f"{e['id']}:{p['role']}:{p['actor']}", "source": p["actor"], "target": e["id"],
+                          "start": start, "end": end, "relation_type": PARTICIPATION, "polarity": 0,
+                          "directed": True, "confidence": e["confidence"], "status": e["status"],
+                          "start_date": e["date"], "end_date": e["date"], "start_precision": e["date_precision"],
+                          "end_precision": e["date_precision"], "role": p["role"], "documents": documents,
+                          "evidence_count": len(e.get("evidence") or [])})
+    return _table(nodes), _table(edges)
+
+
+def with_events(nodes: pa.Table, edges: pa.Table, events: list[dict[str, Any]],
+                ontology: Ontology) -> tuple[pa.Table, pa.Table]:
+    """The export tables with `events` added (event_tables) after the actors and relations."""
+    if not events:
+        return nodes, edges
+    event_nodes, event_edges = event_tables(events, ontology)
+    merged = [pa.concat_tables([base, extra.cast(pa.schema([base.schema.field(n) if n in base.column_names
+                                                            else extra.schema.field(n) for n in extra.column_names]))],
+                               promote_options="default")
+              for base, extra in ((nodes, event_nodes), (edges, event_edges))]
+    return (conform(merged[0], [*nodes.column_names]), conform(merged[1], [*edges.column_names]))

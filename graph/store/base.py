@@ -109,6 +109,7 @@ class GraphStore(ABC):
             kinds = {x["kind"]: x["n"] for x in r.run_named("stats_actors_by_kind").records()}
             types = {x["type"]: x["n"] for x in r.run_named("stats_relations_by_type").records()}
             docs = r.run_named("stats_documents").rows[0][0]
-        return {"actors": sum(kinds.values()), "relations": sum(types.values()), "documents": docs,
+            events = r.run_named("count_events").rows[0][0]
+        return {"actors": sum(kinds.values()), "relations": sum(types.values()), "documents": docs, "events": events,
                 "actors_by_kind": dict(sorted(kinds.items())),
                 "relations_by_type": dict(sorted(types.items()))}

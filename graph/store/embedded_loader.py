@@ -18,8 +18,9 @@ from ..children import run_child
 from ..cypher import query_text
 from ..dataset import SeedSet
 from ..errors import StoreUnavailable
-from ..ontology import Ontology
-from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
+from ..ontology import PARTICIPATION, Ontology
+from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS, actor_row,
+                       document_row, event_row, participation_rows)
 from .base import Progress
 from .embedded_schema import StagingArea, schema_statements, stage_relations
 from .generations import DB_FILE, PROJECTION_DIR
@@ -93,7 +94,16 @@ class BulkLoader:
                 batch = source.actors[i:i + batch_size]
                 staging.add("Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS)
                 staged("actors", len(batch))
+            for i in range(0, len(source.events), batch_size):
+                batch = source.events[i:i + batch_size]
+                staging.add("Event", [event_row(e) for e in batch], EVENT_COLUMNS)
+                staged("events", len(batch))
             # Node tables first (relations need their ends), while the workers run.
+            for table, path in staging.finish():
+                copy(table, [path])
+            for i in range(0, len(source.events), batch_size):
+                staging.add(PARTICIPATION, [p for e in source.events[i:i + batch_size] for p in participation_rows(e)],
+                            PARTICIPATION_COLUMNS)
             for table, path in staging.finish():
                 copy(table, [path])
             relations = workers.result() if workers else None

@@ -1,7 +1,8 @@
 """The embedded engine's schema and load statements, generated from the ontology.
 
 Each relation type is its own relationship table from Actor to Actor, with the common
-relation columns and the type's own properties (graph/records.py names them).
+relation columns and the type's own properties (graph/records.py names them); events are
+a node table, their participants a relationship table from Actor to Event.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..ontology import Ontology
+from ..ontology import PARTICIPATION, Ontology
 from ..models import Relation
-from ..records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, relation_columns, relation_table_columns, relation_values
+from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, relation_columns, relation_table_columns,
+                       relation_values)
 
 _TYPES = {"string": "STRING", "string_list": "STRING[]", "boolean": "BOOLEAN"}
 
@@ -34,6 +36,8 @@ def schema_statements(ontology: Ontology) -> list[str]:
     stmts = [
         f"CREATE NODE TABLE Actor({_columns_ddl(ACTOR_COLUMNS, 'id')})",
         f"CREATE NODE TABLE Document({_columns_ddl(DOCUMENT_COLUMNS, 'id')})",
+        f"CREATE NODE TABLE Event({_columns_ddl(EVENT_COLUMNS, 'id')})",
+        f"CREATE REL TABLE {PARTICIPATION}(FROM Actor TO Event, role STRING)",
     ]
     for name in ontology.relation_types:
         stmts.append(f"CREATE REL TABLE {name}(FROM Actor TO Actor, "

@@ -36,7 +36,7 @@ from .base import GraphStore, LoadReport, Progress
 from . import engine_errors
 from .loading import check_stored, report, stored_counts
 from .reader import RESULT_MAX_BYTES, QueryResult, Reader, collect_rows
-from ..records import actor_row, document_row, relation_row
+from ..records import actor_row, document_row, event_row, participation_rows, relation_row
 from .values import plain
 
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: \d+\)\)")
@@ -56,7 +56,8 @@ LOAD_ID_PROPERTY = "load_id"
 def schema_statements(ontology: Ontology) -> list[str]:
     """Constraints and indexes, each idempotent (IF NOT EXISTS)."""
     stmts = [query_text(name, "neo4j") for name in
-             ("actor_id_unique", "document_id_unique", "actor_kind_index", "actor_name_text_index")]
+             ("actor_id_unique", "document_id_unique", "event_id_unique", "actor_kind_index",
+              "actor_name_text_index")]
     expansions = template_expansions(ontology)
     return stmts + expansions["relation_id_index"] + expansions["relation_start_index"]
 
@@ -65,7 +66,7 @@ def template_expansions(ontology: Ontology) -> dict[str, list[str]]:
     """Every text each placeholder query becomes, by query name: with the texts that
     need no filling, this is everything the Neo4j store can send (CI lints all of it)."""
     return {
-        "upsert_nodes": [upsert_nodes_statement(label) for label in ("Actor", "Document")],
+        "upsert_nodes": [upsert_nodes_statement(label) for label in ("Actor", "Document", "Event")],
         "upsert_relations": [upsert_relations_statement(t) for t in ontology.relation_types],
         "relation_id_index": [query_text("relation_id_index", "neo4j", type=t, name=t.lower())
                               for t in ontology.relation_types],
@@ -287,10 +288,14 @@ class Neo4jStore(GraphStore):
                     progress(stage, done, total)
 
             for label, items, shape in (("Document", source.documents, document_row),
-                                        ("Actor", source.actors, actor_row)):
+                                        ("Actor", source.actors, actor_row),
+                                        ("Event", source.events, event_row)):
                 for i in range(0, len(items), batch_size):
                     write(label.lower() + "s", upsert_nodes_statement(label),
                           [_node_params(shape(x)) for x in items[i:i + batch_size]])
+            for i in range(0, len(source.events), batch_size):
+                write("participations", query_text("upsert_participations", "neo4j"),
+                      [p for e in source.events[i:i + batch_size] for p in participation_rows(e)])
             for batch in source.relation_batches(batch_size):
                 grouped: dict[str, list[dict]] = defaultdict(list)
                 for r in batch:
@@ -298,7 +303,8 @@ class Neo4jStore(GraphStore):
                     expected[r.type] += 1
                 for type_name, rows in grouped.items():
                     write(f"relations:{type_name}", upsert_relations_statement(type_name), rows)
-            for name in ("delete_stale_relations", "delete_stale_actors", "delete_stale_documents"):
+            for name in ("delete_stale_relations", "delete_stale_participations", "delete_stale_events",
+                         "delete_stale_actors", "delete_stale_documents"):
                 tx.run(query_text(name, "neo4j"), load_id=load_id).consume()
             # Raising here (LoadFailed) rolls the whole transaction back.
             return check_stored(source, expected,

@@ -231,6 +231,7 @@ class Projection:
             # (a quote inside a text is escaped, so it cannot match).
             "evidence_count": pc.take(evidence, where),
             "documents": _joined(rows["document_ids"]),
+            "events": _joined(rows["event_ids"]),
             "evidence": _summaries(self.rows["evidence_json"].take(where)),
         }
         columns["evidence_count"] = pc.cast(columns["evidence_count"], pa.int64())

@@ -69,10 +69,11 @@ def byte_ranges(files: list[Path], workers: int) -> list[tuple[str, int, int]]:
 _worker: dict = {}
 
 
-def _init_worker(ontology: Ontology, actor_kinds: dict[str, str], documents: set[str], folder: str) -> None:
+def _init_worker(ontology: Ontology, actor_kinds: dict[str, str], documents: set[str], events: set[str],
+                 folder: str) -> None:
     # Records are plain acyclic data: the cyclic collector would only slow the worker down.
     gc.disable()
-    _worker.update(ontology=ontology, check=FastRelationCheck(ontology, actor_kinds, documents),
+    _worker.update(ontology=ontology, check=FastRelationCheck(ontology, actor_kinds, documents, events),
                    folder=Path(folder))
 
 
@@ -108,12 +109,12 @@ class RelationWorkers:
     worker takes the next range when it is done with one."""
 
     def __init__(self, files: list[Path], ontology: Ontology, actor_kinds: dict[str, str],
-                 documents: set[str], *, folder: Path, workers: int,
+                 documents: set[str], events: set[str], *, folder: Path, workers: int,
                  progress: Callable[[int], None] | None = None):
         self.folder, self.progress = folder, progress
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / "init.pickle", "wb") as fh:
-            pickle.dump((ontology, actor_kinds, documents), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((ontology, actor_kinds, documents, events), fh, protocol=pickle.HIGHEST_PROTOCOL)
         self._tasks = deque((i, *r) for i, r in enumerate(byte_ranges(files, workers)))
         self._results: queue.Queue = queue.Queue()
         self._children = [Child(__name__, [str(folder.resolve())]) for _ in range(min(workers, len(self._tasks)))]

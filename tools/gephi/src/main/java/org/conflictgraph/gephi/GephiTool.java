@@ -136,15 +136,18 @@ public final class GephiTool {
         }
         field(out, "labels", object(labels));
         field(out, "node_colors", object(nodeColors));
+        // Nodes with a time interval (an export's events): where Gephi's timeline shows them.
+        TreeMap<String, String> nodeIntervals = new TreeMap<>();
+        for (Node n : m.getGraph().getNodes()) {
+            Interval[] spans = m.isDynamic() ? n.getIntervals() : new Interval[0];
+            if (spans.length > 0) {
+                nodeIntervals.put(n.getId().toString(), intervals(spans));
+            }
+        }
+        field(out, "node_intervals", object(nodeIntervals));
         TreeMap<String, String> edges = new TreeMap<>();
         for (Edge e : m.getGraph().getEdges()) {
-            StringBuilder intervals = new StringBuilder("[");
-            Interval[] spans = m.isDynamic() ? e.getIntervals() : new Interval[0];
-            for (int i = 0; i < spans.length; i++) {
-                intervals.append(i > 0 ? ", " : "").append('[').append(time(spans[i].getLow()))
-                         .append(", ").append(time(spans[i].getHigh())).append(']');
-            }
-            intervals.append(']');
+            String intervals = intervals(m.isDynamic() ? e.getIntervals() : new Interval[0]);
             edges.put(e.getId().toString(), "{\"source\": " + json(e.getSource().getId().toString())
                     + ", \"target\": " + json(e.getTarget().getId().toString())
                     + ", \"directed\": " + e.isDirected()
@@ -164,6 +167,15 @@ public final class GephiTool {
         field(out, "verified", g.verified);
         out.setLength(out.length() - 2);
         return out.append('}').toString();
+    }
+
+    static String intervals(Interval[] spans) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < spans.length; i++) {
+            out.append(i > 0 ? ", " : "").append('[').append(time(spans[i].getLow()))
+               .append(", ").append(time(spans[i].getHigh())).append(']');
+        }
+        return out.append(']').toString();
     }
 
     static void layout(GraphModel model) {

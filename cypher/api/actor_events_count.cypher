@@ -1,0 +1,7 @@
+// How many events actor_events_page finds (without the page).
+// params: actor, role, types, as_of, since, until
+MATCH (:Actor {id: $actor})-[p:PARTICIPATED_IN]->(e:Event)
+WHERE $role = '' OR p.role = $role
+WITH DISTINCT e
+// include: event_filters
+RETURN count(*) AS n

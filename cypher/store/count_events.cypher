@@ -1,0 +1,3 @@
+// Number of events.
+MATCH (e:Event)
+RETURN count(*) AS n
