@@ -355,3 +355,22 @@ def test_the_neo4j_import_zip_with_events(client, seed_dataset):
     assert {x.document for e in seed_dataset.events for x in e.evidence} <= documents
     with zipfile.ZipFile(io.BytesIO(client.get("/export", params={"format": "csv"}).content)) as z:
         assert "events.csv" not in z.namelist()
+
+
+def test_events_in_json_lines_and_in_the_sourcing_report(mini_dir):
+    import json
+
+    from typer.testing import CliRunner
+
+    from conflictgraph.graph.cli import app
+    record = yaml.safe_load(EVENT)["events"][0]
+    (mini_dir / "events-2020.jsonl").write_text(json.dumps(record) + "\n")
+    assert [e.id for e in read_dataset(mini_dir).events] == ["ev-block"]
+    result = CliRunner().invoke(app, ["validate", "--strict", "--report", str(mini_dir)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # The event has its row (the table wraps at the runner's width) and counts in the tally.
+    assert "ev-block" in result.output and "stated, held 3 (100%)" in result.output
+    assert "1 documents, 1 events" in result.output
+    (mini_dir / "events-2020.jsonl").write_text(json.dumps({**record, "type": "coup"}) + "\n")
+    result = CliRunner().invoke(app, ["validate", str(mini_dir)], catch_exceptions=False)
+    assert result.exit_code == 1 and "events-2020.jsonl: events[0] (id 'ev-block'): field 'type'" in result.output
