@@ -103,6 +103,9 @@ class Relation(BaseModel):
     end: str | None = Field(description="Partial ISO date; null if ongoing or unknown.")
     start_precision: Literal["year", "month", "day"] | None
     end_precision: Literal["year", "month", "day"] | None
+    start_unknown: str | None = Field(None, description=(
+        "Why no source dates the start, when none does. Without a start the tie holds 'since unknown', not "
+        "'always'; with one, the start is only the earliest date the sources allow (a bound)."))
     confidence: str
     status: str
     attributed_to: str | None

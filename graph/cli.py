@@ -106,16 +106,23 @@ def _sourcing_report(seeds: SeedSet) -> None:
 
     for event in seeds.events:
         row(event, f"event: {event.type}")
+    dating: Counter[str] = Counter()
     try:
         for batch in seeds.relation_batches(1 << 14):
             for rel in batch:
                 row(rel, rel.type)
+                dating[("bounded" if rel.start_unknown else "dated") if rel.start
+                       else "unknown" if rel.start_unknown else "silent"] += 1
     except Invalid:
         return   # the problems are listed by the check that follows
     out.print(table)
     total = sum(tally.values()) or 1
     out.print("Strength: " + ", ".join(f"{level} {tally[level]} ({100 * tally[level] / total:.0f}%)"
                                          for level in STRENGTHS), highlight=False)
+    relations, started = sum(dating.values()), dating["dated"] + dating["bounded"]
+    out.print(f"Dated: {started} of {relations} relations have a start ({100 * started / (relations or 1):.0f}%; "
+              f"{dating['bounded']} of them only the earliest date the sources allow); {dating['unknown']} say why "
+              f"they have none (start_unknown); {dating['silent']} have neither", highlight=False)
 
 
 @app.command()

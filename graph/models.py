@@ -60,6 +60,9 @@ class Relation:
     notes: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)   # ids of the events the claim rests on
+    # Why no source dates the start. Without `start`: the tie holds "since unknown". With it:
+    # `start` is only the earliest date the sources allow (a bound), not when the tie began.
+    start_unknown: str | None = None
 
 
 @dataclass(frozen=True)

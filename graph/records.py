@@ -34,6 +34,7 @@ RELATION_COMMON_COLUMNS = {
     "end_precision": "string", "confidence": "string", "status": "string",
     "attributed_to": "string", "location": "string", "notes": "string",
     "evidence_json": "string", "document_ids": "string_list", "event_ids": "string_list",
+    "start_unknown": "string",
 }
 # An event's node. Its participants are relationships (Actor)-[:PARTICIPATED_IN {role}]->(Event),
 # staged as PARTICIPATION_COLUMNS rows.
@@ -102,7 +103,7 @@ def relation_values(r: Relation, ontology: Ontology) -> tuple:
               str(start) if start else None, start.precision if start else None,
               str(end) if end else None, end.precision if end else None,
               r.confidence, r.status, r.attributed_to, r.location, r.notes,
-              evidence_json(r.evidence), sorted({e.document for e in r.evidence}), list(r.events))
+              evidence_json(r.evidence), sorted({e.document for e in r.evidence}), list(r.events), r.start_unknown)
     spec = ontology.relation_types[r.type].properties
     if not spec:
         return values
@@ -125,6 +126,7 @@ def relation_from_properties(type_name: str, source: str, target: str, props: di
         "directed": spec.directed,
         "start": props.get("start_date"), "end": props.get("end_date"),
         "start_precision": props.get("start_precision"), "end_precision": props.get("end_precision"),
+        "start_unknown": props.get("start_unknown"),
         "confidence": props.get("confidence"), "status": props.get("status"),
         "attributed_to": props.get("attributed_to"), "location": props.get("location"),
         "notes": props.get("notes"),

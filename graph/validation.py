@@ -26,7 +26,7 @@ ACTOR_FIELDS = {"id", "name", "kind", "aliases", "country", "description", "iden
 DOCUMENT_FIELDS = {"id", "title", "kind", "publisher", "date", "language", "url", "cites",
                    "archive_ref", "notes", "held", "sources"}
 RELATION_FIELDS = {"id", "type", "source", "target", "start", "end", "confidence", "status",
-                   "attributed_to", "location", "notes", "properties", "evidence", "events"}
+                   "attributed_to", "location", "notes", "properties", "evidence", "events", "start_unknown"}
 EVENT_FIELDS = {"id", "type", "date", "place", "country", "participants", "confidence", "status",
                 "evidence", "notes"}
 PARTICIPANT_FIELDS = {"actor", "role"}
@@ -399,6 +399,9 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
     start, end_ = c.date(data, "start"), c.date(data, "end")
     if start is not None and end_ is not None and end_.latest() < start.earliest():
         c.error("end", f"ends ({end_}) before it starts ({start})")
+    start_unknown = c.text(data, "start_unknown")
+    if start_unknown is None and data.get("start_unknown") is not None and c.ok:
+        c.error("start_unknown", "give the reason no source dates the start, as text")
     confidence, status = _check_grading(c, data, ontology)
     attributed = c.text(data, "attributed_to")
     if attributed is not None and attributed not in actors:
@@ -432,7 +435,7 @@ def _check_relation(c: _Checker, data: dict, ontology: Ontology, actors: dict[st
     if not c.ok:
         return None
     return Relation(rid, rtype_name, source, target, confidence, status, evidence, start, end_,
-                    attributed, location, notes, dict(props), list(events))
+                    attributed, location, notes, dict(props), list(events), start_unknown)
 
 
 class FastRelationCheck:
@@ -535,8 +538,12 @@ class FastRelationCheck:
         if (type(events) is not list or not all(type(e) is str and e in self.events for e in events)
                 or len(set(events)) != len(events)):
             return None
+        start_unknown = get("start_unknown")
+        if start_unknown is not None and (type(start_unknown) is not str or not start_unknown
+                                          or len(start_unknown) > MAX_TEXT):
+            return None
         return Relation(rid, rtype, s, t, confidence, status, evidence, start, end,
-                        attributed, location, notes, dict(props), list(events))
+                        attributed, location, notes, dict(props), list(events), start_unknown)
 
 
 class RecordValidator:

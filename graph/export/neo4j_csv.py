@@ -114,7 +114,7 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
         evidence = _evidence(e.get("evidence"), cited)
         values = {
             "id": e["id"], "start_date": e.get("start"), "start_precision": e.get("start_precision"),
-            "end_date": e.get("end"), "end_precision": e.get("end_precision"),
+            "end_date": e.get("end"), "end_precision": e.get("end_precision"), "start_unknown": e.get("start_unknown"),
             "confidence": e.get("confidence"), "status": e.get("status"),
             "attributed_to": e.get("attributed_to"), "location": e.get("location"), "notes": e.get("notes"),
             "evidence_json": json.dumps(evidence, ensure_ascii=False),

@@ -17,7 +17,7 @@ BOOLEAN_COLUMNS = frozenset({"directed"})
 
 NODE_FIELDS = ("name", "kind", "country", "aliases", "description")
 EDGE_FIELDS = ("relation_type", "polarity", "directed", "confidence", "status", "start_date", "end_date",
-               "start_precision", "end_precision", "attributed_to", "location", "evidence_count",
+               "start_precision", "end_precision", "start_unknown", "attributed_to", "location", "evidence_count",
                "documents", "events", "evidence")
 
 
@@ -54,6 +54,7 @@ def edge_attributes(rel: dict[str, Any], ontology: Ontology) -> dict[str, Any]:
         # start_date/end_date as in the graph schema: `start`/`end` are GEXF's own edge attributes.
         "start_date": rel.get("start"), "end_date": rel.get("end"),
         "start_precision": rel.get("start_precision"), "end_precision": rel.get("end_precision"),
+        "start_unknown": rel.get("start_unknown"),
         "attributed_to": rel.get("attributed_to"), "location": rel.get("location"),
         "evidence_count": len(rel.get("evidence") or []),
         "documents": sorted({e["document"] if isinstance(e["document"], str) else e["document"]["id"]

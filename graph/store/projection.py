@@ -226,6 +226,7 @@ class Projection:
             "confidence": rows["confidence"], "status": rows["status"],
             "start_date": rows["start_date"], "end_date": rows["end_date"],
             "start_precision": rows["start_precision"], "end_precision": rows["end_precision"],
+            "start_unknown": rows["start_unknown"],
             "attributed_to": rows["attributed_to"], "location": rows["location"],
             # evidence_json is compact JSON written by the loader: one "document" key per item
             # (a quote inside a text is escaped, so it cannot match).
