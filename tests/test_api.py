@@ -144,7 +144,8 @@ def test_documents_and_ontology(client):
     assert note["sources"]["9"] == ["doc-unsc-res-1970", "doc-talmon-2021-libya-committee"]
     evidence = ok(client.get("/relations/ly-kaniyat-allied-with-gna"))["evidence"]
     assert [(e["document"]["id"], e["inference"]) for e in evidence] == [
-        ("doc-treasury-sm1192", False), ("cg-note-libya-2020-public-record", False)]
+        ("doc-treasury-sm1192", False), ("cg-note-libya-2020-public-record", False),
+        ("doc-reuters-2017-06-10-uae-lna", False)]
     onto = ok(client.get("/ontology"))
     types = {t["name"]: t for t in onto["relation_types"]}
     assert types["BACKS"]["polarity"] == 1 and types["FIGHTS"]["directed"] is False

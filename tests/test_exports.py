@@ -97,7 +97,9 @@ def test_gexf_is_dynamic_with_relation_intervals(files):
     # partial dates widen to the days they cover; undated relations are static
     assert edges["ly-kaniyat-allied-with-gna"].get("end") == "2019-04-30"
     assert edges["ly-kaniyat-allied-with-haftar-forces"].get("start") == "2019-04-01"
-    assert edges["ly-turkey-backs-gna"].get("start") is None
+    assert edges["ly-turkey-backs-gna"].get("start") == "2019-01-01"
+    undated = edges["ly-mohamed-al-kani-leads-kaniyat"]
+    assert (undated.get("start"), undated.get("end")) == (None, None)
 
 
 def test_graphml_read_by_networkx(files, whole):

@@ -114,7 +114,7 @@ CASES = {
         "relations.yaml", "source: russia\n    target: haftar", "sourse: russia\n    target: haftar",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'sourse': unknown field — did you "
         "mean 'source'? (allowed: attributed_to, confidence, end, events, evidence, id, location, notes, "
-        "properties, source, start, status, target, type)",
+        "properties, source, start, start_unknown, status, target, type)",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'source': is required"),
     "confidence outside its scale": (
         "relations.yaml", "confidence: high\n    status: reported\n    properties:\n      support",
