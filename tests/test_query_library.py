@@ -57,6 +57,11 @@ EXPECTED = {
         ["in", "PROPOSES_SANCTIONS", "usa", "ly-usa-proposes-sanctions-mohamed-al-kani-2020", "2020-11", None],
         ["in", "SANCTIONS", "usa", "ly-usa-sanctions-mohamed-al-kani-2020", "2020-11-25", None],
         ["out", "LEADS", "kaniyat", "ly-mohamed-al-kani-leads-kaniyat", None, None]]),
+    # "What happened to Russia, and who else was there?" (events, with the roles they took)
+    "events_of": ({"actor": "russia"}, [
+        ["ev-ly-2020-11-20-blocked-listing", "blocked_listing", "2020-11-20", None, "blocker",
+         ["germany (proposer)", "kaniyat (target)", "mohamed-al-kani (target)",
+          "unsc-libya-sanctions-committee (forum)", "usa (proposer)"]]]),
     # "What did Russia block, in which body, on whose proposal, and as what kind of member?"
     "blocks_in_context": ({"blocker": "russia"}, [
         ["unsc-libya-sanctions-committee",
