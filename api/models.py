@@ -178,6 +178,8 @@ class Subgraph(BaseModel):
     depth: int
     nodes: list[SubgraphNode]
     edges: list[Relation]
+    events: list["Event"] = Field(default_factory=list, description=(
+        "With events=true: the events the nodes took part in, each with its participants inside the subgraph."))
 
 
 class PropertyDescription(BaseModel):

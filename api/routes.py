@@ -243,23 +243,28 @@ def _seeds(seeds: str) -> list[str]:
     return ids
 
 
-def _exported(graph, fmt: str, name: str, svc: GraphService) -> Response:
+def _exported(graph, fmt: str, name: str, svc: GraphService, events=None) -> Response:
     f = FORMATS[fmt]
-    return Response(svc.export(graph, fmt), media_type=f.media_type,
+    return Response(svc.export(graph, fmt, events), media_type=f.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{f.extension}"'})
 
 
 @router.get("/subgraph", response_model=models.Subgraph, tags=["graph"], responses=EXPORT_RESPONSES,
             summary="The actors and relations around some seed actors, as JSON or an export")
 async def subgraph(request: Request, svc: Service, seeds: Seeds, depth: Depth = 1, types: Types = None,
-                   as_of: AsOf = None, format: ExportFormat = "json"):
+                   as_of: AsOf = None, format: ExportFormat = "json",
+                   events: Annotated[bool, Query(description="Add the events its actors took part in (as_of: those "
+                                                             "that had happened by then), each with the participants "
+                                                             "inside the subgraph; in an export, as nodes of kind "
+                                                             "event joined to them.")] = False):
     seed_ids, flt = _seeds(seeds), _filter(types, as_of, None, None, None, None)
 
     def answer():
         graph = svc.subgraph(seed_ids, depth, flt)
+        found = svc.neighbourhood_events([n["id"] for n in graph["nodes"]], flt.as_of) if events else None
         if format != "json":
-            return _exported(graph, format, "conflictgraph-subgraph", svc)
-        return _json({"seeds": seed_ids, "depth": depth, **graph})
+            return _exported(graph, format, "conflictgraph-subgraph", svc, found)
+        return _json({"seeds": seed_ids, "depth": depth, **graph, **({"events": found} if events else {})})
     return await heavy(request).run(answer)
 
 
@@ -282,15 +287,16 @@ async def export(request: Request, svc: Service, format: Annotated[Literal[tuple
 async def gephi_stream(request: Request, svc: Service, seeds: Annotated[str | None, Query(
                      max_length=2000, description="Comma-separated actor ids; none for the whole graph.")] = None,
                  depth: Depth = 1, types: Types = None, as_of: AsOf = None,
-                 events: Annotated[bool, Query(description="With the whole graph: add the events (as_of: those "
-                                                           "that had happened by then) as nodes of kind event, "
-                                                           "joined to their participants.")] = False):
+                 events: Annotated[bool, Query(description="Add the events (as_of: those that had happened by "
+                                                           "then) as nodes of kind event, joined to their "
+                                                           "participants (with seeds: those inside the subgraph).")] = False):
     flt = _filter(types, as_of, None, None, None, None)
     if seeds:
-        if events:
-            raise BadRequest("events are streamed with the whole graph only (leave out seeds)", "events")
-        graph = await heavy(request).run(svc.subgraph, _seeds(seeds), depth, flt)
-        return StreamingResponse(subgraph_events(graph, svc.ontology), media_type="application/json")
+        def neighbourhood():
+            graph = svc.subgraph(_seeds(seeds), depth, flt)
+            return graph, (svc.neighbourhood_events([n["id"] for n in graph["nodes"]], flt.as_of) if events else None)
+        graph, found = await heavy(request).run(neighbourhood)
+        return StreamingResponse(subgraph_events(graph, svc.ontology, found), media_type="application/json")
     tables = await heavy(request).run(svc.whole_graph_tables_with_events, flt, events)
     return StreamingResponse(stream_events(*tables, svc.ontology), media_type="application/json")
 

@@ -284,8 +284,9 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
            depth: int = typer.Option(1, min=1, max=3, help="With --seeds: relations away from them."),
            types: Optional[str] = typer.Option(None, help="Comma-separated relation types."),
            as_of: Optional[str] = typer.Option(None, "--as-of", help="Only relations valid on YYYY-MM-DD."),
-           events: bool = typer.Option(False, "--events", help="Whole graph only: add the events (with --as-of, "
-                                       "those that had happened by then) as nodes joined to their participants."),
+           events: bool = typer.Option(False, "--events", help="Add the events (with --as-of, those that had "
+                                       "happened by then) as nodes joined to their participants (with --seeds: "
+                                       "those inside the neighbourhood)."),
            store: Optional[str] = StoreOpt) -> None:
     """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import."""
     from .export import FORMATS
@@ -294,9 +295,6 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
     flt = _relation_filter(types, as_of)
     seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
-    if events and seed_ids:
-        raise typer.BadParameter("events are exported with the whole graph only (leave out --seeds)",
-                                 param_hint="--events")
     try:
         with open_store(store) as s:
             svc = GraphService(s)
@@ -304,7 +302,10 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
                 pieces, *counts = svc.export_whole(flt, fmt, events)
             else:
                 graph = svc.subgraph(seed_ids, depth, flt)
-                pieces, counts = iter([svc.export(graph, fmt)]), (len(graph["nodes"]), len(graph["edges"]))
+                found = svc.neighbourhood_events([n["id"] for n in graph["nodes"]], flt.as_of) if events else None
+                pieces = iter([svc.export(graph, fmt, found)])
+                counts = (len(graph["nodes"]) + len(found or ()),
+                          len(graph["edges"]) + sum(len(e["participants"]) for e in found or ()))
             # Written while the store is open: a paged export reads as it writes.
             with (output.open("wb") if output else contextlib.nullcontext(sys.stdout.buffer)) as out:
                 for piece in pieces:

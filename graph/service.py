@@ -20,7 +20,7 @@ from .bounded import run_bounded
 from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
 from .export import FORMATS
-from .export.tables import with_events
+from .export.tables import from_graph, with_events
 from .ontology import Ontology
 from .store.base import GraphStore
 from .store.graph_readers import MAX_PATHS, no_actor, page  # noqa: F401  (MAX_PATHS: the API documents it)
@@ -241,13 +241,19 @@ class GraphService:
         rows = self.store.run_named("documents_by_id", ids=ids).rows if ids else []
         return [document_from_properties(r[0]) for r in rows]
 
-    def export(self, graph: dict[str, Any], fmt: str) -> bytes:
+    def export(self, graph: dict[str, Any], fmt: str, events: list[dict[str, Any]] | None = None) -> bytes:
         """A graph in the API's shape written in an export format (graph/export), with the
-        documents its relations cite where the format carries them."""
+        documents its relations (and `events`) cite where the format carries them; `events`
+        (neighbourhood_events) are added as nodes joined to their participants."""
         f = FORMATS[fmt]
+        if events and f.stream_tables is not None:
+            return b"".join(f.stream_tables(*with_events(*from_graph(graph, self.ontology), events, self.ontology),
+                                            self.ontology))
+        if events is not None:
+            graph = {**graph, "events": events}
         if f.needs_documents:
             cited = sorted({ev["document"] if isinstance(ev["document"], str) else ev["document"]["id"]
-                            for e in graph["edges"] for ev in e.get("evidence") or []})
+                            for e in [*graph["edges"], *(events or [])] for ev in e.get("evidence") or []})
             graph = {**graph, "documents": self._documents_by_id(cited)}
         return f.write(graph, self.ontology)
 
@@ -329,6 +335,18 @@ class GraphService:
         event["evidence"] = [e | {"document": docs.get(e["document"], {"id": e["document"]})}
                              for e in event["evidence"]]
         return event | {"relations": self.with_names(cited)}
+
+    def neighbourhood_events(self, actor_ids, as_of: str = "") -> list[dict[str, Any]]:
+        """The events any of these actors took part in (by `as_of`, if given), each with only
+        the participants among them: what a subgraph's exports add, with no edge to an actor
+        outside it."""
+        ids = sorted(set(actor_ids))
+        if not ids:
+            return []
+        with self.store.reading() as r:
+            events = self._events(r, [row[0] for row in r.run_named("events_of_actors", ids=ids, as_of=as_of).rows])
+        inside = set(ids)
+        return [e | {"participants": [p for p in e["participants"] if p["actor"] in inside]} for e in events]
 
     @staticmethod
     def _events(r, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

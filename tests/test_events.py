@@ -374,3 +374,22 @@ def test_events_in_json_lines_and_in_the_sourcing_report(mini_dir):
     (mini_dir / "events-2020.jsonl").write_text(json.dumps({**record, "type": "coup"}) + "\n")
     result = CliRunner().invoke(app, ["validate", str(mini_dir)], catch_exceptions=False)
     assert result.exit_code == 1 and "events-2020.jsonl: events[0] (id 'ev-block'): field 'type'" in result.output
+
+
+def test_a_neighbourhood_with_its_events(client, seed_dataset):
+    body = ok(client.get("/subgraph", params={"seeds": "russia", "depth": 1, "events": "true"}))
+    nodes = {n["id"] for n in body["nodes"]}
+    want = {e.id: sorted((p.actor, p.role) for p in e.participants if p.actor in nodes)
+            for e in seed_dataset.events if any(p.actor in nodes for p in e.participants)}
+    assert {e["id"]: sorted((p["actor"], p["role"]) for p in e["participants"]) for e in body["events"]} == want
+    assert "events" not in ok(client.get("/subgraph", params={"seeds": "russia"}))
+    # In an export every participation edge stays inside the neighbourhood.
+    graph = client.get("/subgraph", params={"seeds": "russia", "format": "graphology", "events": "true"}).json()
+    keys = {n["key"] for n in graph["nodes"]}
+    assert keys == nodes | set(want)
+    assert all(e["source"] in keys and e["target"] in keys for e in graph["edges"])
+    assert sum(e["attributes"]["relation_type"] == "PARTICIPATED_IN" for e in graph["edges"]) == sum(
+        len(p) for p in want.values())
+    lines = client.get("/gephi/stream", params={"seeds": "russia", "events": "true"}).text.splitlines()
+    added = {k for line in lines for k in __import__("json").loads(line).get("an", {})}
+    assert added == keys

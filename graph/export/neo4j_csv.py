@@ -164,6 +164,9 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
 
 
 def write(graph, ontology: Ontology) -> bytes:
+    """The zip of a graph in the API's shape; with graph["events"] (a list), events too."""
     documents = {d["id"]: d for d in graph.get("documents") or []}
+    events = graph.get("events")
     return b"".join(stream([graph["nodes"]], [graph["edges"]],
-                           lambda ids: [documents[i] for i in ids if i in documents], ontology))
+                           lambda ids: [documents[i] for i in ids if i in documents], ontology,
+                           None if events is None else [events]))

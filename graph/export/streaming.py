@@ -11,7 +11,7 @@ import pyarrow as pa
 from ..ontology import Ontology
 from .rows import batches, flat_attributes
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
-from .tables import from_graph
+from .tables import from_graph, with_events
 
 
 def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
@@ -26,6 +26,7 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
                        for r in rows)
 
 
-def events(graph, ontology: Ontology) -> Iterator[bytes]:
-    """The events for a graph in the API's shape (a subgraph)."""
-    return stream(*from_graph(graph, ontology), ontology)
+def events(graph, ontology: Ontology, conflict_events=None) -> Iterator[bytes]:
+    """The stream events for a graph in the API's shape (a subgraph), with its conflict events
+    (GraphService.neighbourhood_events) as nodes if given."""
+    return stream(*with_events(*from_graph(graph, ontology), conflict_events or [], ontology), ontology)
