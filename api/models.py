@@ -71,7 +71,10 @@ class Document(BaseModel):
 
 class Evidence(BaseModel):
     document: str
-    paragraph: int
+    paragraph: int | None = Field(None, description="Where in a text document (its non-empty lines counted "
+                                                    "from 1); null when `record` locates the item.")
+    record: str | None = Field(None, description="Where in a dataset document: the source record's key "
+                                                 "(an FtM entity or statement id, a UCDP row key).")
     summary: str
     quote: str | None = None
     inference: bool = Field(False, description="Our reading of the document, not something it states.")
@@ -79,7 +82,8 @@ class Evidence(BaseModel):
 
 class ResolvedEvidence(BaseModel):
     document: Document
-    paragraph: int
+    paragraph: int | None = None
+    record: str | None = None
     summary: str
     quote: str | None = None
     inference: bool = False

@@ -92,7 +92,7 @@ def _sourcing_report(seeds: SeedSet) -> None:
     from .sourcing import STRENGTHS, strength, supports
     documents = {d.id: d for d in seeds.documents}
     table = Table(title="Sources per relation and event", show_lines=False)
-    for column in ("claim", "type", "confidence", "status", "sources (document ¶paragraph: how)", "strength"):
+    for column in ("claim", "type", "confidence", "status", "sources (document ¶paragraph or record: how)", "strength"):
         table.add_column(column, overflow="fold")
     tally: Counter[str] = Counter()
 
@@ -100,7 +100,7 @@ def _sourcing_report(seeds: SeedSet) -> None:
         items = supports(claim, documents, seeds.ontology)
         level = strength(items)
         tally[level] += 1
-        shown = "; ".join(f"{s.document} ¶{s.paragraph}: {s.kind}" + ("" if s.held or s.kind != "states"
+        shown = "; ".join(f"{s.document} {s.where}: {s.kind}" + ("" if s.held or s.kind != "states"
                                                                   else " (not held)") for s in items)
         table.add_row(claim.id, type_name, claim.confidence, claim.status, shown, level)
 

@@ -38,10 +38,13 @@ class Document:
 @dataclass
 class Evidence:
     document: str
-    paragraph: int
+    paragraph: int | None     # where in a text document; None when `record` locates it
     summary: str
     quote: str | None = None
     inference: bool = False   # our reading of the document, not something it states
+    # Where in a dataset document: the source record's key (an FtM entity or statement id,
+    # a UCDP row key), for evidence taken from a dataset rather than a text.
+    record: str | None = None
 
 
 @dataclass

@@ -81,7 +81,11 @@ def evidence_json(evidence) -> str:
     # Built by hand: dataclasses.asdict was half the cost of a million-relation load.
     items = []
     for e in evidence:
-        item = {"document": e.document, "paragraph": e.paragraph, "summary": e.summary}
+        item = {"document": e.document, "summary": e.summary}
+        if e.paragraph is not None:
+            item["paragraph"] = e.paragraph
+        if e.record is not None:
+            item["record"] = e.record
         if e.quote is not None:
             item["quote"] = e.quote
         if e.inference:
@@ -138,7 +142,9 @@ def relation_from_properties(type_name: str, source: str, target: str, props: di
 
 def _evidence(props: dict[str, Any]) -> list[dict[str, Any]]:
     # Every item carries `quote` (null when there is none), as the API's model says.
-    return [{**e, "quote": e.get("quote"), "inference": bool(e.get("inference"))}
+    # `paragraph` and `record` too: one of them locates the item in its document.
+    return [{**e, "paragraph": e.get("paragraph"), "record": e.get("record"), "quote": e.get("quote"),
+             "inference": bool(e.get("inference"))}
             for e in json.loads(props.get("evidence_json") or "[]")]
 
 

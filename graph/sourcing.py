@@ -21,9 +21,15 @@ STRENGTHS = ("stated, held", "stated, not held", "editorial only", "inference on
 @dataclass
 class Support:
     document: str
-    paragraph: int
+    paragraph: int | None
     kind: str          # "states" | "editorial" | "inference"
     held: bool
+    record: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The item's place in its document: ¶paragraph, or the dataset record's key."""
+        return f"¶{self.paragraph}" if self.paragraph is not None else f"record {self.record}"
 
 
 def supports(rel: Relation | Event, documents: dict[str, Document], ontology: Ontology) -> list[Support]:
@@ -32,7 +38,7 @@ def supports(rel: Relation | Event, documents: dict[str, Document], ontology: On
     for e in rel.evidence:
         doc = documents.get(e.document)
         kind = "inference" if e.inference else "editorial" if doc is not None and doc.kind in editorial else "states"
-        out.append(Support(e.document, e.paragraph, kind, bool(doc.held) if doc is not None else False))
+        out.append(Support(e.document, e.paragraph, kind, bool(doc.held) if doc is not None else False, e.record))
     return out
 
 

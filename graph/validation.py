@@ -30,7 +30,7 @@ RELATION_FIELDS = {"id", "type", "source", "target", "start", "end", "confidence
 EVENT_FIELDS = {"id", "type", "date", "place", "country", "participants", "confidence", "status",
                 "evidence", "notes"}
 PARTICIPANT_FIELDS = {"actor", "role"}
-EVIDENCE_FIELDS = {"document", "paragraph", "summary", "quote", "inference"}
+EVIDENCE_FIELDS = {"document", "paragraph", "record", "summary", "quote", "inference"}
 
 
 @dataclass(frozen=True)
@@ -258,16 +258,21 @@ def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
         doc = c.text(item, "document", required=True, prefix=prefix)
         if doc is not None and doc not in document_ids:
             c.error(prefix + "document", f"unknown document {quoted(doc)}{did_you_mean(doc, document_ids)}")
-        para = item.get("paragraph")
-        if not isinstance(para, int) or isinstance(para, bool) or para < 1:
-            c.error(prefix + "paragraph", f"must be a paragraph number ≥ 1, got {quoted(para)}")
+        para, record = item.get("paragraph"), c.text(item, "record", prefix=prefix)
+        if record is not None and para is not None:
+            c.error(prefix + "record", "locate the item by paragraph (a text) or by record (a dataset), not both")
+        elif record is not None and len(record) > 500:
+            c.error(prefix + "record", f"is {len(record):,} characters long; a record key has at most 500")
+        elif record is None and (not isinstance(para, int) or isinstance(para, bool) or para < 1):
+            c.error(prefix + "paragraph", f"must be a paragraph number ≥ 1, got {quoted(para)}"
+                    + (" (or give the dataset record's key as `record`)" if para is None else ""))
         summary = c.text(item, "summary", required=True, prefix=prefix)
         quote = c.text(item, "quote", prefix=prefix)
         if quote is not None and len(quote.split()) > MAX_QUOTE_WORDS:
             c.error(prefix + "quote", f"quotes are limited to {MAX_QUOTE_WORDS} words "
                     f"(this one has {len(quote.split())}); summarise in our own words instead")
         inference = c.flag(item, "inference", prefix)
-        out.append(Evidence(doc, para, summary, quote, bool(inference)))
+        out.append(Evidence(doc, None if record is not None else para, summary, quote, bool(inference), record))
     return out
 
 
@@ -276,13 +281,16 @@ def _check_sourcing(c: _Checker, evidence: list[Evidence], confidence, status, o
     """The sourcing rule (ontology.yaml `sourcing`): see the ontology for its terms."""
     rule = ontology.sourcing
     for i, e in enumerate(evidence):
-        if e.document in editorial and isinstance(e.paragraph, int) and e.paragraph not in editorial[e.document]:
+        if e.document in editorial and e.record is not None:
+            c.error(f"evidence[{i}].record", f"{quoted(e.document)} is an editorial note: cite its paragraph, "
+                                             "whose sources it names")
+        elif e.document in editorial and isinstance(e.paragraph, int) and e.paragraph not in editorial[e.document]:
             c.error(f"evidence[{i}].paragraph",
                     f"{quoted(e.document)} is an editorial note, and its paragraph {e.paragraph} names no "
                     f"primary source: list the documents it relies on under that document's "
                     f"`sources: {{{e.paragraph}: [...]}}`")
-    if any(e.document not in editorial and not e.inference for e in evidence):
-        return
+    if not c.ok or any(e.document not in editorial and not e.inference for e in evidence):
+        return   # a citation that locates nothing is the problem to fix first
     levels = ontology.confidence_levels
     too_strong = (status not in rule.unsourced_statuses or
                   (confidence in levels and levels.index(confidence) > levels.index(rule.unsourced_max_confidence)))
@@ -488,11 +496,16 @@ class FastRelationCheck:
             if type(e) is not dict or not e.keys() <= EVIDENCE_FIELDS or "inference" in e:
                 return None
             doc, para, summary, quote = e.get("document"), e.get("paragraph"), e.get("summary"), e.get("quote")
+            record = e.get("record")
+            if record is not None:   # a dataset's record locates it instead of a paragraph
+                if para is not None or type(record) is not str or not record or len(record) > 500:
+                    return None
+                para = 1   # for the check below only
             if (type(doc) is not str or doc not in self.documents or type(para) is not int or para < 1 or type(summary) is not str
                     or not summary or (quote is not None and (type(quote) is not str or not quote
                                                               or len(quote.split()) > MAX_QUOTE_WORDS))):
                 return None
-            out.append(Evidence(doc, para, summary, quote))
+            out.append(Evidence(doc, None if record is not None else para, summary, quote, False, record))
         return out
 
     def __call__(self, data) -> Relation | None:

@@ -27,12 +27,19 @@ def _pick(values):
 
 
 def evidence_items(documents):
-    item = st.fixed_dictionaries(
+    # Mostly valid items, each with one field possibly wrong: near the boundary the fast check
+    # must not cross (a paragraph and a record both given, an empty record, ...).
+    valid = st.fixed_dictionaries(
+        {"document": _pick(documents), "summary": _pick(["A claim in our words."])},
+        optional={"paragraph": _pick([1, 12, None, 0]), "record": _pick(["NK-abc123", "", None, 7, "x" * 501]),
+                  "quote": _pick(["a short quote"])})
+    item = st.one_of(valid, st.fixed_dictionaries(
         {"document": _pick(documents + ["doc-missing", 7, None]),
          "paragraph": _pick([1, 3, 12, 0, -1, "3", 2.0, True, None]),
          "summary": _pick(["A claim in our words.", "", None, 5, "x" * 300])},
         optional={"quote": _pick(["a short quote", "", None, " ".join(["word"] * 26), 4]),
-                  "page": _pick([1])})
+                  "record": _pick(["NK-abc123", "", None, 7, "x" * 501]),
+                  "page": _pick([1])}))
     return st.one_of(st.lists(item, min_size=0, max_size=3), _pick([None, "doc", {}, [None]]))
 
 
