@@ -451,3 +451,50 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
 
 def main() -> None:  # console-script entry point
     app()
+
+
+import_app = typer.Typer(help="Bring in the field's datasets as seed folders (see README: Bringing in data).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("opensanctions")
+def import_opensanctions(
+        file: Path = typer.Argument(..., help="An OpenSanctions export: FtM entities, one JSON object per line."),
+        into: Path = typer.Option(Path(SEED_DIR) / "imports" / "opensanctions", "--into",
+                                  help="The seed folder to write (replaced whole; inside the seed folder, so "
+                                       "validate and load read it with the rest)."),
+        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
+        dataset: str = typer.Option("default", help="The OpenSanctions dataset the file is from."),
+        version: str = typer.Option("latest", help="The export's version or date, e.g. 20261130.")) -> None:
+    """Import the sanctions of an OpenSanctions (FollowTheMoney) export: matched entities reuse
+    the seed's actor ids; uncertain matches are written to review-matches.json, never merged."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from .importers.matching import existing_actors
+    from .importers.opensanctions import import_file
+    if not file.is_file():
+        _fail(f"{file}: no such file")
+    actors = existing_actors(seeds, exclude=into)
+    try:
+        if err.is_terminal:
+            with Progress(TextColumn("reading {task.description}"), BarColumn(), TextColumn("{task.completed:,} lines"),
+                          console=err, transient=True) as bar:
+                task = bar.add_task(file.name, total=None)
+                report = import_file(file, into, actors, dataset=dataset, version=version,
+                                     progress=lambda n: n % 10_000 == 0 and bar.update(task, completed=n))
+        else:
+            report = import_file(file, into, actors, dataset=dataset, version=version)
+    except ConflictGraphError as e:
+        _fail(f"{e}\nNothing was written.")
+    c = report.counts
+    out.print(f"[green]✓[/] {c['actors']} new actors, {c['relations']} relations, {c['documents']} document → "
+              f"{escape(str(into))}; {len(report.matched)} entities matched existing actors "
+              f"({', '.join(sorted(set(report.matched.values())))})" if report.matched else
+              f"[green]✓[/] {c['actors']} new actors, {c['relations']} relations → {escape(str(into))}",
+              highlight=False)
+    if report.review:
+        out.print(f"[yellow]![/] {report.review} uncertain match(es) to review in "
+                  f"{escape(str(into / 'review-matches.json'))} (not merged)", highlight=False)
+    if report.skipped:
+        out.print("left out: " + ", ".join(f"{n} {s}" for s, n in sorted(report.skipped.items())), highlight=False)

@@ -53,8 +53,10 @@ def seed_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise FileNotFoundError(f"no seed file or directory at {path}")
+    # Hidden files and folders are skipped: an import writes into one before it publishes.
     return sorted(p for p in path.rglob("*") if p.suffix in (*YAML_SUFFIXES, ".jsonl")
-                  and p.is_file() and p.name not in SKIP_FILES)
+                  and p.is_file() and p.name not in SKIP_FILES
+                  and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
 def _yaml_message(e: yaml.MarkedYAMLError) -> str:
