@@ -183,7 +183,8 @@ class Subgraph(BaseModel):
     nodes: list[SubgraphNode]
     edges: list[Relation]
     events: list["Event"] = Field(default_factory=list, description=(
-        "With events=true: the events the nodes took part in, each with its participants inside the subgraph."))
+        "With events=true: the events the nodes took part in, each with its participants inside the subgraph "
+        "(empty otherwise)."))
 
 
 class PropertyDescription(BaseModel):

@@ -264,7 +264,7 @@ async def subgraph(request: Request, svc: Service, seeds: Seeds, depth: Depth = 
         found = svc.neighbourhood_events([n["id"] for n in graph["nodes"]], flt.as_of) if events else None
         if format != "json":
             return _exported(graph, format, "conflictgraph-subgraph", svc, found)
-        return _json({"seeds": seed_ids, "depth": depth, **graph, **({"events": found} if events else {})})
+        return _json({"seeds": seed_ids, "depth": depth, **graph, "events": found or []})
     return await heavy(request).run(answer)
 
 

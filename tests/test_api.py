@@ -331,6 +331,7 @@ def test_pages_past_the_end_are_empty_not_a_crash(client, path):
 @pytest.mark.parametrize("url, model", [
     ("/subgraph?seeds=kaniyat,russia&depth=2", "Subgraph"),
     ("/subgraph?seeds=kaniyat&depth=1&as_of=2020-06-01", "Subgraph"),
+    ("/subgraph?seeds=russia&depth=1&events=true", "Subgraph"),
     ("/paths?source=russia&target=kaniyat&max_hops=4", "PathList"),
 ])
 def test_graph_answers_encoded_directly_are_exactly_their_models_shape(client, url, model):
