@@ -91,6 +91,13 @@ class EventFilter:
                 "until": self.until.latest().isoformat() if self.until else "", "role": self.role}
 
 
+def _resolved(reader, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence items with their document ids replaced by the document records (one query)."""
+    ids = sorted({e["document"] for e in evidence})
+    docs = {row[0]["id"]: document_from_properties(row[0]) for row in reader.run_named("documents_by_id", ids=ids).rows}
+    return [e | {"document": docs.get(e["document"], {"id": e["document"]})} for e in evidence]
+
+
 ANALYTICS_CACHE_SIZE = 64
 EXPORT_PAGE = 5_000   # actors or relations per page of a paged whole-graph export
 
@@ -203,12 +210,7 @@ class GraphService:
                 raise NotFound(f"no relation with id {relation_id!r}")
             source, target, props = rows[0]
             rel = relation_from_properties(props["_type"], source, target, props, self.ontology)
-            doc_ids = sorted({e["document"] for e in rel["evidence"]})
-            docs = {row[0]["id"]: document_from_properties(row[0])
-                    for row in r.run_named("documents_by_id", ids=doc_ids).rows}
-        rel["evidence"] = [e | {"document": docs.get(e["document"], {"id": e["document"]})}
-                           for e in rel["evidence"]]
-        return rel
+            return rel | {"evidence": _resolved(r, rel["evidence"])}
 
     def paths(self, source: str, target: str, max_hops: int = 4, types: list[str] | None = None,
               as_of: str = "", limit: int = 25) -> list[dict[str, Any]]:
@@ -329,11 +331,7 @@ class GraphService:
             event = self._events(r, [rows[0][0]])[0]
             cited = [relation_from_properties(props["_type"], source, target, props, self.ontology)
                      for source, target, props in r.run_named("relations_citing_event", event=event_id).rows]
-            doc_ids = sorted({e["document"] for e in event["evidence"]})
-            docs = {row[0]["id"]: document_from_properties(row[0])
-                    for row in r.run_named("documents_by_id", ids=doc_ids).rows}
-        event["evidence"] = [e | {"document": docs.get(e["document"], {"id": e["document"]})}
-                             for e in event["evidence"]]
+            event["evidence"] = _resolved(r, event["evidence"])
         return event | {"relations": self.with_names(cited)}
 
     def neighbourhood_events(self, actor_ids, as_of: str = "") -> list[dict[str, Any]]:

@@ -244,17 +244,24 @@ def _check_property(c: _Checker, spec, value, actor_ids) -> None:
                 c.error(field, f"unknown actor {quoted(item)}{did_you_mean(item, actor_ids)}")
 
 
-def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
+def _mappings(c: _Checker, items, field: str, noun: str, listed: str, keys: str, allowed: set[str]):
+    """(index, prefix, item) for each mapping of the non-empty list `items` under `field`
+    (evidence, participants); anything else is reported there."""
     if not isinstance(items, list) or not items:
-        c.error("evidence", "at least one evidence item (document, paragraph, summary) is required")
-        return []
-    out = []
+        c.error(field, f"at least one {noun} ({listed}) is required")
+        return
     for i, item in enumerate(items):
-        prefix = f"evidence[{i}]."
         if not isinstance(item, dict):
-            c.error(f"evidence[{i}]", "must be a mapping with document, paragraph, summary")
+            c.error(f"{field}[{i}]", f"must be a mapping with {keys}")
             continue
-        c.unknown_fields(item, EVIDENCE_FIELDS, prefix)
+        c.unknown_fields(item, allowed, f"{field}[{i}].")
+        yield i, f"{field}[{i}].", item
+
+
+def _check_evidence(c: _Checker, items, document_ids) -> list[Evidence]:
+    out = []
+    for i, prefix, item in _mappings(c, items, "evidence", "evidence item", "document, paragraph, summary",
+                                     "document, paragraph, summary", EVIDENCE_FIELDS):
         doc = c.text(item, "document", required=True, prefix=prefix)
         if doc is not None and doc not in document_ids:
             c.error(prefix + "document", f"unknown document {quoted(doc)}{did_you_mean(doc, document_ids)}")
@@ -349,16 +356,9 @@ def _check_event(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, 
 
 
 def _check_participants(c: _Checker, items, etype, actors: dict[str, Actor]) -> list[Participant]:
-    if not isinstance(items, list) or not items:
-        c.error("participants", "at least one participant (actor, role) is required")
-        return []
     out: list[Participant] = []
-    for i, item in enumerate(items):
-        prefix = f"participants[{i}]."
-        if not isinstance(item, dict):
-            c.error(f"participants[{i}]", "must be a mapping with actor and role")
-            continue
-        c.unknown_fields(item, PARTICIPANT_FIELDS, prefix)
+    for i, prefix, item in _mappings(c, items, "participants", "participant", "actor, role", "actor and role",
+                                     PARTICIPANT_FIELDS):
         actor, role = c.text(item, "actor", required=True, prefix=prefix), c.text(item, "role", required=True, prefix=prefix)
         if actor is not None and actor not in actors:
             c.error(prefix + "actor", f"unknown actor {quoted(actor)}{did_you_mean(actor, actors)}")

@@ -91,9 +91,7 @@ def with_events(nodes: pa.Table, edges: pa.Table, events: list[dict[str, Any]],
     """The export tables with `events` added (event_tables) after the actors and relations."""
     if not events:
         return nodes, edges
+    # Both sides type every column by shape.column_type, so the tables concatenate as they are.
     event_nodes, event_edges = event_tables(events, ontology)
-    merged = [pa.concat_tables([base, extra.cast(pa.schema([base.schema.field(n) if n in base.column_names
-                                                            else extra.schema.field(n) for n in extra.column_names]))],
-                               promote_options="default")
-              for base, extra in ((nodes, event_nodes), (edges, event_edges))]
-    return (conform(merged[0], [*nodes.column_names]), conform(merged[1], [*edges.column_names]))
+    return tuple(conform(pa.concat_tables([base, extra], promote_options="default"), base.column_names)
+                 for base, extra in ((nodes, event_nodes), (edges, event_edges)))

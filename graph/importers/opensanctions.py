@@ -136,18 +136,18 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, dataset: str =
             "notes": "FollowTheMoney entities; evidence items locate the Sanction record by its entity id."})
         # Pass 2: the sanctioned entities, matched or added.
         actor_of: dict[str, str] = {}
+        # Every line passed _proxy in pass 1: only the sanctioned parties are built again.
         for number, data in _lines(path):
-            proxy = _proxy(path, number, data)
-            name = proxy.schema.name
+            name = model.get(data["schema"]).name
             if name == "Sanction":
                 continue
             if name not in KINDS:
                 skipped[name] += 1
                 continue
-            if proxy.id not in targets:
+            if data["id"] not in targets:
                 skipped[f"{name} (not sanctioned)"] += 1
                 continue
-            actor_of[proxy.id] = _actor(proxy, crosswalk, out, report)
+            actor_of[data["id"]] = _actor(_proxy(path, number, data), crosswalk, out, report)
         # The relations, once every target has its actor.
         for number, proxy in sanctions:
             _sanction(path, number, proxy, actor_of, crosswalk, document, out)
