@@ -458,21 +458,12 @@ import_app = typer.Typer(help="Bring in the field's datasets as seed folders (se
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("opensanctions")
-def import_opensanctions(
-        file: Path = typer.Argument(..., help="An OpenSanctions export: FtM entities, one JSON object per line."),
-        into: Path = typer.Option(Path(SEED_DIR) / "imports" / "opensanctions", "--into",
-                                  help="The seed folder to write (replaced whole; inside the seed folder, so "
-                                       "validate and load read it with the rest)."),
-        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
-        dataset: str = typer.Option("default", help="The OpenSanctions dataset the file is from."),
-        version: str = typer.Option("latest", help="The export's version or date, e.g. 20261130.")) -> None:
-    """Import the sanctions of an OpenSanctions (FollowTheMoney) export: matched entities reuse
-    the seed's actor ids; uncertain matches are written to review-matches.json, never merged."""
+def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
+    """Run an importer (`run(file, into, actors, progress)`) with a progress bar on a
+    terminal, and say what it wrote, what it matched and what it left out."""
     from rich.progress import BarColumn, Progress, TextColumn
 
     from .importers.matching import existing_actors
-    from .importers.opensanctions import import_file
     if not file.is_file():
         _fail(f"{file}: no such file")
     actors = existing_actors(seeds, exclude=into)
@@ -481,10 +472,9 @@ def import_opensanctions(
             with Progress(TextColumn("reading {task.description}"), BarColumn(), TextColumn("{task.completed:,} lines"),
                           console=err, transient=True) as bar:
                 task = bar.add_task(file.name, total=None)
-                report = import_file(file, into, actors, dataset=dataset, version=version,
-                                     progress=lambda n: n % 10_000 == 0 and bar.update(task, completed=n))
+                report = run(file, into, actors, lambda n: n % 10_000 == 0 and bar.update(task, completed=n))
         else:
-            report = import_file(file, into, actors, dataset=dataset, version=version)
+            report = run(file, into, actors, None)
     except ConflictGraphError as e:
         _fail(f"{e}\nNothing was written.")
     c = report.counts
@@ -498,3 +488,34 @@ def import_opensanctions(
                   f"{escape(str(into / 'review-matches.json'))} (not merged)", highlight=False)
     if report.skipped:
         out.print("left out: " + ", ".join(f"{n} {s}" for s, n in sorted(report.skipped.items())), highlight=False)
+
+
+@import_app.command("opensanctions")
+def import_opensanctions(
+        file: Path = typer.Argument(..., help="An OpenSanctions export: FtM entities, one JSON object per line."),
+        into: Path = typer.Option(Path(SEED_DIR) / "imports" / "opensanctions", "--into",
+                                  help="The seed folder to write (replaced whole; inside the seed folder, so "
+                                       "validate and load read it with the rest)."),
+        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
+        dataset: str = typer.Option("default", help="The OpenSanctions dataset the file is from."),
+        version: str = typer.Option("latest", help="The export's version or date, e.g. 20261130.")) -> None:
+    """Import the sanctions of an OpenSanctions (FollowTheMoney) export: matched entities reuse
+    the seed's actor ids; uncertain matches are written to review-matches.json, never merged."""
+    from .importers.opensanctions import import_file
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, dataset=dataset, version=version,
+                                                                  progress=p))
+
+
+@import_app.command("ucdp-esd")
+def import_ucdp_esd(
+        file: Path = typer.Argument(..., help="The UCDP External Support Dataset CSV (Disaggregated/Supporter)."),
+        into: Path = typer.Option(Path(SEED_DIR) / "imports" / "ucdp-esd", "--into",
+                                  help="The seed folder to write (replaced whole; inside the seed folder, so "
+                                       "validate and load read it with the rest)."),
+        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
+        version: str = typer.Option("1.0-2011", help="The dataset's version, as UCDP names it.")) -> None:
+    """Import outside support coded by UCDP's External Support Dataset: each supporter, party
+    and run of years with the same support becomes a BACKS relation whose evidence locates the
+    rows; matched actors reuse the seed's ids; uncertain matches go to review-matches.json."""
+    from .importers.ucdp_esd import import_file
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))

@@ -27,7 +27,8 @@ def test_relation_types_have_direction_and_polarity(ontology, name, directed, po
 def test_type_properties_match_the_contract(ontology):
     rts = ontology.relation_types
     assert set(rts["BACKS"].properties["support"].values) == {
-        "troops", "weapons", "funding", "training", "intelligence", "political", "territory", "other"}
+        "troops", "weapons", "funding", "training", "intelligence", "political", "territory",
+        "infrastructure", "materiel", "other", "unspecified"}
     assert set(rts["SANCTIONS"].properties) == {"program", "measures"}
     assert set(rts["SANCTIONS"].properties["measures"].values) == {
         "asset_freeze", "travel_ban", "business_prohibition", "arms_embargo"}

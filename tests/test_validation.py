@@ -96,7 +96,8 @@ CASES = {
     "property value outside its vocabulary": (
         "relations.yaml", "support: [weapons]", "support: [weapon]",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'properties.support': 'weapon' is "
-        "not one of troops, weapons, funding, training, intelligence, political, territory, other — "
+        "not one of troops, weapons, funding, training, intelligence, political, territory, infrastructure, "
+        "materiel, other, unspecified — "
         "did you mean 'weapons'?"),
     "required property missing": (
         "relations.yaml", "      blocked_action: sanctions on Kaniyat\n", "",

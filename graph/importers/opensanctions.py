@@ -21,9 +21,7 @@ ids, so importing the same file again gives the same records.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -32,8 +30,8 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 
 from ..dates import PartialDate
-from ..errors import ConflictGraphError
 from ..models import Actor
+from .common import ImportFailed, ImportReport, slug
 from .matching import Crosswalk
 from .output import SeedFolder
 
@@ -42,20 +40,7 @@ KINDS = {"Person": "person", "Organization": "organization", "Company": "organiz
 DATASET_URL = "https://data.opensanctions.org/datasets/{version}/{dataset}/entities.ftm.json"
 
 
-class ImportFailed(ConflictGraphError):
-    status = 422
-
-
-@dataclass
-class ImportReport:
-    counts: dict[str, int]
-    skipped: Counter = field(default_factory=Counter)   # schema -> entities left out
-    matched: dict[str, str] = field(default_factory=dict)  # incoming id -> reused actor id
-    review: int = 0
-
-
-def slug(text: str, limit: int = 60) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:limit].strip("-") or "x"
+__all__ = ["ImportFailed", "ImportReport", "import_file"]
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
