@@ -158,6 +158,13 @@ def test_bad_input_names_the_line_and_field_and_writes_nothing(seeds, edit, mess
     assert [p.name for p in into.parent.iterdir()] == ["ucdp-esd"]          # no half-written folder
 
 
+def test_a_state_is_matched_by_its_gleditsch_ward_number_whatever_the_name(seeds):
+    folder, csv = seeds
+    csv.write_text(csv.read_text().replace(",Russia,365,", ",Rossiya (as coded),365,"))
+    _, report = _run(folder, csv)
+    assert report.matched["supporter 365"] == "russia"
+
+
 def test_a_file_from_a_stata_export_names_the_funding_flag_without_its_dollar(seeds):
     folder, csv = seeds
     csv.write_text(csv.read_text().replace("external_type_$", "external_type_"))
