@@ -9,14 +9,26 @@ file with its candidate, score and reason, and the entity gets an id of its own.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+import numpy as np
+
 from ..models import Actor
 
 REVIEW_SCORE = 0.85
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "   # all normalise() leaves
+_INDEX = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def _letters(text: str) -> list[int]:
+    counts = [0] * len(ALPHABET)
+    for c in text:
+        counts[_INDEX[c]] += 1
+    return counts
 
 
 def normalise(name: str) -> str:
@@ -39,6 +51,7 @@ class Crosswalk:
         self.kinds: dict[str, str] = {}
         self.by_identifier: dict[str, str] = {}
         self.by_name: dict[str, set[str]] = {}
+        self._vectors = None     # the names' letter counts, built at the first fuzzy match
         for a in actors:
             self.kinds[a.id] = a.kind
             for scheme, value in a.identifiers.items():
@@ -52,24 +65,51 @@ class Crosswalk:
             found = self.by_identifier.get(f"{scheme}:{value}".casefold())
             if found:
                 return Match(found, None, 1.0, f"identifier {scheme}:{value}")
-        compatible = {a for a, kind in self.kinds.items() if (kind == "person") == person}
+        def compatible(ids: set[str]) -> set[str]:
+            # Per candidate, not a set of every compatible actor per call: an import adds
+            # actors as it goes, and that set would make it quadratic.
+            return {a for a in ids if (self.kinds.get(a) == "person") == person}
         keys = [normalise(n) for n in names if n and normalise(n)]
         for key in keys:
-            found = self.by_name.get(key, set()) & compatible
+            found = compatible(self.by_name.get(key, set()))
             if len(found) == 1:
                 return Match(next(iter(found)), None, 1.0, f"name {key!r}")
             if len(found) > 1:
                 return Match(None, sorted(found)[0], 1.0, f"name {key!r} is borne by {', '.join(sorted(found))}")
         best: tuple[float, str, str] = (0.0, "", "")
         for key in keys:
-            for other in difflib.get_close_matches(key, list(self.by_name), n=3, cutoff=REVIEW_SCORE):
-                for actor in sorted(self.by_name[other] & compatible):
+            for other in self._close_matches(key):
+                for actor in sorted(compatible(self.by_name[other])):
                     score = difflib.SequenceMatcher(None, key, other).ratio()
                     if score > best[0]:
                         best = (score, actor, f"name {key!r} is close to {other!r}")
         if best[1]:
             return Match(None, best[1], round(best[0], 3), best[2])
         return Match(None, None, 0.0, "no actor with these identifiers or names")
+
+    def _close_matches(self, key: str) -> list[str]:
+        """What difflib.get_close_matches(key, names, n=3, cutoff=REVIEW_SCORE) returns, sooner.
+
+        difflib skips a name only after its own bounds (the lengths, then the letters the two
+        share) fall under the cutoff, one name at a time in Python; on an import of 50,000
+        entities that was two thirds of the time. The same letter bound for every name at
+        once (numpy, over the letters normalise() leaves) keeps the exact answer: only names
+        the bound cannot rule out are scored, by the same SequenceMatcher.ratio."""
+        if self._vectors is None:
+            self._names = list(self.by_name)
+            self._vectors = np.array([_letters(n) for n in self._names], dtype=np.int32).reshape(-1, len(ALPHABET))
+            self._lengths = np.array([len(n) for n in self._names], dtype=np.int32)
+        if not self._names:
+            return []
+        bound = 2.0 * np.minimum(self._vectors, _letters(key)).sum(axis=1) / (len(key) + self._lengths)
+        scored = []
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(key)
+        for i in np.nonzero(bound >= REVIEW_SCORE)[0]:
+            matcher.set_seq1(self._names[i])
+            if matcher.ratio() >= REVIEW_SCORE:
+                scored.append((matcher.ratio(), self._names[i]))
+        return [name for _, name in heapq.nlargest(3, scored)]
 
     def add(self, actor: Actor) -> None:
         """An actor the import creates, so later entities of the same file can match it."""
