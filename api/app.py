@@ -16,7 +16,7 @@ from conflictgraph.graph.service import GraphService
 from conflictgraph.graph.settings import Settings
 from conflictgraph.graph.store import GraphStore, open_store
 
-from . import models, problems
+from . import explorer, models, problems
 from .admission import Lanes
 from .body_limit import BodyLimit
 from .caching import ConditionalGet
@@ -28,7 +28,9 @@ log = logging.getLogger("conflictgraph")
 
 DESCRIPTION = """A dated, sourced knowledge graph of conflict actors: who backs, sanctions,
 blocks, fights or leads whom. Every relation carries its dates (partial ISO, with precision),
-confidence, status and evidence. Errors are RFC 9457 problem details."""
+confidence, status and evidence. Errors are RFC 9457 problem details.
+
+To look rather than query, open the [Explorer](/) (it uses only the calls documented here)."""
 
 
 def _warm_up(store: GraphStore) -> None:
@@ -115,6 +117,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                   400: models.problem_response("The request cannot be answered")}
     app.include_router(router, responses=errors_doc)
     app.include_router(analytics_router, responses=errors_doc)
+    explorer.install(app)
     return app
 
 

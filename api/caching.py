@@ -12,8 +12,9 @@ from typing import Callable
 
 import anyio.to_thread
 
-# Not cached: the health check answers about the service now, the docs are not graph answers.
-_UNCACHED = ("/health", "/docs", "/redoc", "/openapi.json")
+# Not cached: the health check answers about the service now, the docs and the Explorer's page
+# and files are not graph answers (the files carry their own validators).
+_UNCACHED = ("/health", "/docs", "/redoc", "/openapi.json", "/explorer/")
 
 
 class ConditionalGet:
@@ -27,7 +28,7 @@ class ConditionalGet:
         if head:
             scope = {**scope, "method": "GET"}
         etag = None
-        if not scope["path"].startswith(_UNCACHED):
+        if scope["path"] != "/" and not scope["path"].startswith(_UNCACHED):
             etag = await self._etag(scope)
         headers = dict(scope.get("headers") or ())
         if etag is not None and etag.encode() in _tags(headers.get(b"if-none-match", b"")):

@@ -10,3 +10,5 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = PACKAGE_ROOT / "seed_data"
 ONTOLOGY_FILE = SEED_DIR / "ontology.yaml"
 CYPHER_DIR = PACKAGE_ROOT / "cypher"
+# The Explorer's built page (make explorer: npm ci, then vite build), served by the API at /.
+EXPLORER_DIR = PACKAGE_ROOT / "explorer" / "dist"

@@ -1,0 +1,449 @@
+// ConflictGraph Explorer: search an actor, expand its neighbourhood, read the evidence behind
+// each tie, and watch the ties change over time. Everything comes from the public API.
+import "./style.css";
+import * as api from "./api.js";
+import * as state from "./state.js";
+import { h, $, dates } from "./dom.js";
+import { GraphView } from "./view.js";
+import { setupConsole } from "./console.js";
+
+const FIRST_MONTH = "2000-01";
+const CONFIDENCE = ["low", "medium", "high"];
+
+let ontology;
+let graphView;
+let view = state.read();
+let overlay = null;          // a path or console result drawn over the view: {nodes, edges}
+let lastData = { nodes: [], edges: [] };
+let refreshing = Promise.resolve();
+
+function showError(e) {
+  const el = $("error");
+  el.textContent = e ? `Error: ${e.message}` : "";
+  el.hidden = !e;
+  if (e && !(e instanceof api.ApiError)) console.warn(e);
+}
+
+function status(text) {
+  $("status-line").textContent = text;
+}
+
+// ---- time -----------------------------------------------------------------------------
+
+function months() {
+  const now = new Date();
+  const out = [];
+  let [y, m] = FIRST_MONTH.split("-").map(Number);
+  while (y < now.getFullYear() || (y === now.getFullYear() && m <= now.getMonth() + 1)) {
+    out.push(`${y}-${String(m).padStart(2, "0")}`);
+    if (++m > 12) { m = 1; y++; }
+  }
+  return out;
+}
+const MONTHS = months();
+
+function monthEnd(month) {
+  const [y, m] = month.split("-").map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
+}
+
+function syncTimeControls() {
+  const all = !view.asOf;
+  $("all-time").checked = all;
+  for (const id of ["as-of", "month", "play"]) $(id).disabled = all;
+  if (!all) {
+    $("as-of").value = view.asOf;
+    const i = MONTHS.indexOf(view.asOf.slice(0, 7));
+    if (i >= 0) $("month").value = String(i);
+  }
+  $("month").setAttribute("aria-valuetext", view.asOf ? view.asOf.slice(0, 7) : "all dates");
+}
+
+function setAsOf(day) {
+  view.asOf = day;
+  syncTimeControls();
+  return refresh();
+}
+
+let playing = null;
+function togglePlay() {
+  if (playing) {
+    clearTimeout(playing);
+    playing = null;
+    $("play").textContent = "Play";
+    $("play").setAttribute("aria-pressed", "false");
+    return;
+  }
+  $("play").textContent = "Pause";
+  $("play").setAttribute("aria-pressed", "true");
+  const step = async () => {
+    const i = Number($("month").value) + 1;
+    if (i >= MONTHS.length) { togglePlay(); return; }
+    $("month").value = String(i);
+    await setAsOf(monthEnd(MONTHS[i]));
+    if (playing) playing = setTimeout(step, 900);
+  };
+  playing = setTimeout(step, 0);
+}
+
+// ---- the view -------------------------------------------------------------------------
+
+function keep(edge) {
+  if (view.minConfidence && CONFIDENCE.indexOf(edge.confidence) < CONFIDENCE.indexOf(view.minConfidence)) return false;
+  if (view.status && edge.status !== view.status) return false;
+  return true;
+}
+
+async function fetchView() {
+  const common = { depth: view.depth, types: view.types, as_of: view.asOf };
+  const asks = [];
+  if (view.seeds.length) asks.push(api.get("/subgraph", { seeds: view.seeds, ...common }));
+  for (const item of view.expand) {
+    const [id, type] = item.split(":");
+    let types = view.types;
+    if (type) {
+      if (view.types.length && !view.types.includes(type)) continue;
+      types = [type];
+    }
+    asks.push(api.get("/subgraph", { seeds: id, depth: 1, types, as_of: view.asOf }));
+  }
+  const nodes = new Map();
+  const edges = new Map();
+  for (const g of await Promise.all(asks)) {
+    for (const n of g.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    for (const e of g.edges) edges.set(e.id, e);
+  }
+  if (overlay) {
+    for (const n of overlay.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    for (const e of overlay.edges) edges.set(e.id, e);
+  }
+  return { nodes: [...nodes.values()], edges: [...edges.values()].filter(keep) };
+}
+
+function refresh({ relayout = true } = {}) {
+  const run = async () => {
+    state.write(view);
+    syncTimeControls();
+    updateExportLinks();
+    if (!view.seeds.length && !view.expand.length && !overlay) {
+      lastData = { nodes: [], edges: [] };
+      graphView.setData([], []);
+      renderLists();
+      status("Search an actor to start.");
+      return;
+    }
+    status("Loading…");
+    try {
+      lastData = await fetchView();
+      showError(null);
+    } catch (e) {
+      showError(e);
+      status("The view could not be loaded.");
+      return;
+    }
+    graphView.setData(lastData.nodes, lastData.edges);
+    renderLists();
+    status(`${lastData.nodes.length} actors, ${lastData.edges.length} relations` +
+           (view.asOf ? ` as of ${view.asOf}` : " (all dates)") + ".");
+    if (relayout) graphView.layout(lastData.nodes.length > 300 ? 4000 : 1500);
+    if (view.selected && graphView.graph.hasNode(view.selected)) graphView.select(view.selected);
+  };
+  refreshing = refreshing.then(run, run);
+  return refreshing;
+}
+
+function names() {
+  return Object.fromEntries(lastData.nodes.map((n) => [n.id, n.name || n.id]));
+}
+
+function renderLists() {
+  const list = $("node-list");
+  list.replaceChildren(...[...lastData.nodes].sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id)).map((n) =>
+    h("li", {}, h("button", { type: "button", class: "link", dataset: { actor: n.id },
+                             onclick: () => openActor(n.id) }, n.name || n.id),
+      h("span", { class: "kind" }, ` ${n.kind}`))));
+  const byId = names();
+  const rels = $("relations-in-view") || h("ul", { id: "relations-in-view", "aria-label": "Relations in view" });
+  rels.replaceChildren(...lastData.edges.map((e) =>
+    h("li", { dataset: { relation: e.id } },
+      h("button", { type: "button", class: "link", onclick: () => openRelation(e.id) },
+        `${byId[e.source] || e.source} ${e.type} ${byId[e.target] || e.target}`),
+      ` ${dates(e)}`)));
+  if (!rels.parentNode) $("in-view").append(h("h2", {}, "Relations in view"), rels);
+}
+
+function updateExportLinks() {
+  const seeds = [...view.seeds, ...view.expand.map((x) => x.split(":")[0])];
+  for (const fmt of ["gexf", "graphml"]) {
+    const a = $(`export-${fmt}`);
+    if (!seeds.length) { a.removeAttribute("href"); a.setAttribute("aria-disabled", "true"); continue; }
+    a.href = api.url("/subgraph", { seeds: [...new Set(seeds)], depth: view.depth, types: view.types,
+                                    as_of: view.asOf, format: fmt });
+    a.setAttribute("download", `conflictgraph-view.${fmt}`);
+    a.removeAttribute("aria-disabled");
+  }
+}
+
+// ---- details --------------------------------------------------------------------------
+
+function details(...children) {
+  $("details").replaceChildren(...children);
+}
+
+async function openActor(id, { focus = true } = {}) {
+  view.selected = id;
+  state.write(view);
+  graphView.select(graphView.graph.hasNode(id) ? id : null);
+  let actor, rels;
+  try {
+    [actor, rels] = await Promise.all([
+      api.get(`/actors/${encodeURIComponent(id)}`),
+      api.get(`/actors/${encodeURIComponent(id)}/relations`, { as_of: view.asOf, types: view.types, limit: 500 }),
+    ]);
+  } catch (e) { showError(e); return; }
+  const groups = {};
+  for (const r of rels.items) (groups[r.type] ||= []).push(r);
+  const inView = graphView.graph.hasNode(id);
+  const expandType = h("select", { id: "expand-type", "aria-label": "Relation type to expand" },
+    h("option", { value: "" }, "all types"),
+    ...Object.keys(groups).sort().map((t) => h("option", { value: t }, t)));
+  details(
+    h("h2", {}, actor.name),
+    h("dl", {},
+      h("dt", {}, "Kind"), h("dd", {}, actor.kind),
+      actor.country ? [h("dt", {}, "Country"), h("dd", {}, actor.country)] : null,
+      actor.aliases?.length ? [h("dt", {}, "Aliases"), h("dd", {}, actor.aliases.join(", "))] : null,
+      Object.keys(actor.identifiers || {}).length ? [h("dt", {}, "Identifiers"),
+        h("dd", {}, Object.entries(actor.identifiers).map(([k, v]) => `${k}:${v}`).join(", "))] : null,
+      actor.description ? [h("dt", {}, "Description"), h("dd", {}, actor.description)] : null,
+      h("dt", {}, "Id"), h("dd", {}, h("code", {}, actor.id))),
+    h("div", { class: "actions" },
+      expandType,
+      h("button", { type: "button", id: "expand", onclick: () => expand(id, expandType.value) }, "Expand"),
+      h("button", { type: "button", id: "collapse", onclick: () => collapse(id) }, "Collapse"),
+      inView ? h("button", { type: "button", id: "pin", "aria-pressed": String(!!graphView.graph.getNodeAttribute(id, "fixed")),
+                             onclick: (ev) => ev.target.setAttribute("aria-pressed", String(graphView.togglePin(id))) },
+                 "Pin") : null,
+      h("button", { type: "button", onclick: () => { $("path-from").value = id; } }, "Path from here"),
+      h("button", { type: "button", onclick: () => { $("path-to").value = id; } }, "Path to here")),
+    h("h3", {}, `Relations (${rels.total})` + (view.asOf ? ` as of ${view.asOf}` : "")),
+    ...Object.keys(groups).sort().map((type) => h("section", { class: "group" },
+      h("h4", {}, type),
+      h("ul", {}, groups[type].map((r) => {
+        const out = r.source === id;
+        const other = out ? (r.target_name || r.target) : (r.source_name || r.source);
+        const arrow = r.directed === false ? "—" : (out ? "→" : "←");
+        return h("li", {}, h("button", { type: "button", class: "link", dataset: { relation: r.id },
+                                         onclick: () => openRelation(r.id) },
+          `${arrow} ${other}`),
+          h("span", { class: "meta" }, ` ${dates(r)} · ${r.confidence} · ${r.status}`));
+      })))),
+  );
+  if (focus) $("details").focus();
+}
+
+async function openRelation(id) {
+  let r;
+  try { r = await api.get(`/relations/${encodeURIComponent(id)}`); } catch (e) { showError(e); return; }
+  const byId = names();
+  const label = (a) => byId[a] || a;
+  details(
+    h("h2", {}, `${label(r.source)} ${r.type} ${label(r.target)}`),
+    h("dl", {},
+      h("dt", {}, "Dates"), h("dd", {}, dates(r)),
+      h("dt", {}, "Confidence"), h("dd", {}, r.confidence),
+      h("dt", {}, "Status"), h("dd", {}, r.status),
+      r.attributed_to ? [h("dt", {}, "Attributed to"), h("dd", {}, label(r.attributed_to))] : null,
+      ...Object.entries(r.properties || {}).map(([k, v]) => [h("dt", {}, k), h("dd", {}, Array.isArray(v) ? v.join(", ") : String(v))]),
+      r.notes ? [h("dt", {}, "Notes"), h("dd", {}, r.notes)] : null,
+      h("dt", {}, "Id"), h("dd", {}, h("code", {}, r.id))),
+    h("div", { class: "actions" },
+      h("button", { type: "button", onclick: () => openActor(r.source) }, `Open ${label(r.source)}`),
+      h("button", { type: "button", onclick: () => openActor(r.target) }, `Open ${label(r.target)}`)),
+    h("h3", {}, `Evidence (${r.evidence.length})`),
+    h("ol", { class: "evidence" }, r.evidence.map((e) => h("li", {},
+      h("p", { class: "doc" },
+        h("a", { href: `/documents/${encodeURIComponent(e.document.id)}`, target: "_blank", rel: "noopener" },
+          e.document.title || e.document.id),
+        e.document.publisher ? ` — ${e.document.publisher}` : "",
+        e.document.date ? `, ${e.document.date}` : "",
+        e.paragraph ? `, paragraph ${e.paragraph}` : "",
+        e.record ? `, record ${e.record}` : ""),
+      e.summary ? h("p", { class: "summary" }, e.summary) : null,
+      e.quote ? h("blockquote", {}, `“${e.quote}”`) : null,
+      e.inference ? h("p", { class: "meta" }, "An inference, not stated by the document.") : null))),
+  );
+  $("details").focus();
+}
+
+function expand(id, type) {
+  const item = type ? `${id}:${type}` : id;
+  if (!view.expand.includes(item) && !view.seeds.includes(id)) view.expand.push(item);
+  return refresh();
+}
+
+function collapse(id) {
+  view.expand = view.expand.filter((x) => x.split(":")[0] !== id);
+  if (view.seeds.length > 1 || view.expand.length) view.seeds = view.seeds.filter((x) => x !== id);
+  return refresh();
+}
+
+function open(id) {
+  overlay = null;
+  graphView.setHighlight(null);
+  view.seeds = [id];
+  view.expand = [];
+  view.selected = id;
+  return refresh().then(() => openActor(id, { focus: false }));
+}
+
+// ---- search ---------------------------------------------------------------------------
+
+function setupSearch() {
+  const input = $("search");
+  const list = $("search-results");
+  let items = [];
+  let active = -1;
+  let timer;
+  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); };
+  const mark = () => {
+    [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
+    if (active >= 0) input.setAttribute("aria-activedescendant", `result-${active}`);
+  };
+  const choose = (i) => { const a = items[i]; if (!a) return; close(); input.value = a.name; open(a.id); };
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) { close(); return; }
+    timer = setTimeout(async () => {
+      try { items = (await api.get("/actors", { q, limit: 10 })).items; } catch (e) { showError(e); return; }
+      active = items.length ? 0 : -1;
+      list.replaceChildren(...(items.length ? items.map((a, i) => h("li", {
+        id: `result-${i}`, role: "option", "aria-selected": String(i === active),
+        onmousedown: (ev) => { ev.preventDefault(); choose(i); } },
+        h("span", {}, a.name), h("span", { class: "kind" }, ` ${a.kind} · ${a.id}`)))
+        : [h("li", { role: "option", "aria-disabled": "true" }, "No actor matches.")]));
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      mark();
+    }, 150);
+  });
+  input.addEventListener("keydown", (ev) => {
+    if (list.hidden) return;
+    if (ev.key === "ArrowDown") { active = Math.min(items.length - 1, active + 1); mark(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { active = Math.max(0, active - 1); mark(); ev.preventDefault(); }
+    else if (ev.key === "Enter") { choose(active); ev.preventDefault(); }
+    else if (ev.key === "Escape") close();
+  });
+  input.addEventListener("blur", () => setTimeout(close, 100));
+}
+
+async function fillDatalist() {
+  try {
+    const all = await api.get("/actors", { limit: 1000 });
+    $("actor-ids").replaceChildren(...all.items.map((a) => h("option", { value: a.id }, a.name)));
+  } catch (e) { showError(e); }
+}
+
+// ---- paths ----------------------------------------------------------------------------
+
+async function findPaths() {
+  const source = $("path-from").value.trim();
+  const target = $("path-to").value.trim();
+  if (!source || !target) { showError(new Error("give both ends of the path (actor ids)")); return; }
+  let found;
+  try { found = await api.get("/paths", { source, target, as_of: view.asOf, types: view.types }); }
+  catch (e) { showError(e); return; }
+  showError(null);
+  const nodes = new Map();
+  const edges = new Map();
+  for (const p of found.paths) {
+    p.actors.forEach((a, i) => nodes.set(a, { id: a, name: p.names[i], kind: undefined }));
+    for (const r of p.relations) edges.set(r.id, r);
+  }
+  // Kinds (for colours) from the actors themselves.
+  const detailsOf = await Promise.all([...nodes.keys()].map((a) => api.get(`/actors/${encodeURIComponent(a)}`).catch(() => null)));
+  for (const a of detailsOf) if (a) nodes.set(a.id, a);
+  overlay = { nodes: [...nodes.values()], edges: [...edges.values()] };
+  await refresh();
+  graphView.setHighlight({ nodes: new Set(nodes.keys()), edges: new Set(edges.keys()) });
+  details(
+    h("h2", {}, `Shortest paths: ${source} → ${target}`),
+    found.paths.length ? h("ol", { id: "paths" }, found.paths.map((p) => h("li", {}, p.names.join(" — "))))
+      : h("p", {}, "No path within the hop limit."),
+    h("button", { type: "button", onclick: () => { graphView.setHighlight(null); } }, "Clear highlight"));
+  status(`${found.paths.length} shortest path(s) between ${source} and ${target}.`);
+}
+
+// ---- wiring ---------------------------------------------------------------------------
+
+function setupControls() {
+  const types = $("types");
+  types.replaceChildren(...ontology.relation_types.map((t) => h("label", { class: "inline" },
+    h("input", { type: "checkbox", value: t.name, checked: !view.types.length || view.types.includes(t.name),
+                 onchange: () => {
+                   const checked = [...types.querySelectorAll("input:checked")].map((i) => i.value);
+                   view.types = checked.length === ontology.relation_types.length ? [] : checked;
+                   refresh();
+                 } }),
+    h("span", { class: "swatch", style: `background:${graphView.polarityColor(t.name)}` }), ` ${t.name}`)));
+  for (const c of ontology.confidence_levels) $("min-confidence").append(h("option", { value: c }, c));
+  for (const s of ontology.statuses) $("status").append(h("option", { value: s }, s));
+  $("min-confidence").value = view.minConfidence;
+  $("status").value = view.status;
+  $("depth").value = String(view.depth);
+  $("min-confidence").addEventListener("change", (e) => { view.minConfidence = e.target.value; refresh(); });
+  $("status").addEventListener("change", (e) => { view.status = e.target.value; refresh(); });
+  $("depth").addEventListener("change", (e) => { view.depth = Number(e.target.value); refresh(); });
+  $("month").max = String(MONTHS.length - 1);
+  $("month").value = String(MONTHS.length - 1);
+  $("all-time").addEventListener("change", (e) =>
+    setAsOf(e.target.checked ? "" : ($("as-of").value || monthEnd(MONTHS[Number($("month").value)]))));
+  $("as-of").addEventListener("change", (e) => { if (e.target.value) setAsOf(e.target.value); });
+  $("month").addEventListener("input", (e) => setAsOf(monthEnd(MONTHS[Number(e.target.value)])));
+  $("play").addEventListener("click", togglePlay);
+  $("relayout").addEventListener("click", () => graphView.layout());
+  $("clear").addEventListener("click", () => {
+    overlay = null; graphView.setHighlight(null);
+    view.seeds = []; view.expand = []; view.selected = "";
+    details(h("h2", {}, "Details"), h("p", {}, "Select an actor or a relation."));
+    refresh();
+  });
+  $("export-png").addEventListener("click", () => graphView.png());
+  $("find-paths").addEventListener("click", findPaths);
+  const legend = $("legend");
+  legend.replaceChildren(
+    ...ontology.actor_kinds.map((k) => h("span", { class: "key" },
+      h("span", { class: "dot", style: `background:${graphView.kindColor(k.name)}` }), ` ${k.name.replaceAll("_", " ")}`)));
+}
+
+async function main() {
+  try {
+    ontology = await api.get("/ontology");
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  graphView = new GraphView($("canvas"), ontology);
+  graphView.addEventListener("node", (e) => openActor(e.detail));
+  graphView.addEventListener("edge", (e) => openRelation(e.detail));
+  window.explorer = { graphView, get data() { return lastData; }, refresh, get busy() { return !graphView.settled; } };
+  setupControls();
+  setupSearch();
+  setupConsole({
+    draw: async (nodes, edges) => {
+      overlay = { nodes, edges };
+      view.seeds = []; view.expand = [];
+      await refresh();
+    },
+    showError,
+  });
+  fillDatalist();
+  window.addEventListener("hashchange", () => { view = state.read(); overlay = null; refresh(); });
+  syncTimeControls();
+  await refresh();
+  if (view.selected) await openActor(view.selected, { focus: false });
+  document.body.dataset.ready = "true";
+}
+
+main();

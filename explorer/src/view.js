@@ -1,0 +1,161 @@
+// The graph canvas: graphology holds the view, sigma draws it (WebGL), ForceAtlas2 lays it
+// out in a web worker so the page stays responsive while it settles.
+import Graph from "graphology";
+import Sigma from "sigma";
+import FA2Layout from "graphology-layout-forceatlas2/worker";
+import forceAtlas2 from "graphology-layout-forceatlas2";
+import { downloadAsPNG } from "@sigma/export-image";
+import EdgeCurveProgram, { EdgeCurvedArrowProgram, DEFAULT_EDGE_CURVATURE, indexParallelEdgesIndex } from "@sigma/edge-curve";
+
+const DIM = "#e2e2e2";
+
+export class GraphView extends EventTarget {
+  constructor(container, ontology) {
+    super();
+    this.palette = ontology.palette;
+    this.relationTypes = Object.fromEntries(ontology.relation_types.map((t) => [t.name, t]));
+    this.graph = new Graph({ multi: true, type: "mixed" });
+    this.selected = null;
+    this.highlight = null;      // {nodes: Set, edges: Set} of a path, or null
+    this.fa2 = null;
+    this.settled = true;
+    this.sigma = new Sigma(this.graph, container, {
+      renderEdgeLabels: true,
+      enableEdgeEvents: true,
+      labelRenderedSizeThreshold: 0,
+      labelFont: "system-ui, sans-serif",
+      edgeLabelFont: "system-ui, sans-serif",
+      edgeLabelSize: 11,
+      labelSize: 13,
+      minCameraRatio: 0.05,
+      maxCameraRatio: 10,
+      edgeProgramClasses: { curvedArrow: EdgeCurvedArrowProgram, curved: EdgeCurveProgram },
+      nodeReducer: (node, data) => this.#nodeLook(node, data),
+      edgeReducer: (edge, data) => this.#edgeLook(edge, data),
+    });
+    this.sigma.on("clickNode", ({ node }) => this.#emit("node", node));
+    this.sigma.on("clickEdge", ({ edge }) => this.#emit("edge", edge));
+    this.sigma.once("afterRender", () => this.#emit("first-frame"));
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  #nodeLook(node, data) {
+    const out = { ...data };
+    if (this.highlight && !this.highlight.nodes.has(node)) {
+      out.color = DIM;
+      out.label = "";
+    }
+    if (node === this.selected) out.highlighted = true;
+    return out;
+  }
+
+  #edgeLook(edge, data) {
+    const out = { ...data };
+    if (this.highlight) {
+      if (this.highlight.edges.has(edge)) out.size = 4;
+      else { out.color = DIM; out.label = ""; }
+    }
+    return out;
+  }
+
+  kindColor(kind) {
+    return this.palette.actor_kinds[kind] || this.palette.event || "#777";
+  }
+
+  polarityColor(type) {
+    const t = this.relationTypes[type];
+    return this.palette.polarity[String(t ? t.polarity : 0)];
+  }
+
+  /** Replace the view's content; actors already on the canvas keep their place. */
+  setData(nodes, edges) {
+    const old = new Map();
+    this.graph.forEachNode((n, a) => old.set(n, a));
+    this.graph.clear();
+    nodes.forEach((n, i) => {
+      const prev = old.get(n.id);
+      const angle = (2 * Math.PI * i) / Math.max(1, nodes.length);
+      this.graph.addNode(n.id, {
+        label: n.name || n.id,
+        kind: n.kind,
+        color: this.kindColor(n.kind),
+        x: prev ? prev.x : Math.cos(angle) * 10 + (i % 7) * 0.01,
+        y: prev ? prev.y : Math.sin(angle) * 10 + (i % 5) * 0.01,
+        fixed: prev ? !!prev.fixed : false,
+        size: 5,
+      });
+    });
+    for (const e of edges) {
+      if (!this.graph.hasNode(e.source) || !this.graph.hasNode(e.target) || this.graph.hasEdge(e.id)) continue;
+      const directed = e.directed !== false && (this.relationTypes[e.type]?.directed ?? true);
+      const attrs = { label: e.type, relType: e.type, color: this.polarityColor(e.type), size: 2,
+                      type: directed ? "arrow" : "line" };
+      if (directed) this.graph.addDirectedEdgeWithKey(e.id, e.source, e.target, attrs);
+      else this.graph.addUndirectedEdgeWithKey(e.id, e.source, e.target, attrs);
+    }
+    this.graph.forEachNode((n) => {
+      this.graph.setNodeAttribute(n, "size", 5 + 2.5 * Math.sqrt(this.graph.degree(n)));
+    });
+    this.#curveParallelEdges();
+    if (this.selected && !this.graph.hasNode(this.selected)) this.selected = null;
+    this.sigma.refresh();
+  }
+
+  // Two relations between the same actors (allied, then fighting) would be drawn on top of
+  // each other: parallel edges are bent apart, as in sigma's own example.
+  #curveParallelEdges() {
+    indexParallelEdgesIndex(this.graph, { edgeIndexAttribute: "parallelIndex", edgeMaxIndexAttribute: "parallelMaxIndex" });
+    this.graph.forEachEdge((edge, a) => {
+      if (typeof a.parallelIndex !== "number" || !a.parallelMaxIndex) return;
+      const amplitude = 3.5;
+      const max = amplitude * (1 - Math.exp(-a.parallelMaxIndex / amplitude)) * DEFAULT_EDGE_CURVATURE;
+      const curvature = (max * (a.parallelIndex + 0.5)) / a.parallelMaxIndex;
+      this.graph.mergeEdgeAttributes(edge, { type: a.type === "arrow" ? "curvedArrow" : "curved", curvature });
+    });
+  }
+
+  select(node) {
+    this.selected = node;
+    this.sigma.refresh();
+  }
+
+  setHighlight(highlight) {
+    this.highlight = highlight;
+    this.sigma.refresh();
+  }
+
+  togglePin(node) {
+    const fixed = !this.graph.getNodeAttribute(node, "fixed");
+    this.graph.setNodeAttribute(node, "fixed", fixed);
+    return fixed;
+  }
+
+  /** Run ForceAtlas2 in its worker for `ms`, then stop; "layout-settled" when done. */
+  layout(ms = 1500) {
+    if (this.fa2) this.fa2.kill();
+    this.fa2 = null;
+    if (this.graph.order < 2) {
+      this.settled = true;
+      this.#emit("layout-settled");
+      return;
+    }
+    this.settled = false;
+    const settings = { ...forceAtlas2.inferSettings(this.graph), barnesHutOptimize: this.graph.order > 500 };
+    this.fa2 = new FA2Layout(this.graph, { settings });
+    this.fa2.start();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.fa2) this.fa2.stop();
+      this.settled = true;
+      this.sigma.getCamera().animatedReset({ duration: 200 });
+      this.#emit("layout-settled");
+    }, ms);
+  }
+
+  png() {
+    return downloadAsPNG(this.sigma, { fileName: "conflictgraph-view", backgroundColor: "#ffffff" });
+  }
+}
