@@ -1,7 +1,8 @@
 # Two commands on a fresh machine (Python 3.11+, make, node):
-#   make run    install into .venv, load the seed data into the embedded store, serve it
-#               on http://127.0.0.1:8000 (HOST=0.0.0.0 PORT=8080 to change)
-#   make test   install into .venv and run the whole test suite
+#   make run    install into .venv, build the Explorer, load the seed data into the embedded
+#               store, serve it on http://127.0.0.1:8000 (HOST=0.0.0.0 PORT=8080 to change)
+#   make test   install into .venv (and Debian's chromium, for the Explorer's browser tests)
+#               and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,13 +11,33 @@ STORE  ?= embedded:data/graph
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install load stats clean bench neo4j gephi-picture java-tools
+.PHONY: run test install load stats clean bench neo4j gephi-picture java-tools explorer chromium explorer-picture
 
-run: load
+run: load explorer
 	$(BIN)/conflictgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: install node_modules/.installed java-tools
+test: install node_modules/.installed java-tools explorer chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The Explorer (explorer/): built from npm packages by vite into explorer/dist, which the
+# service serves at /. Nothing is fetched at run time.
+EXPLORER := explorer/dist/index.html
+explorer: $(EXPLORER)
+$(EXPLORER): node_modules/.installed $(shell find explorer -path explorer/dist -prune -o -type f -print)
+	npm run --silent build:explorer
+
+# The browser the Explorer's end-to-end tests drive: Debian's chromium, never a downloaded one.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	    if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; \
+	    elif command -v sudo >/dev/null; then sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; \
+	    [ -x $(CHROMIUM) ] || echo "chromium not installed: the Explorer's browser tests will be skipped"; \
+	fi
+
+# The README's picture of the Explorer on the Libya graph, taken by the same browser.
+explorer-picture: load explorer chromium
+	$(BIN)/python -m benchmarks.explorer --picture docs/explorer.png --store $(STORE)
 
 # Neo4j Community and Gephi Toolkit, pinned in tools/*/pom.xml, fetched by Maven into ~/.m2.
 # The suite starts its own Neo4j and runs Gephi's importer with them; without Java and

@@ -22,7 +22,7 @@ function cell(v) {
   return String(v);
 }
 
-export function setupConsole({ draw, showError }) {
+export function setupConsole({ draw, showError, track }) {
   let last = null;
   const error = $("cypher-error");
   const result = $("cypher-result");
@@ -67,9 +67,9 @@ export function setupConsole({ draw, showError }) {
     }
   }
 
-  $("run-cypher").addEventListener("click", run);
+  $("run-cypher").addEventListener("click", () => track(run()));
   $("cypher").addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); run(); }
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); track(run()); }
   });
-  drawButton.addEventListener("click", drawResult);
+  drawButton.addEventListener("click", () => track(drawResult()));
 }

@@ -16,6 +16,12 @@ let view = state.read();
 let overlay = null;          // a path or console result drawn over the view: {nodes, edges}
 let lastData = { nodes: [], edges: [] };
 let refreshing = Promise.resolve();
+let pending = 0;             // calls to the API under way (tests and benchmarks wait for 0)
+
+async function track(promise) {
+  pending++;
+  try { return await promise; } finally { pending--; }
+}
 
 function showError(e) {
   const el = $("error");
@@ -149,7 +155,7 @@ function refresh({ relayout = true } = {}) {
     if (view.selected && graphView.graph.hasNode(view.selected)) graphView.select(view.selected);
   };
   refreshing = refreshing.then(run, run);
-  return refreshing;
+  return track(refreshing);
 }
 
 function names() {
@@ -190,7 +196,11 @@ function details(...children) {
   $("details").replaceChildren(...children);
 }
 
-async function openActor(id, { focus = true } = {}) {
+function openActor(id, options) {
+  return track(showActor(id, options));
+}
+
+async function showActor(id, { focus = true } = {}) {
   view.selected = id;
   state.write(view);
   graphView.select(graphView.graph.hasNode(id) ? id : null);
@@ -242,7 +252,11 @@ async function openActor(id, { focus = true } = {}) {
   if (focus) $("details").focus();
 }
 
-async function openRelation(id) {
+function openRelation(id) {
+  return track(showRelation(id));
+}
+
+async function showRelation(id) {
   let r;
   try { r = await api.get(`/relations/${encodeURIComponent(id)}`); } catch (e) { showError(e); return; }
   const byId = names();
@@ -369,7 +383,8 @@ async function findPaths() {
   graphView.setHighlight({ nodes: new Set(nodes.keys()), edges: new Set(edges.keys()) });
   details(
     h("h2", {}, `Shortest paths: ${source} → ${target}`),
-    found.paths.length ? h("ol", { id: "paths" }, found.paths.map((p) => h("li", {}, p.names.join(" — "))))
+    found.paths.length ? h("ol", { id: "paths" }, found.paths.map((p) => h("li", {},
+      p.names.map((n, i) => (i ? ` —${p.relations[i - 1].type}— ${n}` : n)).join(""))))
       : h("p", {}, "No path within the hop limit."),
     h("button", { type: "button", onclick: () => { graphView.setHighlight(null); } }, "Clear highlight"));
   status(`${found.paths.length} shortest path(s) between ${source} and ${target}.`);
@@ -410,7 +425,7 @@ function setupControls() {
     refresh();
   });
   $("export-png").addEventListener("click", () => graphView.png());
-  $("find-paths").addEventListener("click", findPaths);
+  $("find-paths").addEventListener("click", () => track(findPaths()));
   const legend = $("legend");
   legend.replaceChildren(
     ...ontology.actor_kinds.map((k) => h("span", { class: "key" },
@@ -427,10 +442,11 @@ async function main() {
   graphView = new GraphView($("canvas"), ontology);
   graphView.addEventListener("node", (e) => openActor(e.detail));
   graphView.addEventListener("edge", (e) => openRelation(e.detail));
-  window.explorer = { graphView, get data() { return lastData; }, refresh, get busy() { return !graphView.settled; } };
+  window.explorer = { graphView, get data() { return lastData; }, refresh, get busy() { return pending > 0 || !graphView.settled; } };
   setupControls();
   setupSearch();
   setupConsole({
+    track,
     draw: async (nodes, edges) => {
       overlay = { nodes, edges };
       view.seeds = []; view.expand = [];

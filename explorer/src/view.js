@@ -5,7 +5,7 @@ import Sigma from "sigma";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import { downloadAsPNG } from "@sigma/export-image";
-import EdgeCurveProgram, { EdgeCurvedArrowProgram, DEFAULT_EDGE_CURVATURE, indexParallelEdgesIndex } from "@sigma/edge-curve";
+import EdgeCurveProgram, { EdgeCurvedArrowProgram, DEFAULT_EDGE_CURVATURE } from "@sigma/edge-curve";
 
 const DIM = "#e2e2e2";
 
@@ -27,6 +27,7 @@ export class GraphView extends EventTarget {
       edgeLabelFont: "system-ui, sans-serif",
       edgeLabelSize: 11,
       labelSize: 13,
+      stagePadding: 70,          // room for the labels of actors at the canvas's edge
       minCameraRatio: 0.05,
       maxCameraRatio: 10,
       edgeProgramClasses: { curvedArrow: EdgeCurvedArrowProgram, curved: EdgeCurveProgram },
@@ -105,16 +106,23 @@ export class GraphView extends EventTarget {
   }
 
   // Two relations between the same actors (allied, then fighting) would be drawn on top of
-  // each other: parallel edges are bent apart, as in sigma's own example.
+  // each other: each pair's edges are bent apart, the first one least. The bend is measured
+  // from the pair's first actor, so edges drawn in opposite directions still part.
   #curveParallelEdges() {
-    indexParallelEdgesIndex(this.graph, { edgeIndexAttribute: "parallelIndex", edgeMaxIndexAttribute: "parallelMaxIndex" });
-    this.graph.forEachEdge((edge, a) => {
-      if (typeof a.parallelIndex !== "number" || !a.parallelMaxIndex) return;
-      const amplitude = 3.5;
-      const max = amplitude * (1 - Math.exp(-a.parallelMaxIndex / amplitude)) * DEFAULT_EDGE_CURVATURE;
-      const curvature = (max * (a.parallelIndex + 0.5)) / a.parallelMaxIndex;
-      this.graph.mergeEdgeAttributes(edge, { type: a.type === "arrow" ? "curvedArrow" : "curved", curvature });
+    const pairs = new Map();
+    this.graph.forEachEdge((edge, a, source, target) => {
+      const key = source < target ? `${source}\u0000${target}` : `${target}\u0000${source}`;
+      if (!pairs.has(key)) pairs.set(key, []);
+      pairs.get(key).push([edge, source < target]);
     });
+    for (const edges of pairs.values()) {
+      if (edges.length < 2) continue;
+      edges.forEach(([edge, forward], i) => {
+        const bend = DEFAULT_EDGE_CURVATURE * (0.6 + 1.2 * i) * (forward ? 1 : -1);
+        const type = this.graph.getEdgeAttribute(edge, "type") === "arrow" ? "curvedArrow" : "curved";
+        this.graph.mergeEdgeAttributes(edge, { type, curvature: bend });
+      });
+    }
   }
 
   select(node) {

@@ -1,0 +1,343 @@
+// End-to-end journeys through the Explorer in real headless Chromium (Debian's chromium,
+// driven by playwright-core; never a downloaded browser), against a real service.
+//
+//   node tests/explorer/journeys.mjs BASE_URL OUT_DIR [journey ...]
+//
+// Prints one JSON line per journey: {name, ok, error, screenshot, ...}. A journey fails on
+// any console error, any uncaught page error, and any request to a host other than the
+// service (the page must work offline). Each leaves a screenshot in OUT_DIR.
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const [, , BASE, OUT, ...only] = process.argv;
+const CHROMIUM = process.env.CONFLICTGRAPH_CHROMIUM || "/usr/bin/chromium";
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+if (OUT) mkdirSync(OUT, { recursive: true });
+
+const expect = (cond, message) => { if (!cond) throw new Error(message); };
+
+async function ready(page, hash = "") {
+  await page.goto(`${BASE}/${hash}`);
+  await page.waitForSelector("body[data-ready=true]");
+  await settled(page);
+}
+
+async function settled(page) {
+  await page.waitForFunction(() => window.explorer && !window.explorer.busy && !document.querySelector("#status-line").textContent.startsWith("Loading"));
+}
+
+async function relationsInView(page) {
+  return page.$$eval("#relations-in-view li button", (bs) => bs.map((b) => b.textContent));
+}
+
+async function actorsInView(page) {
+  return page.$$eval("#node-list li button", (bs) => bs.map((b) => b.textContent));
+}
+
+async function openKaniyatBySearch(page) {
+  await page.fill("#search", "Kaniyat");
+  await page.click("#search-results li[role=option] >> text=Kaniyat militia");      // click 1
+  await page.waitForSelector("#details h2:text('Kaniyat militia')");
+  await settled(page);
+}
+
+const journeys = {
+  // Search -> open -> the quote behind "the US sanctioned Kaniyat", in at most three clicks.
+  "search-open-evidence-quote": async (page) => {
+    await ready(page);
+    await openKaniyatBySearch(page);
+    const rel = page.locator("#details section.group", { has: page.locator("h4", { hasText: /^SANCTIONS$/ }) })
+      .locator("button", { hasText: "United States" });
+    await rel.click();                                                                  // click 2
+    await page.waitForSelector("#details .evidence blockquote");
+    const quote = await page.textContent("#details .evidence");
+    expect(quote.includes("unilaterally blacklisted Libya's Kaniyat militia"), `no quote: ${quote}`);
+    const doc = await page.getAttribute("#details .evidence a", "href");
+    expect(doc.startsWith("/documents/"), `document link ${doc}`);
+    return { clicks: 2 };
+  },
+
+  "keyboard-only-search": async (page) => {
+    await ready(page);
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.id === "search")); i++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await page.evaluate(() => document.activeElement?.id === "search"), "Tab never reached the search box");
+    await page.keyboard.type("haftar");
+    await page.waitForSelector("#search-results li[role=option]");
+    await page.keyboard.press("ArrowDown");
+    const chosen = await page.textContent("#search-results li[aria-selected=true] span");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`#details h2:text("${chosen}")`);
+    await settled(page);
+    expect((await actorsInView(page)).includes(chosen), `${chosen} not in the view`);
+    return { opened: chosen };
+  },
+
+  "expand-and-collapse": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    const before = await actorsInView(page);
+    await page.click("#node-list button:text('Government of National Accord')");
+    await page.waitForSelector("#details h2:text('Government of National Accord')");
+    await page.click("#expand");
+    await settled(page);
+    const after = await actorsInView(page);
+    expect(after.length > before.length, `expand added nothing (${before.length} -> ${after.length})`);
+    expect(after.includes("Turkey"), "the GNA's backer Turkey did not appear");
+    expect(page.url().includes("expand=gna"), page.url());
+    await page.click("#collapse");
+    await settled(page);
+    expect((await actorsInView(page)).length === before.length, "collapse did not restore the view");
+    return { before: before.length, expanded: after.length };
+  },
+
+  "expand-by-relation-type": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    await page.click("#node-list button:text(\"Haftar's forces\")");
+    await page.waitForSelector("#details h2:text(\"Haftar's forces\")");
+    await page.selectOption("#expand-type", "BACKS");
+    await page.click("#expand");
+    await settled(page);
+    const actors = await actorsInView(page);
+    for (const backer of ["Russia", "Egypt", "United Arab Emirates"]) expect(actors.includes(backer), `${backer} missing`);
+    expect(!actors.includes("Turkey"), "Turkey (not a backer of Haftar's forces) appeared");
+    expect(page.url().includes("expand=haftar-forces:BACKS"), page.url());
+    return { actors: actors.length };
+  },
+
+  // The Libyan blocs change: Kaniyat allied with the GNA in 2019-01, with Haftar's forces and
+  // fighting the GNA by 2020-11-25.
+  "time-slider-kaniyat-switch": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    await page.uncheck("#all-time");
+    await settled(page);
+    const month = await page.evaluate(() => {
+      const el = document.querySelector("#month");
+      return [...Array(Number(el.max) + 1).keys()].find((i) => {
+        const d = new Date(Date.UTC(2000, i, 1));
+        return d.getUTCFullYear() === 2019 && d.getUTCMonth() === 0;
+      });
+    });
+    await page.focus("#month");
+    await page.$eval("#month", (el, v) => { el.value = String(v); el.dispatchEvent(new Event("input")); }, month);
+    await settled(page);
+    expect((await page.inputValue("#as-of")) === "2019-01-31", `as_of ${await page.inputValue("#as-of")}`);
+    const in2019 = await relationsInView(page);
+    await page.screenshot({ path: join(OUT, "time-slider-2019-01.png") });
+    expect(in2019.includes("Kaniyat militia ALLIED_WITH Government of National Accord"), in2019.join("; "));
+    expect(!in2019.some((r) => r.includes("ALLIED_WITH Haftar's forces") || r.startsWith("Haftar's forces ALLIED_WITH")),
+           `allied with Haftar's forces in 2019-01: ${in2019.join("; ")}`);
+    await page.fill("#as-of", "2020-11-25");
+    await page.dispatchEvent("#as-of", "change");
+    await settled(page);
+    const in2020 = await relationsInView(page);
+    expect(!in2020.includes("Kaniyat militia ALLIED_WITH Government of National Accord"), in2020.join("; "));
+    expect(in2020.some((r) => r.includes("ALLIED_WITH") && r.includes("Haftar's forces")), in2020.join("; "));
+    expect(in2020.some((r) => r.includes("FIGHTS") && r.includes("Government of National Accord")), in2020.join("; "));
+    expect(page.url().includes("as_of=2020-11-25"), page.url());
+    return { "2019-01": in2019.length, "2020-11-25": in2020.length };
+  },
+
+  "shortest-path-russia-gna": async (page) => {
+    await ready(page);
+    await page.fill("#path-from", "russia");
+    await page.fill("#path-to", "gna");
+    await page.click("#find-paths");
+    await page.waitForSelector("#paths li");
+    await settled(page);
+    const paths = await page.$$eval("#paths li", (ls) => ls.map((l) => l.textContent));
+    expect(paths.includes("Russia —BACKS— Haftar's forces —FIGHTS— Government of National Accord"), paths.join("; "));
+    const highlighted = await page.evaluate(() => [...window.explorer.graphView.highlight.nodes]);
+    expect(["russia", "haftar-forces", "gna"].every((a) => highlighted.includes(a)), highlighted.join(","));
+    return { paths: paths.length };
+  },
+
+  "cypher-console-table-and-graph": async (page) => {
+    await ready(page);
+    await page.fill("#cypher", "MATCH (a:Actor)-[r:SANCTIONS]->(b:Actor) RETURN a, r, b");
+    await page.click("#run-cypher");
+    await page.waitForSelector("#cypher-result table tbody tr");
+    const rows = await page.$$eval("#cypher-result tbody tr", (rs) => rs.length);
+    expect(rows >= 2, `${rows} rows`);
+    const header = await page.$$eval("#cypher-result th", (ths) => ths.map((t) => t.textContent));
+    expect(header.join(",") === "a,r,b", header.join(","));
+    await page.click("#draw-cypher");
+    await page.waitForFunction(() => window.explorer.data.nodes.length > 0);
+    await settled(page);
+    const actors = await actorsInView(page);
+    for (const a of ["United States", "Kaniyat militia", "Mohamed al-Kani"]) expect(actors.includes(a), `${a} not drawn`);
+    const rels = await relationsInView(page);
+    expect(rels.every((r) => r.includes(" SANCTIONS ")), rels.join("; "));
+    return { rows, drawn: actors.length };
+  },
+
+  // The API's own words for a refused write; the 403 is the one console line this journey expects.
+  "cypher-console-error": async (page, allow) => {
+    allow(/status of 403/);
+    await ready(page);
+    await page.fill("#cypher", "MATCH (a:Actor) DETACH DELETE a");
+    await page.click("#run-cypher");
+    await page.waitForSelector("#cypher-error:not([hidden])");
+    const text = await page.textContent("#cypher-error");
+    expect(/write|read-only|not allowed|forbidden/i.test(text), `error shown: ${text}`);
+    return { error: text };
+  },
+
+  "deep-link-restores-the-view": async (page) => {
+    const hash = "#seeds=kaniyat&types=ALLIED_WITH,FIGHTS&as_of=2020-11-25&sel=kaniyat";
+    await ready(page, hash);
+    const check = async () => {
+      expect((await page.inputValue("#as-of")) === "2020-11-25", "as_of not restored");
+      expect(!(await page.isChecked("#all-time")), "all dates still checked");
+      const checked = await page.$$eval("#types input:checked", (is) => is.map((i) => i.value));
+      expect(checked.join(",") === "ALLIED_WITH,FIGHTS", `types ${checked}`);
+      const rels = await relationsInView(page);
+      expect(rels.length > 0 && rels.every((r) => / (ALLIED_WITH|FIGHTS) /.test(r)), rels.join("; "));
+      await page.waitForSelector("#details h2:text('Kaniyat militia')");
+      return rels;
+    };
+    const first = await check();
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await settled(page);
+    const again = await check();
+    expect(first.join("|") === again.join("|"), "the reload drew a different view");
+    return { relations: again.length };
+  },
+
+  "export-gexf-download": async (page) => {
+    await ready(page, "#seeds=kaniyat&as_of=2020-11-25");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-gexf")]);
+    const file = join(OUT, "view.gexf");
+    await download.saveAs(file);
+    const text = readFileSync(file, "utf8");
+    expect(text.includes("<gexf") && text.includes("kaniyat"), "not a GEXF of the view");
+    return { file, bytes: statSync(file).size };
+  },
+
+  "export-png-download": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-png")]);
+    const file = join(OUT, "view.png");
+    await download.saveAs(file);
+    const head = readFileSync(file).subarray(0, 8).toString("hex");
+    expect(head === "89504e470d0a1a0a", `not a PNG (${head})`);
+    return { file, bytes: statSync(file).size };
+  },
+
+  "confidence-and-status-filters": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    const all = await relationsInView(page);
+    await page.selectOption("#min-confidence", "high");
+    await settled(page);
+    const high = await relationsInView(page);
+    expect(high.length < all.length, "min confidence high hid nothing");
+    expect(!high.includes("Kaniyat militia ALLIED_WITH Government of National Accord"), "a medium-confidence tie stayed");
+    await page.selectOption("#min-confidence", "");
+    await page.selectOption("#status", "confirmed");
+    await settled(page);
+    const confirmed = await relationsInView(page);
+    expect(confirmed.length > 0 && confirmed.length < all.length, `${confirmed.length} of ${all.length}`);
+    expect(page.url().includes("status=confirmed"), page.url());
+    return { all: all.length, high: high.length, confirmed: confirmed.length };
+  },
+
+  "pin-and-relayout": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    await page.click("#node-list button:text('Kaniyat militia')");
+    await page.click("#pin");
+    expect((await page.getAttribute("#pin", "aria-pressed")) === "true", "pin not pressed");
+    const at = () => page.evaluate(() => {
+      const a = window.explorer.graphView.graph.getNodeAttributes("kaniyat");
+      return [a.x, a.y];
+    });
+    const before = await at();
+    await page.click("#relayout");
+    await page.waitForFunction(() => window.explorer.busy);
+    await settled(page);
+    const after = await at();
+    expect(before[0] === after[0] && before[1] === after[1], `the pinned node moved: ${before} -> ${after}`);
+    return {};
+  },
+
+  "narrow-window": async (page) => {
+    await page.setViewportSize({ width: 420, height: 860 });
+    await ready(page, "#seeds=kaniyat&sel=kaniyat");
+    const box = await page.locator("#canvas").boundingBox();
+    expect(box && box.height > 300 && box.width > 300, `canvas ${JSON.stringify(box)}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    await page.waitForSelector("#details h2:text('Kaniyat militia')");
+    return { canvas: box };
+  },
+
+  // axe-core from npm, injected into the page (this journey's context lets the test's own
+  // script in past the page's CSP; the page itself is unchanged).
+  "accessibility-scan": async (page) => {
+    await ready(page, "#seeds=kaniyat&sel=kaniyat");
+    await page.waitForSelector("#details h2:text('Kaniyat militia')");
+    await page.addScriptTag({ path: AXE });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = result.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+    expect(!bad.length, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`).join("; "));
+    return { violations: result.violations.map((v) => `${v.id}:${v.impact}`) };
+  },
+
+  "docs-link-to-the-explorer": async (page) => {
+    await page.goto(`${BASE}/docs`);
+    const link = page.getByRole("link", { name: "Explorer", exact: true });
+    await link.waitFor();
+    const href = await link.evaluate((a) => a.href);    // Swagger UI opens it in a new tab
+    expect(href === `${BASE}/`, `the docs link to ${href}`);
+    await page.goto(href);
+    await page.waitForSelector("body[data-ready=true]");
+    return { href };
+  },
+};
+
+if (BASE === "--list") {
+  console.log(Object.keys(journeys).join("\n"));
+  process.exit(0);
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM, headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+const base = new URL(BASE);
+for (const [name, journey] of Object.entries(journeys)) {
+  if (only.length && !only.includes(name)) continue;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true,
+                                             bypassCSP: name === "accessibility-scan" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  const problems = [];
+  const allowed = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && !allowed.some((re) => re.test(m.text()))) problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (["http:", "https:", "ws:", "wss:"].includes(u.protocol) && u.host !== base.host) problems.push(`request to ${r.url()}`);
+  });
+  const screenshot = join(OUT, `${name}.png`);
+  const started = Date.now();
+  let out = { name, ok: false, screenshot };
+  try {
+    const detail = await journey(page, (re) => allowed.push(re));
+    await page.waitForTimeout(100);
+    if (problems.length) throw new Error(problems.join(" | "));
+    out = { ...out, ok: true, detail };
+  } catch (e) {
+    out.error = [e.message.split("\n")[0], ...problems].join(" | ");
+  }
+  try { await page.screenshot({ path: screenshot }); } catch { /* the page may be gone */ }
+  out.ms = Date.now() - started;
+  console.log(JSON.stringify(out));
+  await context.close();
+}
+await browser.close();

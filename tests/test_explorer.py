@@ -1,0 +1,93 @@
+"""The Explorer in a real browser: the user journeys of tests/explorer/journeys.mjs, run by
+playwright-core in Debian's headless chromium against a real `conflictgraph serve` on the
+Libya seed, on each store. A journey fails on a console error, an uncaught page error or a
+request to any other host. Screenshots: build/explorer-screenshots/<store>/<journey>.png."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from procs import free_port, serving
+
+from conftest import SHARED
+
+ROOT = Path(__file__).resolve().parents[1]
+JOURNEYS = ROOT / "tests" / "explorer" / "journeys.mjs"
+CHROMIUM = Path(os.environ.get("CONFLICTGRAPH_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = ROOT / "build" / "explorer-screenshots"
+CLI = [str(Path(sys.executable).with_name("conflictgraph"))]   # the console script pip installed
+
+
+def _journey_names() -> list[str]:
+    # The journeys are defined once, in the .mjs; collection asks it for their names.
+    if not shutil.which("node") or not (ROOT / "node_modules" / "playwright-core").is_dir():
+        return ["(node or node_modules missing: run make test)"]
+    out = subprocess.run(["node", str(JOURNEYS), "--list"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return out.stdout.split() or [f"(journeys.mjs --list failed: {out.stderr.strip()[:200]})"]
+
+
+NAMES = _journey_names()
+
+
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def journeys(request, tmp_path_factory):
+    """{journey name: its result}, all journeys run once against a service on this store."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt) where it can")
+    if not (ROOT / "explorer" / "dist" / "index.html").is_file():
+        pytest.fail("the Explorer is not built: run `make explorer` (make test does)")
+    env = {**os.environ}
+    if request.param == "embedded":
+        env["CONFLICTGRAPH_STORE"] = f"embedded:{tmp_path_factory.mktemp('explorer') / 'graph'}"
+    else:
+        uri, user, password, database = request.getfixturevalue("neo4j_server")
+        env.update(CONFLICTGRAPH_STORE=uri, NEO4J_USER=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+    subprocess.run([*CLI, "load"], env=env, check=True, capture_output=True, timeout=600)
+    port = free_port()
+    server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    try:
+        serving(server, port)
+        shots = SHOTS / request.param
+        shutil.rmtree(shots, ignore_errors=True)
+        out = subprocess.run(["node", str(JOURNEYS), f"http://127.0.0.1:{port}", str(shots)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=900)
+        results = {r["name"]: r for r in map(json.loads, filter(None, out.stdout.splitlines()))}
+        if not results:
+            pytest.fail(f"journeys.mjs ran none (exit {out.returncode}): {out.stderr[-2000:]}")
+        yield results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_journey(journeys, name):
+    assert name in journeys, f"{name} did not run"
+    result = journeys[name]
+    assert result["ok"], f"{name}: {result.get('error')} (screenshot: {result['screenshot']})"
+    assert Path(result["screenshot"]).is_file()
+
+
+def test_at_least_twelve_journeys_run():
+    assert len(NAMES) >= 12, NAMES
+
+
+def test_the_downloaded_view_is_gexf_our_validator_accepts(journeys):
+    path = Path(journeys["export-gexf-download"]["detail"]["file"])
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == "{http://gexf.net/1.3}gexf"
+    ids = {n.get("id") for n in root.iter("{http://gexf.net/1.3}node")}
+    assert {"kaniyat", "usa", "haftar-forces"} <= ids
+    validator = SHARED / "tools" / "validate_gexf.py"
+    if not validator.is_file():
+        pytest.skip(f"{validator} is not here (the shared folder lives beside a CI checkout, not in a user's clone)")
+    check = subprocess.run([sys.executable, str(validator), str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
