@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 from fastapi import Depends, Request
@@ -12,6 +13,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from conflictgraph.graph import __version__, errors
+from conflictgraph.graph.paths import EXPLORER_DIR
 from conflictgraph.graph.service import GraphService
 from conflictgraph.graph.settings import Settings
 from conflictgraph.graph.store import GraphStore, open_store
@@ -117,7 +119,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                   400: models.problem_response("The request cannot be answered")}
     app.include_router(router, responses=errors_doc)
     app.include_router(analytics_router, responses=errors_doc)
-    explorer.install(app)
+    explorer.install(app, Path(settings.explorer_dir) if settings.explorer_dir else EXPLORER_DIR)
     return app
 
 

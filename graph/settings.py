@@ -68,6 +68,7 @@ class Settings:
     neo4j_password: str         # NEO4J_PASSWORD
     neo4j_database: str         # NEO4J_DATABASE
     neo4j_max_tx_records: int   # CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS: largest load done in one transaction
+    explorer_dir: str = ""      # CONFLICTGRAPH_EXPLORER_DIR: the Explorer's built files (default: explorer/dist)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -95,4 +96,5 @@ class Settings:
             neo4j_password=os.environ.get("NEO4J_PASSWORD") or "",
             neo4j_database=os.environ.get("NEO4J_DATABASE") or "neo4j",
             neo4j_max_tx_records=_int("CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS", NEO4J_MAX_TX_RECORDS),
+            explorer_dir=os.environ.get("CONFLICTGRAPH_EXPLORER_DIR", ""),
         )

@@ -1,0 +1,60 @@
+// The Explorer in Debian's headless chromium, for benchmarks/explorer.py:
+//
+//   node benchmarks/explorer.mjs bench BASE HASH...   one JSON line per view
+//   node benchmarks/explorer.mjs picture BASE HASH FILE
+//
+// Per view: the page's own /subgraph request (the baseline: the API's answer, measured in the
+// same page load), the first frame with the view drawn, the settled layout, and the main
+// thread's long tasks while the layout ran in its worker.
+import { chromium } from "playwright-core";
+
+const [, , mode, BASE, ...rest] = process.argv;
+const browser = await chromium.launch({
+  executablePath: process.env.CONFLICTGRAPH_CHROMIUM || "/usr/bin/chromium", headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+
+async function open(hash) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((list) => window.__longtasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
+      .observe({ type: "longtask", buffered: true });
+  });
+  await page.goto(`${BASE}/${hash}`);
+  await page.waitForFunction(() => performance.getEntriesByName("cg:layout-settled").length > 0, null, { timeout: 120000 });
+  return page;
+}
+
+if (mode === "picture") {
+  const [hash, file] = rest;
+  const page = await open(hash);
+  await page.waitForTimeout(400);           // the camera's reset animation
+  await page.screenshot({ path: file });
+} else {
+  for (const hash of rest) {
+    const page = await open(hash);
+    const out = await page.evaluate(() => {
+      const at = (name) => performance.getEntriesByName(name)[0].startTime;
+      const drawn = at("cg:view-drawn");
+      const settled = at("cg:layout-settled");
+      const api = performance.getEntriesByType("resource").filter((r) => r.name.includes("/subgraph?"));
+      const during = window.__longtasks.filter(([start]) => start >= drawn && start <= settled);
+      return {
+        nodes: window.explorer.data.nodes.length,
+        edges: window.explorer.data.edges.length,
+        api_ms: Math.round(Math.max(...api.map((r) => r.responseEnd - r.startTime))),
+        first_frame_ms: Math.round(drawn),
+        settled_ms: Math.round(settled),
+        layout_ms: Math.round(settled - drawn),
+        long_tasks_during_layout: during.length,
+        longest_task_during_layout_ms: Math.round(Math.max(0, ...during.map(([, d]) => d))),
+        tasks_over_200ms_during_layout: during.filter(([, d]) => d > 200).length,
+      };
+    });
+    console.log(JSON.stringify({ hash, ...out }));
+    await page.close();
+  }
+}
+await browser.close();
