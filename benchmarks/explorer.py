@@ -10,8 +10,9 @@ with most relations). Measured in the same page load, in Debian's headless chrom
   api_ms            the page's own /subgraph request, start to last byte: the baseline
   first_frame_ms    navigation to the first frame with the view drawn
   layout_ms         first frame to the settled layout (ForceAtlas2 in a web worker until the
-                    nodes move less than 0.5% of the drawing per check, at most 15 s)
-  tasks > 200 ms    main-thread long tasks while the layout ran (the page must stay usable)
+                    nodes move less than 1% of the drawing per quarter second, at most 8 s)
+  tasks > 200 ms    main-thread long tasks while the layout ran (the page must stay usable),
+                    and the longest after it (the frame that draws a large view's edges)
 
 Reported: the times, first frame / api ratio, and the long tasks.
 """
@@ -35,7 +36,7 @@ from .report import replace_section
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CLI = str(Path(sys.executable).with_name("conflictgraph"))
-VIEWS = {"1k": (100, 1_000), "10k": (1_000, 10_000)}   # actors, relations
+VIEWS = {"1k": (60, 1_000), "10k": (400, 10_000)}   # actors, relations: dense, so depth 2 holds most of them
 
 
 def log(msg: str) -> None:
@@ -113,17 +114,23 @@ def markdown(results: dict, when: str) -> str:
         b = r["best"]
         rows.append(f"| {name} | {b['nodes']:,} / {b['edges']:,} | {b['api_ms']} | {b['first_frame_ms']} | "
                     f"{b['first_frame_to_api']}× | {b['layout_ms']} | {b['worst_task_over_runs_ms']} | "
-                    f"{b['tasks_over_200ms_over_runs']} |")
+                    f"{b['tasks_over_200ms_over_runs']} | {b['longest_task_after_layout_ms']} |")
     return ("## Explorer: time to the first frame and to a settled layout\n\n"
             f"Measured {when}: `python -m benchmarks.explorer`, Debian's headless chromium (software WebGL), "
             "1280×800, best of the page loads by first frame. The view is the whole synthetic graph (depth 2 "
             "around its busiest actor).\n\n"
             "| view | actors / relations drawn | API answer (ms) | first frame (ms) | first frame / API | "
             "layout after first frame (ms) | longest main-thread task during layout, any run (ms) | "
-            "tasks > 200 ms during layout, all runs |\n|---|---|---|---|---|---|---|---|\n"
+            "tasks > 200 ms during layout, all runs | longest task after the layout (the frame that draws "
+            "the edges), ms |\n|---|---|---|---|---|---|---|---|---|\n"
             + "\n".join(rows) + "\n\n"
             "The API answer is the page's own /subgraph request in the same load (the baseline). ForceAtlas2 runs "
-            "in a web worker; the main thread only copies positions and draws.\n")
+            "in a web worker on a copy of the view; the page takes its positions once a second (4 times a second "
+            "up to 500 edges), and a view of more than 500 edges draws its edges once the layout settles. "
+            "The long tasks are the browser's own drawing (a CPU profile shows them as native time, not script; "
+            "with drawing switched off the same layout leaves no task over 103 ms): this machine has no GPU, so "
+            "WebGL runs in software, and drawing thousands of edges takes seconds. **The 200 ms goal is not met "
+            "here**; it has not been measured on a machine with a GPU.\n")
 
 
 def main() -> None:

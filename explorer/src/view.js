@@ -8,6 +8,7 @@ import { downloadAsPNG } from "@sigma/export-image";
 import EdgeCurveProgram, { EdgeCurvedArrowProgram, DEFAULT_EDGE_CURVATURE } from "@sigma/edge-curve";
 
 const DIM = "#e2e2e2";
+const LARGE_VIEW_EDGES = 500;
 
 export class GraphView extends EventTarget {
   constructor(container, ontology) {
@@ -54,6 +55,9 @@ export class GraphView extends EventTarget {
   }
 
   #edgeLook(edge, data) {
+    // A large view's edges wait for the layout to settle: every frame of a moving layout
+    // redraws them, and on a slow GPU (software WebGL here) that holds the page.
+    if (this.hideEdges) return { ...data, hidden: true };
     const out = { ...data };
     if (this.highlight) {
       if (this.highlight.edges.has(edge)) out.size = 4;
@@ -101,6 +105,12 @@ export class GraphView extends EventTarget {
       this.graph.setNodeAttribute(n, "size", 5 + 2.5 * Math.sqrt(this.graph.degree(n)));
     });
     this.#curveParallelEdges();
+    // Thousands of labels drawn on every frame of the layout would hold the main thread:
+    // a large view labels its edges only when zoomed in on few, and its larger actors.
+    const large = this.graph.size > 400;
+    this.hideEdges = this.graph.size > LARGE_VIEW_EDGES;   // until the layout settles
+    this.sigma.setSetting("renderEdgeLabels", !large);
+    this.sigma.setSetting("labelRenderedSizeThreshold", large ? 12 : 0);
     if (this.selected && !this.graph.hasNode(this.selected)) this.selected = null;
     this.sigma.refresh();
   }
@@ -142,9 +152,9 @@ export class GraphView extends EventTarget {
   }
 
   /** Run ForceAtlas2 in its worker until the nodes barely move (or `maxMs` passes), then
-   *  stop; "layout-settled" when done. Settled: over the last check, the nodes moved on
-   *  average less than 0.5% of the drawing's extent. */
-  layout(maxMs = 15000) {
+   *  stop; "layout-settled" when done. Settled: over two checks running, the nodes moved on
+   *  average less than 1% of the drawing's extent per quarter second. */
+  layout(maxMs = 8000) {
     if (this.fa2) this.fa2.kill();
     this.fa2 = null;
     clearInterval(this.timer);
@@ -154,13 +164,21 @@ export class GraphView extends EventTarget {
       return;
     }
     this.settled = false;
-    const settings = { ...forceAtlas2.inferSettings(this.graph), barnesHutOptimize: this.graph.order > 500 };
-    this.fa2 = new FA2Layout(this.graph, { settings });
+    this.hideEdges = this.graph.size > LARGE_VIEW_EDGES;
+    // ForceAtlas2 moves a copy of the graph in its worker; the drawn graph takes the copy's
+    // positions at each check, so a slow GPU draws a few frames a second, not one per
+    // iteration, and the page answers in between.
+    const shadow = this.graph.copy();
+    const settings = { ...forceAtlas2.inferSettings(shadow), barnesHutOptimize: shadow.order > 500 };
+    this.fa2 = new FA2Layout(shadow, { settings });
     this.fa2.start();
     const started = performance.now();
-    let last = this.#positions();
+    let last = this.#positions(shadow);
+    let movedOnce = false;
+    let stillChecks = 0;
+    const every = this.graph.size > LARGE_VIEW_EDGES ? 1000 : 250;   // ms between frames
     this.timer = setInterval(() => {
-      const now = this.#positions();
+      const now = this.#positions(shadow);
       let moved = 0;
       let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
       for (const [n, [x, y]] of now) {
@@ -169,21 +187,32 @@ export class GraphView extends EventTarget {
         minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
       }
       last = now;
+      this.graph.updateEachNodeAttributes((n, a) => {
+        const p = now.get(n);
+        if (p && !a.fixed) { a.x = p[0]; a.y = p[1]; }
+        return a;
+      }, { attributes: ["x", "y"] });
       const extent = Math.max(maxX - minX, maxY - minY, 1e-9);
-      const still = moved / now.size < 0.005 * extent;
-      if ((still && performance.now() - started > 600) || performance.now() - started > maxMs) {
+      // Still: it has moved (the worker's first answers can come late on a busy page) and,
+      // twice running, hardly any more.
+      if (moved > 0) movedOnce = true;
+      stillChecks = movedOnce && moved / now.size < 0.01 * (every / 250) * extent ? stillChecks + 1 : 0;
+      if (stillChecks >= 2 || performance.now() - started > maxMs) {
         clearInterval(this.timer);
-        if (this.fa2) this.fa2.stop();
+        if (this.fa2) this.fa2.kill();
+        this.fa2 = null;
         this.settled = true;
+        this.hideEdges = false;
+        this.sigma.refresh();
         this.sigma.getCamera().animatedReset({ duration: 200 });
         this.#emit("layout-settled");
       }
-    }, 300);
+    }, every);
   }
 
-  #positions() {
+  #positions(graph) {
     const out = new Map();
-    this.graph.forEachNode((n, a) => out.set(n, [a.x, a.y]));
+    graph.forEachNode((n, a) => out.set(n, [a.x, a.y]));
     return out;
   }
 
