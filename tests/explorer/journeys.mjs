@@ -140,6 +140,22 @@ const journeys = {
     return { "2019-01": in2019.length, "2020-11-25": in2020.length };
   },
 
+  // Play steps the month slider forward on its own; Pause stops it where it is.
+  "play-through-the-months": async (page) => {
+    await ready(page, "#seeds=kaniyat&as_of=2019-01-31");
+    await page.click("#play");
+    expect((await page.getAttribute("#play", "aria-pressed")) === "true", "play not pressed");
+    await page.waitForFunction(() => document.querySelector("#as-of").value >= "2019-03-01", null, { timeout: 30000 });
+    await page.click("#play");
+    expect((await page.getAttribute("#play", "aria-pressed")) === "false", "pause not pressed");
+    await settled(page);
+    const stopped = await page.inputValue("#as-of");
+    await page.waitForTimeout(2000);
+    expect((await page.inputValue("#as-of")) === stopped, "the months went on after Pause");
+    expect(page.url().includes(`as_of=${stopped}`), page.url());
+    return { stopped };
+  },
+
   "shortest-path-russia-gna": async (page) => {
     await ready(page);
     await page.fill("#path-from", "russia");
