@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import httpx
 
+from .abuse import _free_port, _serve
 from .report import replace_section
 
 HERE = Path(__file__).resolve().parent
@@ -43,29 +43,13 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def _free_port() -> int:
-    import socket
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
-
-
 class Served:
+    """`conflictgraph serve` on a store, on a free port (benchmarks/abuse.py starts it)."""
+
     def __init__(self, store: str):
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "CONFLICTGRAPH_STORE": store}
-        self.proc = subprocess.Popen([CLI, "serve", "--port", str(self.port)], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(self.base + "/health", timeout=5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the service on {store} did not start")
-            time.sleep(0.3)
+        port = _free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = _serve(store, port, [])
 
     def stop(self):
         self.proc.terminate()

@@ -31,7 +31,7 @@ from followthemoney.exc import InvalidData
 
 from ..dates import PartialDate
 from ..models import Actor
-from .common import ImportFailed, ImportReport, slug
+from .common import ImportFailed, ImportReport, resolve_actor, slug
 from .matching import Crosswalk
 from .output import SeedFolder
 
@@ -111,9 +111,8 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, dataset: str =
         if progress:
             progress(number)
     targets = {p.first("entity") for _, p in sanctions}
-    out = SeedFolder(into)
-    report = ImportReport(out.counts, skipped)
-    try:
+    with SeedFolder(into) as out:
+        report = ImportReport(out.counts, skipped)
         out.write("documents", {
             "id": document, "kind": "dataset", "title": f"OpenSanctions: {dataset} ({version})",
             "publisher": "OpenSanctions", "url": DATASET_URL.format(version=version, dataset=dataset),
@@ -136,10 +135,6 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, dataset: str =
         # The relations, once every target has its actor.
         for number, proxy in sanctions:
             _sanction(path, number, proxy, actor_of, crosswalk, document, out)
-        out.publish()
-    except BaseException:
-        out.discard()
-        raise
     report.review = len(out.review)
     return report
 
@@ -150,22 +145,13 @@ def _actor(proxy, crosswalk: Crosswalk, out: SeedFolder, report: ImportReport) -
         identifiers["wikidata"] = proxy.first("wikidataId")
     names = proxy.get("name") + proxy.get("alias")
     kind = KINDS[proxy.schema.name]
-    found = crosswalk.match(identifiers, names, person=kind == "person")
-    if found.actor:
-        report.matched[proxy.id] = found.actor
-        return found.actor
     actor_id = f"os-{slug(proxy.first('name') or proxy.id)}-{hashlib.sha1(proxy.id.encode()).hexdigest()[:6]}"
-    if found.candidate:
-        out.review.append({"incoming": proxy.id, "name": proxy.first("name"), "imported_as": actor_id,
-                           "candidate": found.candidate, "score": found.score, "reason": found.reason})
     countries = [c.upper() for c in proxy.get("country") if len(c) == 2]
     record = {"id": actor_id, "name": proxy.first("name") or proxy.id, "kind": kind,
               "aliases": sorted(set(proxy.get("alias"))), "identifiers": identifiers}
     if countries:
         record["country"] = countries[0]
-    out.write("actors", record)
-    crosswalk.add(Actor(actor_id, record["name"], kind, identifiers=identifiers))
-    return actor_id
+    return resolve_actor(proxy.id, record, names, crosswalk, out, report)
 
 
 def _sanction(path: Path, number: int, proxy, actor_of: dict[str, str], crosswalk: Crosswalk,

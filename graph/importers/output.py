@@ -30,6 +30,16 @@ class SeedFolder:
         self.counts: dict[str, int] = {s: 0 for s in SECTION_FILES}
         self.review: list[dict[str, Any]] = []
 
+    def __enter__(self) -> "SeedFolder":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        """Published whole when the import ends without a problem, discarded otherwise."""
+        if exc_type is None:
+            self.publish()
+        else:
+            self.discard()
+
     def write(self, section: str, record: dict[str, Any]) -> None:
         if section not in self._files:
             self._files[section] = (self._tmp / SECTION_FILES[section]).open("wb")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..models import Actor
-from .common import ImportFailed, ImportReport, slug
+from .common import ImportFailed, ImportReport, resolve_actor, slug
 from .matching import Crosswalk
 from .output import SeedFolder
 
@@ -198,9 +198,8 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, version: str =
         skipped[f"column {name} (not mapped)"] += 1
     crosswalk = Crosswalk(existing)
     document = f"doc-ucdp-esd-{slug(version)}"
-    out = SeedFolder(into)
-    report = ImportReport(out.counts, skipped)
-    try:
+    with SeedFolder(into) as out:
+        report = ImportReport(out.counts, skipped)
         out.write("documents", {
             "id": document, "kind": "dataset", "title": f"UCDP External Support Dataset, Disaggregated/Supporter ({version})",
             "publisher": "Uppsala Conflict Data Program (UCDP), Uppsala University", "url": DOWNLOADS_URL,
@@ -213,10 +212,6 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, version: str =
             source = _actor(("supporter", first.supporter_id), first.supporter, crosswalk, out, report, actors)
             target = _actor(("party", first.party_id), first.party, crosswalk, out, report, actors)
             _relation(run, source, target, document, out)
-        out.publish()
-    except BaseException:
-        out.discard()
-        raise
     report.review = len(out.review)
     return report
 
@@ -233,19 +228,9 @@ def _actor(key: tuple[str, str], name: str, crosswalk: Crosswalk, out: SeedFolde
     else:
         kind = "government" if name.casefold().startswith("government of ") else "armed_group"
         identifiers, prefix = {"ucdp_esd_party": code}, f"ucdp-p{slug(code, 20)}"
-    found = crosswalk.match(identifiers, [name], person=False)
-    if found.actor:
-        report.matched[f"{role} {code}"] = found.actor
-        seen[key] = found.actor
-        return found.actor
-    actor_id = f"{prefix}-{slug(name)}"
-    if found.candidate:
-        out.review.append({"incoming": f"{role} {code}", "name": name, "imported_as": actor_id,
-                           "candidate": found.candidate, "score": found.score, "reason": found.reason})
-    out.write("actors", {"id": actor_id, "name": name, "kind": kind, "identifiers": identifiers})
-    crosswalk.add(Actor(actor_id, name, kind, identifiers=identifiers))
-    seen[key] = actor_id
-    return actor_id
+    record = {"id": f"{prefix}-{slug(name)}", "name": name, "kind": kind, "identifiers": identifiers}
+    seen[key] = resolve_actor(f"{role} {code}", record, [name], crosswalk, out, report)
+    return seen[key]
 
 
 def _relation(run: list[Row], source: str, target: str, document: str, out: SeedFolder) -> None:
