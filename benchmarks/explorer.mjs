@@ -53,6 +53,8 @@ if (mode === "picture") {
         long_tasks_during_layout: during.length,
         longest_task_during_layout_ms: Math.round(Math.max(0, ...during.map(([, d]) => d))),
         tasks_over_200ms_during_layout: during.filter(([, d]) => d > 200).length,
+        // [start after the first frame, duration] of each long task while the layout ran
+        long_tasks: during.map(([start, d]) => [Math.round(start - drawn), Math.round(d)]),
         longest_task_after_layout_ms: Math.round(Math.max(0, ...after.map(([, d]) => d))),
       };
     });

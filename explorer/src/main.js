@@ -164,20 +164,46 @@ function names() {
   return Object.fromEntries(lastData.nodes.map((n) => [n.id, n.name || n.id]));
 }
 
+// Above this many relations the list of relations starts closed and is built when opened:
+// thousands of list items cost the page a second of layout before the canvas shows.
+const LISTED_RELATIONS = 400;
+let relationsToggled = false;    // the reader opened or closed the list: keep their choice
+
 function renderLists() {
   const list = $("node-list");
   list.replaceChildren(...[...lastData.nodes].sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id)).map((n) =>
     h("li", {}, h("button", { type: "button", class: "link", dataset: { actor: n.id },
                              onclick: () => openActor(n.id) }, n.name || n.id),
       h("span", { class: "kind" }, ` ${n.kind}`))));
+  const box = $("relations-box");
+  const count = lastData.edges.length;
+  $("relations-count").textContent = `${count.toLocaleString("en")} relation${count === 1 ? "" : "s"} in view`;
+  const open = count <= LISTED_RELATIONS;
+  if (!relationsToggled && box.open !== open) {
+    box.dataset.auto = "true";               // the toggle event this fires is not the reader's
+    box.open = open;
+  }
+  renderRelationList();
+}
+
+function renderRelationList() {
+  const rels = $("relations-in-view");
+  if (!$("relations-box").open) { rels.replaceChildren(); return; }
   const byId = names();
-  const rels = $("relations-in-view") || h("ul", { id: "relations-in-view", "aria-label": "Relations in view" });
   rels.replaceChildren(...lastData.edges.map((e) =>
     h("li", { dataset: { relation: e.id } },
       h("button", { type: "button", class: "link", onclick: () => openRelation(e.id) },
         `${byId[e.source] || e.source} ${e.type} ${byId[e.target] || e.target}`),
       ` ${dates(e)}`)));
-  if (!rels.parentNode) $("in-view").append(h("h2", {}, "Relations in view"), rels);
+}
+
+function setupRelationList() {
+  const box = $("relations-box");
+  box.addEventListener("toggle", () => {
+    if (box.dataset.auto) delete box.dataset.auto;
+    else relationsToggled = true;
+    renderRelationList();
+  });
 }
 
 function updateExportLinks() {
@@ -448,6 +474,7 @@ async function main() {
   window.explorer = { graphView, get data() { return lastData; }, refresh, get busy() { return pending > 0 || !graphView.settled; } };
   setupControls();
   setupSearch();
+  setupRelationList();
   setupConsole({
     track,
     draw: async (nodes, edges) => {

@@ -8,7 +8,13 @@ import { downloadAsPNG } from "@sigma/export-image";
 import EdgeCurveProgram, { EdgeCurvedArrowProgram, DEFAULT_EDGE_CURVATURE } from "@sigma/edge-curve";
 
 const DIM = "#e2e2e2";
-const LARGE_VIEW_EDGES = 500;
+// Above this many relations the canvas draws the actors alone while ForceAtlas2 runs, and
+// hides the edges while the camera moves. Measured in headless chromium without a GPU
+// (benchmarks/explorer.py): every frame blocks the page until WebGL has drawn it, and edges
+// cost even when hidden (~300 ms a frame for 7,000 of them), so a frame of a moving layout
+// stays under 200 ms only when the edges are not in the drawn graph at all.
+const LIVE_EDGES = 250;
+const LABELLED_EDGES = 400;      // above this many, no edge labels and fewer actor labels
 
 export class GraphView extends EventTarget {
   constructor(container, ontology) {
@@ -20,6 +26,7 @@ export class GraphView extends EventTarget {
     this.highlight = null;      // {nodes: Set, edges: Set} of a path, or null
     this.fa2 = null;
     this.settled = true;
+    this.drawn = this.graph;    // what sigma draws: the view, or its actors alone during a layout
     this.sigma = new Sigma(this.graph, container, {
       renderEdgeLabels: true,
       enableEdgeEvents: true,
@@ -55,9 +62,6 @@ export class GraphView extends EventTarget {
   }
 
   #edgeLook(edge, data) {
-    // A large view's edges wait for the layout to settle: every frame of a moving layout
-    // redraws them, and on a slow GPU (software WebGL here) that holds the page.
-    if (this.hideEdges) return { ...data, hidden: true };
     const out = { ...data };
     if (this.highlight) {
       if (this.highlight.edges.has(edge)) out.size = 4;
@@ -77,11 +81,12 @@ export class GraphView extends EventTarget {
 
   /** Replace the view's content; actors already on the canvas keep their place. */
   setData(nodes, edges) {
-    const old = new Map();
-    this.graph.forEachNode((n, a) => old.set(n, a));
-    this.graph.clear();
+    const old = this.graph;
+    // A new graph, filled before sigma sees it: filling the drawn one would run sigma's
+    // bookkeeping once per actor and relation.
+    this.graph = new Graph({ multi: true, type: "mixed" });
     nodes.forEach((n, i) => {
-      const prev = old.get(n.id);
+      const prev = old.hasNode(n.id) ? old.getNodeAttributes(n.id) : null;
       const angle = (2 * Math.PI * i) / Math.max(1, nodes.length);
       this.graph.addNode(n.id, {
         label: n.name || n.id,
@@ -101,18 +106,41 @@ export class GraphView extends EventTarget {
       if (directed) this.graph.addDirectedEdgeWithKey(e.id, e.source, e.target, attrs);
       else this.graph.addUndirectedEdgeWithKey(e.id, e.source, e.target, attrs);
     }
-    this.graph.forEachNode((n) => {
-      this.graph.setNodeAttribute(n, "size", 5 + 2.5 * Math.sqrt(this.graph.degree(n)));
-    });
+    this.#sizeNodes();
     this.#curveParallelEdges();
-    // Thousands of labels drawn on every frame of the layout would hold the main thread:
-    // a large view labels its edges only when zoomed in on few, and its larger actors.
-    const large = this.graph.size > 400;
-    this.hideEdges = this.graph.size > LARGE_VIEW_EDGES;   // until the layout settles
-    this.sigma.setSetting("renderEdgeLabels", !large);
-    this.sigma.setSetting("labelRenderedSizeThreshold", large ? 12 : 0);
+    // Thousands of labels drawn on every frame would hold the main thread: a large view
+    // labels no edges, and only its larger actors.
+    const labelled = this.graph.size <= LABELLED_EDGES;
+    this.sigma.setSetting("renderEdgeLabels", labelled);
+    this.sigma.setSetting("labelRenderedSizeThreshold", labelled ? 0 : 12);
+    this.sigma.setSetting("hideEdgesOnMove", this.graph.size > LIVE_EDGES);
     if (this.selected && !this.graph.hasNode(this.selected)) this.selected = null;
-    this.sigma.refresh();
+    // A large view is first drawn without its edges: a layout follows, and draws them
+    // when it settles.
+    this.#draw(this.graph.size > LIVE_EDGES ? this.graph.emptyCopy() : this.graph);
+  }
+
+  // Sized by degree, capped (a hub of a thousand relations would cover the canvas), and
+  // scaled down when the actors together would cover more than a sixth of the canvas.
+  #sizeNodes() {
+    const raw = new Map();
+    let area = 0;
+    this.graph.forEachNode((n) => {
+      const r = Math.min(30, 5 + 2.5 * Math.sqrt(this.graph.degree(n)));
+      raw.set(n, r);
+      area += Math.PI * r * r;
+    });
+    const box = this.sigma.getContainer();
+    const room = (Math.max(300, box.clientWidth) * Math.max(300, box.clientHeight)) / 6;
+    const scale = area > room ? Math.sqrt(room / area) : 1;
+    for (const [n, r] of raw) this.graph.setNodeAttribute(n, "size", Math.max(2, r * scale));
+  }
+
+  /** Draw `graph` (the view, or a copy of its actors alone). */
+  #draw(graph) {
+    this.drawn = graph;
+    if (this.sigma.getGraph() !== graph) this.sigma.setGraph(graph);
+    else this.sigma.refresh();
   }
 
   // Two relations between the same actors (allied, then fighting) would be drawn on top of
@@ -127,8 +155,11 @@ export class GraphView extends EventTarget {
     });
     for (const edges of pairs.values()) {
       if (edges.length < 2) continue;
+      // Bends spread 1.2 apart, or closer when many relations join the same pair: a bend
+      // past 3 draws a loop across the canvas (and costs a slow GPU a great deal).
+      const step = Math.min(1.2, 2.4 / (edges.length - 1));
       edges.forEach(([edge, forward], i) => {
-        const bend = DEFAULT_EDGE_CURVATURE * (0.6 + 1.2 * i) * (forward ? 1 : -1);
+        const bend = DEFAULT_EDGE_CURVATURE * (0.6 + step * i) * (forward ? 1 : -1);
         const type = this.graph.getEdgeAttribute(edge, "type") === "arrow" ? "curvedArrow" : "curved";
         this.graph.mergeEdgeAttributes(edge, { type, curvature: bend });
       });
@@ -148,36 +179,40 @@ export class GraphView extends EventTarget {
   togglePin(node) {
     const fixed = !this.graph.getNodeAttribute(node, "fixed");
     this.graph.setNodeAttribute(node, "fixed", fixed);
+    if (this.drawn !== this.graph) this.drawn.setNodeAttribute(node, "fixed", fixed);
     return fixed;
   }
 
   /** Run ForceAtlas2 in its worker until the nodes barely move (or `maxMs` passes), then
    *  stop; "layout-settled" when done. Settled: over two checks running, the nodes moved on
-   *  average less than 1% of the drawing's extent per quarter second. */
+   *  average less than 1% of the drawing's extent in a quarter second of layout. */
   layout(maxMs = 8000) {
     if (this.fa2) this.fa2.kill();
     this.fa2 = null;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     if (this.graph.order < 2) {
       this.settled = true;
+      this.#draw(this.graph);
       this.#emit("layout-settled");
       return;
     }
     this.settled = false;
-    this.hideEdges = this.graph.size > LARGE_VIEW_EDGES;
-    // ForceAtlas2 moves a copy of the graph in its worker; the drawn graph takes the copy's
-    // positions at each check, so a slow GPU draws a few frames a second, not one per
-    // iteration, and the page answers in between.
+    if (this.graph.size > LIVE_EDGES && this.drawn === this.graph) this.#draw(this.graph.emptyCopy());
+    // ForceAtlas2 moves a copy of the graph in its worker, a quarter second at a time; then
+    // it pauses while the drawn graph takes the copy's positions and the browser draws them.
+    // Without a GPU the drawing runs on the CPU the worker would otherwise hold, and the page
+    // waits for it: paused, the worker leaves it the machine and the frame ends sooner.
     const shadow = this.graph.copy();
     const settings = { ...forceAtlas2.inferSettings(shadow), barnesHutOptimize: shadow.order > 500 };
-    this.fa2 = new FA2Layout(shadow, { settings });
-    this.fa2.start();
+    const fa2 = new FA2Layout(shadow, { settings });
+    this.fa2 = fa2;
     const started = performance.now();
     let last = this.#positions(shadow);
     let movedOnce = false;
     let stillChecks = 0;
-    const every = this.graph.size > LARGE_VIEW_EDGES ? 1000 : 250;   // ms between frames
-    this.timer = setInterval(() => {
+    const every = 250;   // ms of layout between frames
+    const check = () => {
+      fa2.stop();
       const now = this.#positions(shadow);
       let moved = 0;
       let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
@@ -187,27 +222,41 @@ export class GraphView extends EventTarget {
         minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
       }
       last = now;
-      this.graph.updateEachNodeAttributes((n, a) => {
+      const place = (n, a) => {
         const p = now.get(n);
         if (p && !a.fixed) { a.x = p[0]; a.y = p[1]; }
         return a;
-      }, { attributes: ["x", "y"] });
+      };
+      if (this.drawn !== this.graph) this.graph.updateEachNodeAttributes(place, { attributes: ["x", "y"] });
+      this.drawn.updateEachNodeAttributes(place, { attributes: ["x", "y"] });
       const extent = Math.max(maxX - minX, maxY - minY, 1e-9);
       // Still: it has moved (the worker's first answers can come late on a busy page) and,
       // twice running, hardly any more.
       if (moved > 0) movedOnce = true;
-      stillChecks = movedOnce && moved / now.size < 0.01 * (every / 250) * extent ? stillChecks + 1 : 0;
+      stillChecks = movedOnce && moved / now.size < 0.01 * extent ? stillChecks + 1 : 0;
       if (stillChecks >= 2 || performance.now() - started > maxMs) {
-        clearInterval(this.timer);
-        if (this.fa2) this.fa2.kill();
+        fa2.kill();
         this.fa2 = null;
         this.settled = true;
-        this.hideEdges = false;
-        this.sigma.refresh();
-        this.sigma.getCamera().animatedReset({ duration: 200 });
+        // The camera moves first, so the frames of its move leave a large view's edges out
+        // (hideEdgesOnMove) and only the last one draws them.
+        this.sigma.getCamera().animatedReset({ duration: 200 }).then(() => this.sigma.scheduleRender());
+        this.#draw(this.graph);
         this.#emit("layout-settled");
+        return;
       }
-    }, every);
+      // The frame drawing these positions runs in the next animation frame's task; the layout
+      // resumes in the task after it.
+      requestAnimationFrame(() => {
+        this.timer = setTimeout(() => {
+          if (this.fa2 !== fa2) return;      // killed meanwhile: a new view or a new layout
+          fa2.start();
+          this.timer = setTimeout(check, every);
+        }, 0);
+      });
+    };
+    fa2.start();
+    this.timer = setTimeout(check, every);
   }
 
   #positions(graph) {
