@@ -25,24 +25,49 @@ SHOTS = ROOT / "build" / "explorer-screenshots"
 CLI = [str(Path(sys.executable).with_name("conflictgraph"))]   # the console script pip installed
 
 
-def _journey_names() -> list[str]:
+def _journey_names(which: str = "libya") -> list[str]:
     # The journeys are defined once, in the .mjs; collection asks it for their names.
     if not shutil.which("node") or not (ROOT / "node_modules" / "playwright-core").is_dir():
         return ["(node or node_modules missing: run make test)"]
-    out = subprocess.run(["node", str(JOURNEYS), "--list"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    out = subprocess.run(["node", str(JOURNEYS), "--list"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                         env={**os.environ, "JOURNEYS": which})
     return out.stdout.split() or [f"(journeys.mjs --list failed: {out.stderr.strip()[:200]})"]
 
 
 NAMES = _journey_names()
+SYNTHETIC_NAMES = _journey_names("synthetic")
+
+
+def _run_journeys(env: dict, shots: Path, which: str = "libya") -> dict:
+    """Serve the store `env` names, run the journeys against it: {name: result}."""
+    port = free_port()
+    server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    try:
+        serving(server, port)
+        shutil.rmtree(shots, ignore_errors=True)
+        out = subprocess.run(["node", str(JOURNEYS), f"http://127.0.0.1:{port}", str(shots)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=900, env={**env, "JOURNEYS": which})
+        results = {r["name"]: r for r in map(json.loads, filter(None, out.stdout.splitlines()))}
+        if not results:
+            pytest.fail(f"journeys.mjs ran none (exit {out.returncode}): {out.stderr[-2000:]}")
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _need_browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt) where it can")
+    if not (ROOT / "explorer" / "dist" / "index.html").is_file():
+        pytest.fail("the Explorer is not built: run `make explorer` (make test does)")
 
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def journeys(request, tmp_path_factory):
     """{journey name: its result}, all journeys run once against a service on this store."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt) where it can")
-    if not (ROOT / "explorer" / "dist" / "index.html").is_file():
-        pytest.fail("the Explorer is not built: run `make explorer` (make test does)")
+    _need_browser()
     env = {**os.environ}
     if request.param == "embedded":
         env["CONFLICTGRAPH_STORE"] = f"embedded:{tmp_path_factory.mktemp('explorer') / 'graph'}"
@@ -50,22 +75,27 @@ def journeys(request, tmp_path_factory):
         uri, user, password, database = request.getfixturevalue("neo4j_server")
         env.update(CONFLICTGRAPH_STORE=uri, NEO4J_USER=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
     subprocess.run([*CLI, "load"], env=env, check=True, capture_output=True, timeout=600)
-    port = free_port()
-    server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-    try:
-        serving(server, port)
-        shots = SHOTS / request.param
-        shutil.rmtree(shots, ignore_errors=True)
-        out = subprocess.run(["node", str(JOURNEYS), f"http://127.0.0.1:{port}", str(shots)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=900)
-        results = {r["name"]: r for r in map(json.loads, filter(None, out.stdout.splitlines()))}
-        if not results:
-            pytest.fail(f"journeys.mjs ran none (exit {out.returncode}): {out.stderr[-2000:]}")
-        yield results
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return _run_journeys(env, SHOTS / request.param)
+
+
+@pytest.fixture(scope="module")
+def synthetic_journeys(tmp_path_factory):
+    """The large-view journeys, against a synthetic graph of 60 actors and 1,000 relations on
+    the embedded store (what they check is the page's own; the store is not in question)."""
+    _need_browser()
+    work = tmp_path_factory.mktemp("explorer-synthetic")
+    env = {**os.environ, "CONFLICTGRAPH_STORE": f"embedded:{work / 'graph'}"}
+    subprocess.run([*CLI, "synth", "--actors", "60", "--relations", "1000", "--seed", "1", "--out", str(work / "seed")],
+                   env=env, check=True, capture_output=True, timeout=600)
+    subprocess.run([*CLI, "load", str(work / "seed")], env=env, check=True, capture_output=True, timeout=600)
+    return _run_journeys(env, SHOTS / "synthetic", "synthetic")
+
+
+@pytest.mark.parametrize("name", SYNTHETIC_NAMES)
+def test_large_view_journey(synthetic_journeys, name):
+    assert name in synthetic_journeys, f"{name} did not run"
+    result = synthetic_journeys[name]
+    assert result["ok"], f"{name}: {result.get('error')} (screenshot: {result['screenshot']})"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -44,7 +44,21 @@ export class GraphView extends EventTarget {
     });
     this.sigma.on("clickNode", ({ node }) => this.#emit("node", node));
     this.sigma.on("clickEdge", ({ edge }) => this.#emit("edge", edge));
-    this.sigma.once("afterRender", () => this.#emit("first-frame"));
+    this.#warmUp();
+  }
+
+  // Without a GPU, the browser compiles each WebGL program the first time it draws with it,
+  // and the page waits: draw one item of each kind now, while the view is being fetched,
+  // rather than in the first frames of its layout.
+  #warmUp() {
+    const warm = new Graph({ multi: true, type: "mixed" });
+    warm.addNode("a", { x: 0, y: 0, size: 1, color: "#ffffff", label: "a" });
+    warm.addNode("b", { x: 1, y: 1, size: 1, color: "#ffffff", label: "b" });
+    for (const type of ["arrow", "line", "curvedArrow", "curved"]) {
+      warm.addDirectedEdge("a", "b", { type, size: 1, color: "#ffffff", label: type, curvature: 0.25 });
+    }
+    this.sigma.setGraph(warm);
+    this.sigma.setGraph(this.graph);
   }
 
   #emit(type, detail) {
@@ -108,12 +122,6 @@ export class GraphView extends EventTarget {
     }
     this.#sizeNodes();
     this.#curveParallelEdges();
-    // Thousands of labels drawn on every frame would hold the main thread: a large view
-    // labels no edges, and only its larger actors.
-    const labelled = this.graph.size <= LABELLED_EDGES;
-    this.sigma.setSetting("renderEdgeLabels", labelled);
-    this.sigma.setSetting("labelRenderedSizeThreshold", labelled ? 0 : 12);
-    this.sigma.setSetting("hideEdgesOnMove", this.graph.size > LIVE_EDGES);
     if (this.selected && !this.graph.hasNode(this.selected)) this.selected = null;
     // A large view is first drawn without its edges: a layout follows, and draws them
     // when it settles.
@@ -136,10 +144,19 @@ export class GraphView extends EventTarget {
     for (const [n, r] of raw) this.graph.setNodeAttribute(n, "size", Math.max(2, r * scale));
   }
 
-  /** Draw `graph` (the view, or a copy of its actors alone). */
+  /** Draw `graph` (the view, or a copy of its actors alone while a large view's layout runs). */
   #draw(graph) {
     this.drawn = graph;
-    if (this.sigma.getGraph() !== graph) this.sigma.setGraph(graph);
+    // Thousands of labels drawn on every frame would hold the main thread: a large view
+    // labels no edges, only its larger actors, and none while its layout moves them.
+    const labelled = this.graph.size <= LABELLED_EDGES;
+    const wanted = { renderLabels: graph === this.graph || labelled,
+                     renderEdgeLabels: labelled,
+                     labelRenderedSizeThreshold: labelled ? 0 : 12,
+                     hideEdgesOnMove: this.graph.size > LIVE_EDGES };
+    const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => this.sigma.getSetting(k) !== v));
+    if (Object.keys(changed).length) this.sigma.setSettings(changed);   // schedules a frame...
+    if (this.sigma.getGraph() !== graph) this.sigma.setGraph(graph);    // ...that this one replaces
     else this.sigma.refresh();
   }
 
@@ -197,6 +214,7 @@ export class GraphView extends EventTarget {
       return;
     }
     this.settled = false;
+    this.#emit("layout-started");
     if (this.graph.size > LIVE_EDGES && this.drawn === this.graph) this.#draw(this.graph.emptyCopy());
     // ForceAtlas2 moves a copy of the graph in its worker, a quarter second at a time; then
     // it pauses while the drawn graph takes the copy's positions and the browser draws them.

@@ -2,6 +2,7 @@
 // driven by playwright-core; never a downloaded browser), against a real service.
 //
 //   node tests/explorer/journeys.mjs BASE_URL OUT_DIR [journey ...]
+//   JOURNEYS=synthetic node tests/explorer/journeys.mjs ...   the large-view journeys
 //
 // Prints one JSON line per journey: {name, ok, error, screenshot, ...}. A journey fails on
 // any console error, any uncaught page error, and any request to a host other than the
@@ -313,8 +314,52 @@ const journeys = {
   },
 };
 
+// On a synthetic graph (`conflictgraph synth`) large enough that the page draws a view's
+// actors alone while its layout runs: what a reader of a large view relies on.
+const synthetic = {
+  "large-view-draws-actors-then-relations": async (page) => {
+    const hub = (await (await fetch(`${BASE}/cypher`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "MATCH (a:Actor)-[r]-() RETURN a.id AS id, count(r) AS n ORDER BY n DESC LIMIT 1" }),
+    })).json()).rows[0][0];
+    await page.goto(`${BASE}/#seeds=${hub}&depth=2`);
+    // While ForceAtlas2 runs, the canvas draws the actors alone, unlabelled.
+    const during = await page.waitForFunction(() => {
+      const v = window.explorer?.graphView;
+      if (!v || v.settled || !window.explorer.data.edges.length) return null;
+      return { drawnEdges: v.sigma.getGraph().size, drawnActors: v.sigma.getGraph().order,
+               relations: window.explorer.data.edges.length, labels: v.sigma.getSetting("renderLabels") };
+    }, null, { polling: 20, timeout: 60000 }).then((h) => h.jsonValue());
+    expect(during.relations > 400, `the view has only ${during.relations} relations`);
+    expect(during.drawnEdges === 0 && during.drawnActors > 0 && !during.labels, `during the layout: ${JSON.stringify(during)}`);
+    await settled(page);
+    const after = await page.evaluate(() => {
+      const v = window.explorer.graphView, box = v.sigma.getContainer();
+      let area = 0, largest = 0;
+      v.graph.forEachNode((n, a) => { area += Math.PI * a.size * a.size; largest = Math.max(largest, a.size); });
+      return { drawnEdges: v.sigma.getGraph().size, relations: window.explorer.data.edges.length,
+               labels: v.sigma.getSetting("renderLabels"), area, room: box.clientWidth * box.clientHeight, largest };
+    });
+    expect(after.drawnEdges === after.relations, `after the layout ${after.drawnEdges} of ${after.relations} relations drawn`);
+    expect(after.labels, "no actor labels after the layout");
+    expect(after.largest <= 30 && after.area <= after.room / 6 + 1, `actors cover ${after.area} of ${after.room} px² (largest ${after.largest})`);
+    // The list of relations starts closed, says how many, and lists them all when opened.
+    expect(!(await page.evaluate(() => document.querySelector("#relations-box").open)), "the relation list is open");
+    expect((await relationsInView(page)).length === 0, "a closed list was built");
+    const summary = await page.textContent("#relations-count");
+    expect(summary.startsWith(`${after.relations.toLocaleString("en")} relations`), `summary: ${summary}`);
+    await page.click("#relations-box summary");
+    await page.waitForFunction((n) => document.querySelectorAll("#relations-in-view li").length === n, after.relations);
+    return { during, after: { drawnEdges: after.drawnEdges, coverage: +(after.area / after.room).toFixed(3) } };
+  },
+};
+
+// JOURNEYS=synthetic selects the journeys above (a service on a synthetic graph); the
+// default is the Libya seed's.
+const chosen = process.env.JOURNEYS === "synthetic" ? synthetic : journeys;
+
 if (BASE === "--list") {
-  console.log(Object.keys(journeys).join("\n"));
+  console.log(Object.keys(chosen).join("\n"));
   process.exit(0);
 }
 
@@ -324,7 +369,7 @@ const browser = await chromium.launch({
          "--disable-sync", "--no-first-run", "--disable-quic"],
 });
 const base = new URL(BASE);
-for (const [name, journey] of Object.entries(journeys)) {
+for (const [name, journey] of Object.entries(chosen)) {
   if (only.length && !only.includes(name)) continue;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true,
                                              bypassCSP: name === "accessibility-scan" });
