@@ -350,6 +350,10 @@ const synthetic = {
     expect(summary.startsWith(`${after.relations.toLocaleString("en")} relations`), `summary: ${summary}`);
     await page.click("#relations-box summary");
     await page.waitForFunction((n) => document.querySelectorAll("#relations-in-view li").length === n, after.relations);
+    // The screenshot: the canvas once the camera is still and its edges are drawn.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => !window.explorer.graphView.sigma.getCamera().isAnimated());
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     return { during, after: { drawnEdges: after.drawnEdges, coverage: +(after.area / after.room).toFixed(3) } };
   },
 };
