@@ -284,6 +284,9 @@ const journeys = {
     await ready(page, "#seeds=kaniyat&sel=kaniyat");
     const box = await page.locator("#canvas").boundingBox();
     expect(box && box.height > 300 && box.width > 300, `canvas ${JSON.stringify(box)}`);
+    // The graph is what shows first, under the search bar, not below the controls.
+    const bar = await page.locator("header.bar").boundingBox();
+    expect(box.y <= bar.y + bar.height + 60, `the canvas starts at ${box.y}px, the bar ends at ${bar.y + bar.height}px`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
     await page.waitForSelector("#details h2:text('Kaniyat militia')");
