@@ -15,6 +15,7 @@ const DIM = "#e2e2e2";
 // stays under 200 ms only when the edges are not in the drawn graph at all.
 const LIVE_EDGES = 250;
 const LABELLED_EDGES = 400;      // above this many, no edge labels and fewer actor labels
+const FORCED_LABELS = 40;        // up to this many actors, every one is labelled
 
 export class GraphView extends EventTarget {
   constructor(container, ontology) {
@@ -67,6 +68,9 @@ export class GraphView extends EventTarget {
 
   #nodeLook(node, data) {
     const out = { ...data };
+    // sigma leaves out a label that would crowd its neighbours'; in a small view every actor
+    // keeps its name (an unnamed dot is worse than two labels close together).
+    if (this.drawn.order <= FORCED_LABELS) out.forceLabel = true;
     if (this.highlight && !this.highlight.nodes.has(node)) {
       out.color = DIM;
       out.label = "";
