@@ -129,7 +129,12 @@ export class GraphView extends EventTarget {
     if (this.selected && !this.graph.hasNode(this.selected)) this.selected = null;
     // A large view is first drawn without its edges: a layout follows, and draws them
     // when it settles.
-    this.#draw(this.graph.size > LIVE_EDGES ? this.graph.emptyCopy() : this.graph);
+    this.#draw(this.#whileMoving());
+  }
+
+  /** What to draw while the layout moves the view: a large view's actors alone, else all of it. */
+  #whileMoving() {
+    return this.graph.size > LIVE_EDGES ? this.graph.emptyCopy() : this.graph;
   }
 
   // Sized by degree, capped (a hub of a thousand relations would cover the canvas), and
@@ -219,7 +224,8 @@ export class GraphView extends EventTarget {
     }
     this.settled = false;
     this.#emit("layout-started");
-    if (this.graph.size > LIVE_EDGES && this.drawn === this.graph) this.#draw(this.graph.emptyCopy());
+    const moving = this.drawn === this.graph ? this.#whileMoving() : this.drawn;
+    if (moving !== this.drawn) this.#draw(moving);      // a small view is drawn as it is
     // ForceAtlas2 moves a copy of the graph in its worker, a quarter second at a time; then
     // it pauses while the drawn graph takes the copy's positions and the browser draws them.
     // Without a GPU the drawing runs on the CPU the worker would otherwise hold, and the page
