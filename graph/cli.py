@@ -488,6 +488,12 @@ def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
                   f"{escape(str(into / 'review-matches.json'))} (not merged)", highlight=False)
     if report.skipped:
         out.print("left out: " + ", ".join(f"{n} {s}" for s, n in sorted(report.skipped.items())), highlight=False)
+    if report.read_as:
+        out.print(f"read as: {escape(report.read_as)}", highlight=False)
+    for warning in report.warnings[:20]:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+    if len(report.warnings) > 20:
+        err.print(f"[yellow]warning:[/] ... and {len(report.warnings) - 20} more", highlight=False)
 
 
 @import_app.command("opensanctions")
@@ -508,14 +514,42 @@ def import_opensanctions(
 
 @import_app.command("ucdp-esd")
 def import_ucdp_esd(
-        file: Path = typer.Argument(..., help="The UCDP External Support Dataset CSV (Disaggregated/Supporter)."),
-        into: Path = typer.Option(Path(SEED_DIR) / "imports" / "ucdp-esd", "--into",
-                                  help="The seed folder to write (replaced whole; inside the seed folder, so "
-                                       "validate and load read it with the rest)."),
+        file: Path = typer.Argument(..., help="UCDP External Support: the 1.0-2011 Disaggregated/Supporter file or "
+                                              "the 18.1 triad-year file (ucdp-esd-ty-181), as .xls/.xlsx, .dta or "
+                                              "CSV (',', ';' or tab; UTF-8, cp1252 or latin-1)."),
+        into: Optional[Path] = typer.Option(None, "--into",
+                                            help="The seed folder to write (replaced whole); default "
+                                                 "seed_data/imports/ucdp-esd-<version>, so both generations can "
+                                                 "be imported side by side."),
         seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
-        version: str = typer.Option("1.0-2011", help="The dataset's version, as UCDP names it.")) -> None:
+        version: Optional[str] = typer.Option(None, help="The dataset's version as UCDP names it (default: "
+                                                         "1.0-2011 or 18.1, from the file's layout).")) -> None:
     """Import outside support coded by UCDP's External Support Dataset: each supporter, party
     and run of years with the same support becomes a BACKS relation whose evidence locates the
-    rows; matched actors reuse the seed's ids; uncertain matches go to review-matches.json."""
+    rows (18.1: each warring dyad's active years a FIGHTS relation); matched actors reuse the
+    seed's ids; uncertain matches go to review-matches.json."""
+    from .importers.layouts import ESD_18_TRIAD, recognise
+    from .importers.tables import read_table
     from .importers.ucdp_esd import import_file
+    if into is None:
+        try:
+            generation = "18.1" if recognise(read_table(file).columns) is ESD_18_TRIAD else "1.0-2011"
+        except ConflictGraphError:
+            generation = "1.0-2011"   # the import itself says what is wrong with the file
+        into = Path(seeds) / "imports" / f"ucdp-esd-{version or generation}"
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+
+
+@import_app.command("ucdp-actors")
+def import_ucdp_actors(
+        file: Path = typer.Argument(..., help="The UCDP Actor Dataset (ucdp-actor-*.csv or .xlsx)."),
+        into: Optional[Path] = typer.Option(None, "--into", help="The seed folder to write (replaced whole); "
+                                                                  "default seed_data/imports/ucdp-actors."),
+        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
+        version: Optional[str] = typer.Option(None, help="The dataset's version (default: its Version column).")
+) -> None:
+    """Import UCDP's actor list: every UCDP actor id becomes an actor (or is added to the seed's
+    actor it matches), so later UCDP imports reuse one actor per UCDP id."""
+    from .importers.ucdp_actors import import_file
+    into = into or Path(seeds) / "imports" / "ucdp-actors"
     _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))

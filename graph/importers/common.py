@@ -23,6 +23,8 @@ class ImportReport:
     skipped: Counter = field(default_factory=Counter)   # what was left out -> how many
     matched: dict[str, str] = field(default_factory=dict)  # incoming id -> reused actor id
     review: int = 0
+    warnings: list[str] = field(default_factory=list)   # read and imported, but worth a look
+    read_as: str = ""                                   # what the reader detected (format, encoding, ...)
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -1,250 +1,499 @@
-"""`conflictgraph import ucdp-esd FILE`: outside support from UCDP's External Support Dataset.
+"""`conflictgraph import ucdp-esd FILE`: UCDP's External Support Dataset, both generations.
 
-Reads the CSV of the *Disaggregated/Supporter* dataset (version 1.0-2011: one row per warring
-party, supporter and year; Högbladh, Pettersson & Themnér), the version whose layout we could
-check: its column names below are those that published analyses read from the file.
+Which file (README, "Bringing in data"): from https://ucdp.uu.se/downloads/, External Support,
+  * version 1.0-2011, the *Disaggregated/Supporter* file (one row per warring party, conflict
+    dyad, supporter and year: `.xls` as published, or a CSV/Stata copy of it), or
+  * version 18.1, the *triad-year* file `ucdp-esd-ty-181` (one row per warring party, opposing
+    party, supporter and year; `.dta`, `.xlsx` or `.csv`).
+The layout is recognised from the columns (graph/importers/layouts.py); any other file is
+refused with what it looks like and what to download instead.
 
-    conflictID          the UCDP conflict            -> part of the relation id and the row key
-    ywp_id, ywp_name    the warring party supported  -> the target actor ("Government of X" is
-                                                        a government, any other an armed group)
-    ywp_year            the year                     -> the relation's start and end (year precision)
-    external_exists     1 when a supporter is coded  -> rows with 0 are counted and left out
-    external_name       the supporter                -> the source actor
-    external_nameid     its code: a Gleditsch-Ward   -> identifier gwno:N (a state) when below
-                        country number for a state      1000, ucdp_esd_supporter:N (an
-                                                        organization) otherwise
-    external_alleged    1 when only alleged          -> status alleged, confidence medium
-                                                        (otherwise confirmed, high)
-    external_type_<c>   one 0/1 flag per support     -> BACKS `support` values, SUPPORT_CODES
-                        type (codebook letters)
+The codebooks are the authority; each mapping below cites its section.
 
-Other columns are read past and named in the report ("not mapped"); an `external_type_`
-column with a letter the codebook does not have is an error, since its support could not be
-said. Consecutive years of the same supporter, party and conflict with the same support and
-the same alleged flag become one relation over those years, with one evidence item per row,
-each locating its row (`record`: ucdp-esd:<conflictID>:<ywp_id>:<ywp_year>:<external_nameid>).
-The rows are held in memory until the file ends (the grouping needs them; the published file
-has some 6,500): they are small tuples, not the CSV's text.
+ESD 1.0-2011, Disaggregated/Supporter codebook (Croicu, Högbladh, Pettersson, Themnér 2011):
+  * unit: the warring party-year (`ywp_id`, §5.2) *in a conflict dyad* (`bwd_id`): a government
+    fighting two rebel groups repeats the same supporter row once per dyad. `ywp_id` is
+    year-specific (§5.2); the party itself is `actorID`, a UCDP actor id of before version 17.1
+    (identifier `ucdp_pre17`). `ywp_id`, `bwd_id` and `external_id` only locate rows.
+  * `external_exists`: 1 support, 0 none, -1 missing (§5.12-5.13): -1 rows are counted and
+    left out, never an error. Alleged support is `external_exists` 0 with `external_alleged` 1
+    (§5.14): an `alleged` relation at medium confidence, not "no supporter".
+  * `external_nameid`: a Gleditsch-Ward number below 1000 (a state, `gwno`); 1000-8999 a UCDP
+    actor id of before 17.1 (an armed group: TTP 1199, al-Qaida 1630, the same numbers as the
+    warring parties' `actorID`); 9000 and above the ESD's own codes for other supporters
+    (state elements 9001-9015, companies 92xx, organisations 94xx, diasporas 98xx-99xx:
+    `organization`, identifier `ucdp_esd_supporter`). Read off the published file.
+  * support flags `external_type_<letter>` (§3.9 defines the types, §5.15 the flags), with the
+    wording of `external_type_text` (§5.16), which the importer checks against the flags, as it
+    checks `external_type_code` (§5.17; alleged codes in parentheses): a disagreement is a
+    warning naming the row.
+ESD 18.1, triad-year file (Meier, Karlén, Pettersson & Croicu 2023, JPR 60(3)):
+  * `actor_id` (the supported warring party), `oppo_id` (its opponent in dyad `dyad_id`),
+    `ext_id` (the supporter): UCDP actor ids (identifier `ucdp`), `*_nonstate` 0 for a
+    government. `ext_sup` 1: a supporter is coded; `ext_alleged` 1: only alleged.
+  * `ext_coalition`/`ext_coalition_name`: support given through a coalition (kept as the
+    relation's `coalition`); `ext_bothsides` 1: the supporter backed both sides (kept).
+  * the flags keep ESD 1.0's letters (X, Y, L, W, M, T, I, O, U; `$` became `f`) and add `p`.
+    The 18.1 codebook's text was not available to us: the meanings are 1.0's, and the file
+    agrees (Pakistan to the Taleban 2002-2010 and TTP to the Taleban 2009 are `l`, territory, as
+    in 1.0; TTP's joint operations with the Taleban from 2011 are `y`). `p` is read as troop
+    presence from the rows that carry it (Iran to the Government of Iraq 2014-2017, the United
+    States to the Government of Yemen 2015): check it against the 18.1 codebook.
+  * every dyad-year with `active` 1 is a year of fighting: one undirected FIGHTS relation per
+    dyad and run of active years, its evidence citing a row of each year.
+
+Support rows fold into one BACKS relation per supporter, party, support set, alleged flag (and
+coalition) over consecutive years, with one evidence item per source row (`record` locates it:
+`ucdp-esd-1.0:external_id=3`, `ucdp-esd-18.1:id=4459`).
 """
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from ..models import Actor
-from .common import ImportFailed, ImportReport, resolve_actor, slug
-from .matching import Crosswalk
+from .common import ImportFailed, ImportReport, slug
+from .layouts import ESD_10_SUPPORTER, ESD_18_TRIAD, UCDP_DOWNLOADS, not_this_layout, recognise
 from .output import SeedFolder
+from .tables import Row, Table, read_table
+from .ucdp import GWNO, UCDP, UCDP_PRE17, ActorBook, is_government
 
-# The codebook's support letters and our `support` values (seed_data/ontology.yaml, BACKS).
-SUPPORT_CODES = {
-    "X": "troops",          # troops as a secondary warring party
-    "L": "infrastructure",  # access to military or intelligence infrastructure, joint operations
-    "Y": "territory",       # access to territory
-    "W": "weapons",         # weapons
-    "M": "materiel",        # materiel and logistics
-    "T": "training",        # training and expertise
-    "$": "funding",         # funding, economic support
-    "I": "intelligence",    # intelligence material
-    "O": "other",           # other forms of support
-    "U": "unspecified",     # support coded, its kind unknown
+__all__ = ["ImportFailed", "ImportReport", "import_file", "SUPPORT_10", "SUPPORT_18"]
+
+# ESD 1.0-2011, codebook §3.9/§5.15: letter -> (our BACKS `support` value, the codebook's wording
+# as `external_type_text` (§5.16) writes it). L and Y: §5.15.2-5.15.3.
+SUPPORT_10 = {
+    "X": ("troops", "Troops as secondary warring party"),
+    "Y": ("infrastructure", "Access to military or intelligence infrastructure"),
+    "L": ("territory", "Access to Territory"),
+    "W": ("weapons", "Weapons"),
+    "M": ("materiel", "Materiel/Logistics"),
+    "T": ("training", "Training/Expertise"),
+    "$": ("funding", "Funding/Economic Support"),
+    "I": ("intelligence", "Intelligence material"),
+    "O": ("other", "Other forms of support"),
+    "U": ("unspecified", "Support exists, but is of unknown type"),
 }
-FLAG_PREFIX = "external_type_"
+FLAG_10 = "external_type_"
 # Stata cannot name a variable with "$": its exports (and files made from them) drop it.
-FLAG_ALIASES = {f"{FLAG_PREFIX}": f"{FLAG_PREFIX}$"}
-REQUIRED = ("conflictID", "ywp_id", "ywp_name", "ywp_year", "external_exists", "external_name",
-            "external_nameid", "external_alleged", *(FLAG_PREFIX + c for c in SUPPORT_CODES))
-STATE_CODE_LIMIT = 1000      # external_nameid below this is a Gleditsch-Ward country number
-DOWNLOADS_URL = "https://ucdp.uu.se/downloads/"
+FLAG_10_ALIASES = {FLAG_10: FLAG_10 + "$", FLAG_10 + "_": FLAG_10 + "$"}
+
+# ESD 18.1 flags (module docstring: 1.0's letters, `$` as `f`, and `p`).
+SUPPORT_18 = {
+    "x": "troops", "p": "troop_presence", "y": "infrastructure", "l": "territory", "w": "weapons",
+    "m": "materiel", "t": "training", "f": "funding", "i": "intelligence", "o": "other", "u": "unspecified",
+}
+SUPPORT_ORDER = ["troops", "troop_presence", "infrastructure", "territory", "weapons", "materiel", "training",
+                 "funding", "intelligence", "other", "unspecified"]
+
+REQUIRED_10 = ("ywp_id", "ywp_year", "ywp_name", "actorID", "conflictID", "bwd_id", "external_exists",
+               "external_alleged", "external_name", "external_nameid", *(FLAG_10 + c for c in SUPPORT_10))
+USED_10 = {*REQUIRED_10, "external_id", "external_type_text", "external_type_code", "bwd_name", "bc_name"}
+REQUIRED_18 = ("id", "active", "year", "actor_id", "actor_name", "actor_nonstate", "oppo_id", "oppo_name",
+               "dyad_id", "dyad_name", "civil", "conflict_id", "gwno_a", "gwno_b", "ext_id", "ext_name",
+               "ext_nonstate", "ext_coalition", "ext_coalition_name", "ext_bothsides", "ext_alleged", "ext_sup",
+               *(f"ext_{c}" for c in SUPPORT_18))
+USED_18 = {*REQUIRED_18, "ext_sum", "location", "country_a", "country_b", "ext_elements"}
+STATE_CODE_LIMIT = 1000      # external_nameid below this is a Gleditsch-Ward country number,
+ESD_CODE_START = 9000        # below this a UCDP actor id (pre-17.1), from here the ESD's own codes
+MAX_WARNINGS = 200
 
 
 @dataclass(frozen=True)
-class Row:
-    line: int
-    conflict: str
-    party_id: str
-    party: str
+class Ref:
+    """An actor as a file names it: its identifier scheme and code, name, kind, identifiers."""
+    scheme: str
+    code: str
+    name: str
+    kind: str
+    identifiers: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One source row's claim that `supporter` backed `party` in `year`."""
+    record: str
     year: int
-    supporter_id: str
-    supporter: str
-    alleged: bool
+    supporter: Ref
+    party: Ref
     support: tuple[str, ...]
+    alleged: bool
+    coalition: str
+    both_sides: bool
+    context: str            # the dyad and conflict, for the evidence summary
 
-    @property
-    def key(self) -> str:
-        return f"ucdp-esd:{self.conflict}:{self.party_id}:{self.year}:{self.supporter_id}"
-
-
-def _text_lines(path: Path) -> Iterator[str]:
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as e:
-                raise ImportFailed(
-                    f"{path}:{number}: not UTF-8 ({e.reason} at byte {e.start}); convert the file first, "
-                    f"e.g. iconv -f latin1 -t utf-8 {path.name} > {path.stem}.utf8.csv") from None
+    def key(self) -> tuple:
+        return (self.supporter.scheme, self.supporter.code, self.party.scheme, self.party.code, self.support,
+                self.alleged, self.coalition, self.both_sides)
 
 
-def _header(path: Path, names: list[str] | None) -> tuple[dict[str, str], list[str]]:
-    """(our name -> the file's column, columns not mapped), or ImportFailed naming the problem."""
-    if not names:
-        raise ImportFailed(f"{path}:1: no header; the ESD CSV starts with its column names")
-    columns = {FLAG_ALIASES.get(n.strip(), n.strip()): n for n in names}
-    unknown_flags = sorted(n for n in columns if n.startswith(FLAG_PREFIX)
-                           and n[len(FLAG_PREFIX):] not in SUPPORT_CODES)
-    if unknown_flags:
-        raise ImportFailed(f"{path}:1: column {unknown_flags[0]!r}: not a support type of the UCDP ESD codebook "
-                           f"(known: {', '.join(FLAG_PREFIX + c for c in SUPPORT_CODES)})")
-    missing = [n for n in REQUIRED if n not in columns]
+@dataclass(frozen=True)
+class DyadYear:
+    dyad: str
+    name: str
+    year: int
+    side_a: Ref
+    side_b: Ref
+    record: str
+    conflict: str
+
+
+def _ordered(values) -> tuple[str, ...]:
+    return tuple(sorted(set(values), key=SUPPORT_ORDER.index))
+
+
+# --- ESD 1.0-2011 ---------------------------------------------------------------------------
+
+def _columns_10(table: Table) -> dict[str, str]:
+    """Our name -> the file's column (a Stata copy names `$`'s column `external_type_`)."""
+    return {FLAG_10_ALIASES.get(c, c): c for c in table.columns}
+
+
+def _claims_10(table: Table, report: ImportReport, version: str) -> list[Claim]:
+    columns = _columns_10(table)
+    missing = [c for c in REQUIRED_10 if c not in columns]
     if missing:
-        looks_like = "" if "ywp_year" in columns else (
-            " — this does not look like the ESD Disaggregated/Supporter file (version 1.0-2011), "
-            "the layout this importer reads")
-        raise ImportFailed(f"{path}:1: column {missing[0]!r}: missing"
-                           + (f" (and {len(missing) - 1} more: {', '.join(missing[1:])})" if len(missing) > 1 else "")
-                           + looks_like)
-    return columns, sorted(columns.keys() - set(REQUIRED))
-
-
-def _flag(value: str, where: str, column: str) -> bool:
-    value = value.strip()
-    if value not in ("0", "1"):
-        raise ImportFailed(f"{where}: field {column!r}: {value!r} is not 0 or 1")
-    return value == "1"
-
-
-def read_rows(path: Path, skipped: Counter, progress: Callable[[int], None] | None = None
-              ) -> tuple[list[Row], list[str]]:
-    """The rows that code a supporter, and the columns not mapped."""
-    reader = csv.reader(_text_lines(path))
-    try:
-        names = next(reader, None)
-    except csv.Error as e:
-        raise ImportFailed(f"{path}:1: not CSV ({e})") from None
-    columns, unmapped = _header(path, names)
-    index = {ours: names.index(theirs) for ours, theirs in columns.items()}
-    rows: list[Row] = []
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            raise ImportFailed(f"{path}:{reader.line_num}: not CSV ({e})") from None
-        where = f"{path}:{reader.line_num}"
-        if not any(v.strip() for v in values):
+        raise ImportFailed(f"{table.path}: line 1: column {missing[0]!r}: missing (the {ESD_10_SUPPORTER.name} "
+                           f"has {', '.join(REQUIRED_10)})")
+    for c in sorted(set(columns) - USED_10):
+        report.skipped[f"column {c} (not mapped)"] += 1
+    col = columns.__getitem__
+    latest_name: dict[str, tuple[int, str]] = {}
+    for r in table.rows:
+        actor, year = r.code(col("actorID")), r.integer(col("ywp_year"), required=True)
+        if actor and year >= latest_name.get(actor, (-1, ""))[0]:
+            latest_name[actor] = (year, r.text(col("ywp_name")))
+    located = _located_governments(table)
+    warned: set[str] = set()
+    claims = []
+    for r in table.rows:
+        actor = r.code(col("actorID"))
+        if actor.isdigit() and int(actor) < STATE_CODE_LIMIT and actor not in located and actor not in warned:
+            warned.add(actor)
+            _warn(report, f"{r.where}: column 'actorID': {actor} ({r.text(col('ywp_name'))}) is never a location "
+                          "of its conflicts (locationid1/2), so it is not taken as the party's Gleditsch-Ward "
+                          "number; the party stays its own actor (ucdp_pre17)")
+        exists = r.flag(col("external_exists"), (-1, 0, 1))
+        alleged = r.flag(col("external_alleged"), (0, 1), empty=0) == 1
+        if exists == -1:        # §5.12: missing
+            report.skipped["rows coded missing (external_exists -1)"] += 1
             continue
-        if len(values) != len(names):
-            raise ImportFailed(f"{where}: {len(values)} fields where the header has {len(names)}")
-        get = {ours: values[i].strip() for ours, i in index.items()}
-        if progress:
-            progress(reader.line_num)
-        if not _flag(get["external_exists"], where, columns["external_exists"]):
-            skipped["rows without a supporter (external_exists 0)"] += 1
+        if exists == 0 and not alleged:
+            report.skipped["rows without a supporter (external_exists 0, not alleged)"] += 1
             continue
-        for name in ("conflictID", "ywp_id", "ywp_name", "external_name", "external_nameid"):
-            if not get[name]:
-                raise ImportFailed(f"{where}: field {columns[name]!r}: empty")
-        try:
-            year = int(get["ywp_year"])
-        except ValueError:
-            year = 0
+        if exists == 1 and alleged:
+            _warn(report, f"{r.where}: external_exists 1 and external_alleged 1: the codebook codes alleged "
+                          "support with external_exists 0; read as alleged")
+        letters = [c for c in SUPPORT_10 if r.flag(col(FLAG_10 + c), (0, 1), empty=0)]
+        if not letters:
+            raise ImportFailed(f"{r.where}: columns {FLAG_10}*: support is coded (external_exists {exists}"
+                               f"{', alleged' if alleged else ''}) but no support type is set; the codebook's "
+                               "U flag marks support of unknown type")
+        _cross_check_10(r, columns, letters, report)
+        year = r.integer(col("ywp_year"), required=True)
         if not 1946 <= year <= 2100:
-            raise ImportFailed(f"{where}: field {columns['ywp_year']!r}: {get['ywp_year']!r} is not a year")
-        support = tuple(value for code, value in SUPPORT_CODES.items()
-                        if _flag(get[FLAG_PREFIX + code], where, columns[FLAG_PREFIX + code]))
-        if not support:
-            raise ImportFailed(f"{where}: fields {FLAG_PREFIX}*: a coded supporter (external_exists 1) "
-                               "has no support type set; the codebook's U flag marks an unknown type")
-        rows.append(Row(reader.line_num, get["conflictID"], get["ywp_id"], get["ywp_name"], year,
-                        get["external_nameid"], get["external_name"],
-                        _flag(get["external_alleged"], where, columns["external_alleged"]), support))
-    return rows, unmapped
+            raise r.fail(col("ywp_year"), f"{year} is not a year of the dataset")
+        for name in ("ywp_name", "external_name", "actorID"):
+            if not r.text(col(name)):
+                raise r.fail(col(name), "empty")
+        code = str(r.integer(col("external_nameid"), required=True))
+        supporter = _supporter_10(code, r.text(col("external_name")))
+        actor = r.code(col("actorID"))
+        party = _party_10(actor, latest_name[actor][1], located)
+        row_id = r.code("external_id") if "external_id" in columns else ""
+        record = (f"ucdp-esd-{version}:external_id={row_id}" if row_id else
+                  f"ucdp-esd-{version}:ywp_id={r.code(col('ywp_id'))}:bwd_id={r.code(col('bwd_id'))}"
+                  f":external_nameid={code}")
+        dyad = r.text("bwd_name") if "bwd_name" in columns else ""
+        context = (f"dyad {r.code(col('bwd_id'))}" + (f" ({dyad})" if dyad else "")
+                   + f", conflict {r.code(col('conflictID'))}")
+        claims.append(Claim(record, year, supporter, party, _ordered(SUPPORT_10[c][0] for c in letters),
+                            alleged, "", False, context))
+    return claims
 
 
-def runs(rows: list[Row], path: Path) -> list[list[Row]]:
-    """Rows grouped into runs: the same supporter, party, conflict, support and alleged flag
-    in consecutive years. Ordered by the first row's line, so the output follows the file."""
-    groups: dict[tuple, list[Row]] = defaultdict(list)
-    for r in rows:
-        groups[(r.supporter_id, r.party_id, r.conflict, r.support, r.alleged)].append(r)
-    out: list[list[Row]] = []
-    for group in groups.values():
-        group.sort(key=lambda r: r.year)
-        current = [group[0]]
-        for r in group[1:]:
-            if r.year == current[-1].year:
-                raise ImportFailed(f"{path}:{r.line}: the same supporter, party and conflict in {r.year} twice "
-                                   f"(also line {current[-1].line})")
-            if r.year == current[-1].year + 1:
-                current.append(r)
-            else:
+def _located_governments(table: Table) -> set[str]:
+    """The government actorIDs (below 1000) that are Gleditsch-Ward numbers: before UCDP 17.1 a
+    government's actor id was its state's number (Actor Dataset codebook 22.1, "A note on UCDP
+    ID changes"), but the published file has slips (the Government of Angola coded 40, Cuba's
+    number). An id counts as a number when one of the party's rows is located in that country
+    (`locationid1`/`locationid2`); a file without those columns is taken at the codebook's word."""
+    if not {"locationid1", "locationid2"} <= set(table.columns):
+        return {r.code("actorID") for r in table.rows}
+    return {r.code("actorID") for r in table.rows
+            if r.code("actorID") and r.code("actorID") in (r.code("locationid1"), r.code("locationid2"))}
+
+
+def _party_10(actor: str, name: str, located: set[str]) -> Ref:
+    if actor.isdigit() and int(actor) < STATE_CODE_LIMIT and actor in located:
+        # The same actor as the state that supports others under this number.
+        return Ref(GWNO, actor, name, "government", ((GWNO, actor), (UCDP_PRE17, actor)))
+    return Ref(UCDP_PRE17, actor, name, "government" if is_government(name) else "armed_group",
+               ((UCDP_PRE17, actor),))
+
+
+def _supporter_10(code: str, name: str) -> Ref:
+    if int(code) < STATE_CODE_LIMIT:
+        return Ref(GWNO, code, name, "state", ((GWNO, code),))
+    if int(code) < ESD_CODE_START:
+        return Ref(UCDP_PRE17, code, name, "armed_group", ((UCDP_PRE17, code),))
+    return Ref("ucdp_esd_supporter", code, name, "organization", (("ucdp_esd_supporter", code),))
+
+
+def _cross_check_10(r: Row, columns: dict[str, str], letters: list[str], report: ImportReport) -> None:
+    """§5.16-5.17: the text and the code say the same as the flags, or a warning names the row."""
+    if "external_type_code" in columns:
+        written = r.text(columns["external_type_code"])
+        code = "".join(c for c in written if c in SUPPORT_10)   # "(WMT$)" is alleged; "L." a stray stop
+        if written and set(code) != set(letters):
+            _warn(report, f"{r.where}: external_type_code {written!r} disagrees with the flags ({''.join(letters)})")
+    if "external_type_text" in columns:
+        text = r.text(columns["external_type_text"]).casefold()
+        if text:
+            said = {c for c, (_, words) in SUPPORT_10.items() if words.casefold() in text}
+            if said != set(letters):
+                _warn(report, f"{r.where}: external_type_text {r.text(columns['external_type_text'])!r} "
+                              f"disagrees with the flags ({''.join(letters)})")
+
+
+# --- ESD 18.1 triad-year ----------------------------------------------------------------------
+
+def _claims_18(table: Table, report: ImportReport, version: str) -> tuple[list[Claim], list[DyadYear]]:
+    missing = [c for c in REQUIRED_18 if c not in table.columns]
+    if missing:
+        raise ImportFailed(f"{table.path}: line 1: column {missing[0]!r}: missing (the {ESD_18_TRIAD.name} "
+                           f"has {', '.join(REQUIRED_18)})")
+    for c in sorted(set(table.columns) - USED_18):
+        report.skipped[f"column {c} (not mapped)"] += 1
+    gwno = _government_numbers(table)
+    warring = {r.code("actor_id") for r in table.rows}
+
+    def party(r: Row, prefix: str) -> Ref:
+        code = str(r.integer(f"{prefix}_id", required=True))
+        name = r.text(f"{prefix}_name")
+        if not name:
+            raise r.fail(f"{prefix}_name", "empty")
+        nonstate = r.flag("actor_nonstate") if prefix == "actor" else None
+        if prefix == "oppo":
+            nonstate = 0 if is_government(name) else 1
+        return _ucdp_ref(code, name, "armed_group" if nonstate else "government", gwno)
+
+    claims: list[Claim] = []
+    dyads: dict[tuple[str, int], DyadYear] = {}
+    sum_disagrees = 0
+    for r in table.rows:
+        year = r.integer("year", required=True)
+        if not 1946 <= year <= 2100:
+            raise r.fail("year", f"{year} is not a year of the dataset")
+        row_id = r.code("id")
+        if not row_id:
+            raise r.fail("id", "empty")
+        record = f"ucdp-esd-{version}:id={row_id}"
+        actor = party(r, "actor")
+        if r.flag("active") == 1:
+            dyad = r.code("dyad_id")
+            name = r.text("dyad_name")
+            a, b = (actor, party(r, "oppo"))
+            if name.endswith(" - " + actor.name) and not name.startswith(actor.name + " - "):
+                a, b = b, a
+            key = (dyad, year)
+            if key not in dyads or int(row_id) < int(dyads[key].record.rsplit("=", 1)[1]):
+                dyads[key] = DyadYear(dyad, name, year, a, b, record, r.code("conflict_id"))
+        if r.flag("ext_sup") == 0:
+            report.skipped["rows without a supporter (ext_sup 0)"] += 1
+            continue
+        letters = [c for c in SUPPORT_18 if r.flag(f"ext_{c}")]
+        if not letters:
+            raise ImportFailed(f"{r.where}: columns ext_x ... ext_u: ext_sup is 1 but no support type is set; "
+                               "the codebook's ext_u marks support of unknown type")
+        if "ext_sum" in table.columns and r.integer("ext_sum") not in (None, len(letters)):
+            sum_disagrees += 1
+        ext_code = str(r.integer("ext_id", required=True))
+        ext_name = r.text("ext_name")
+        if not ext_name:   # published so: 18.1's supporter 11545 (to Ethiopia, 2001-2003) has no name
+            ext_name = f"UCDP actor {ext_code}"
+            _warn(report, f"{r.where}: column 'ext_name': empty; the supporter is named {ext_name!r}")
+        ext_kind = ("government" if r.flag("ext_nonstate") == 0
+                    else "armed_group" if ext_code in warring else "organization")
+        supporter = _ucdp_ref(ext_code, ext_name, ext_kind, gwno)
+        coalition = r.text("ext_coalition_name") if r.flag("ext_coalition", empty=0) else ""
+        context = (f"dyad {r.code('dyad_id')} ({r.text('dyad_name')}), conflict {r.code('conflict_id')}"
+                   + (f", through {coalition}" if coalition else ""))
+        claims.append(Claim(record, year, supporter, actor, _ordered(SUPPORT_18[c] for c in letters),
+                            r.flag("ext_alleged") == 1, coalition, r.flag("ext_bothsides", empty=0) == 1, context))
+    if sum_disagrees:
+        _warn(report, f"{table.path}: {sum_disagrees} rows whose ext_sum is not the number of their support "
+                      "flags (the flags were used)")
+    return claims, sorted(dyads.values(), key=lambda d: (int(d.dyad), d.year))
+
+
+def _ucdp_ref(code: str, name: str, kind: str, gwno: dict[str, str]) -> Ref:
+    identifiers = [(UCDP, code)]
+    if kind == "government" and code in gwno:
+        identifiers.append((GWNO, gwno[code]))
+    return Ref(UCDP, code, name, kind, tuple(identifiers))
+
+
+def _government_numbers(table: Table) -> dict[str, str]:
+    """UCDP government id -> Gleditsch-Ward number, from the file's own dyads: the government
+    in an intrastate dyad (`civil` 1) is the state's own, side A, numbered by `gwno_a`.
+    Interstate dyads are left alone: their side A may be a coalition ("Government of
+    Australia, Government of United Kingdom, ...") and `gwno_a` need not be the first named
+    (Tanzania - Uganda 1978 has Uganda's 500). Only ids with one number are kept."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for r in table.rows:
+        if r.flag("actor_nonstate") != 0 or r.flag("civil") != 1:
+            continue
+        number = r.integer("gwno_a")
+        if number is not None:
+            seen[r.code("actor_id")].add(str(number))
+    return {actor: next(iter(numbers)) for actor, numbers in seen.items() if len(numbers) == 1}
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def runs(claims: list[Claim]) -> list[list[Claim]]:
+    """Claims grouped into runs: the same supporter, party, support, alleged flag, coalition and
+    both-sides flag in consecutive years; rows of the same year (one per dyad) join the run.
+    Ordered by the first year, then names, so the output is stable."""
+    groups: dict[tuple, dict[int, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        groups[c.key()][c.year].append(c)
+    out: list[list[Claim]] = []
+    for by_year in groups.values():
+        current: list[Claim] = []
+        last = None
+        for year in sorted(by_year):
+            if last is not None and year != last + 1:
                 out.append(current)
-                current = [r]
+                current = []
+            current += by_year[year]
+            last = year
         out.append(current)
-    return sorted(out, key=lambda run: run[0].line)
+    return sorted(out, key=lambda run: (run[0].year, run[0].supporter.name, run[0].party.name, run[0].support,
+                                        run[0].record))
 
 
-def import_file(path: Path, into: Path, existing: list[Actor], *, version: str = "1.0-2011",
+def import_file(path: Path, into: Path, existing: list[Actor], *, version: str | None = None,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     path = Path(path)
-    skipped: Counter = Counter()
-    rows, unmapped = read_rows(path, skipped, progress)
-    for name in unmapped:
-        skipped[f"column {name} (not mapped)"] += 1
-    crosswalk = Crosswalk(existing)
+    table = read_table(path, progress=progress)
+    layout = recognise(table.columns)
+    report = ImportReport({}, Counter())
+    report.read_as = table.describe() + "".join(f"; {n}" for n in table.notes)
+    if layout is ESD_10_SUPPORTER:
+        version = version or "1.0-2011"
+        claims, dyads = _claims_10(table, report, version), []
+    elif layout is ESD_18_TRIAD:
+        version = version or "18.1"
+        claims, dyads = _claims_18(table, report, version)
+    else:
+        raise ImportFailed(not_this_layout(path, table.columns, [ESD_10_SUPPORTER, ESD_18_TRIAD]))
     document = f"doc-ucdp-esd-{slug(version)}"
     with SeedFolder(into) as out:
-        report = ImportReport(out.counts, skipped)
-        out.write("documents", {
-            "id": document, "kind": "dataset", "title": f"UCDP External Support Dataset, Disaggregated/Supporter ({version})",
-            "publisher": "Uppsala Conflict Data Program (UCDP), Uppsala University", "url": DOWNLOADS_URL,
-            "held": False, "language": "en",
-            "notes": "One row per warring party, supporter and year; evidence items locate the row by "
-                     "conflictID, ywp_id, ywp_year and external_nameid."})
-        actors: dict[tuple[str, str], str] = {}
-        for run in runs(rows, path):
-            first = run[0]
-            source = _actor(("supporter", first.supporter_id), first.supporter, crosswalk, out, report, actors)
-            target = _actor(("party", first.party_id), first.party, crosswalk, out, report, actors)
-            _relation(run, source, target, document, out)
+        report.counts = out.counts
+        out.write("documents", _document(document, layout is ESD_10_SUPPORTER, version))
+        book = ActorBook(existing, out, report)
+
+        def actor(ref: Ref) -> str:
+            return book.resolve(ref.scheme, ref.code, ref.name, ref.kind, dict(ref.identifiers))
+
+        used: set[str] = set()
+        tag = "10" if layout is ESD_10_SUPPORTER else slug(version).replace("-", "")
+        for run in runs(claims):
+            source, target = actor(run[0].supporter), actor(run[0].party)
+            if _distinct(source, target, run[0].record, report):
+                _backs(run, source, target, document, version, tag, used, out)
+        for run in _dyad_runs(dyads):
+            a, b = actor(run[0].side_a), actor(run[0].side_b)
+            if _distinct(a, b, run[0].record, report):
+                _fights(run, a, b, document, version, tag, out)
     report.review = len(out.review)
     return report
 
 
-def _actor(key: tuple[str, str], name: str, crosswalk: Crosswalk, out: SeedFolder, report: ImportReport,
-           seen: dict[tuple[str, str], str]) -> str:
-    if key in seen:
-        return seen[key]
-    role, code = key
-    if role == "supporter" and code.isdigit() and int(code) < STATE_CODE_LIMIT:
-        identifiers, kind, prefix = {"gwno": code}, "state", f"ucdp-gw{code}"
-    elif role == "supporter":
-        identifiers, kind, prefix = {"ucdp_esd_supporter": code}, "organization", f"ucdp-s{slug(code, 20)}"
-    else:
-        kind = "government" if name.casefold().startswith("government of ") else "armed_group"
-        identifiers, prefix = {"ucdp_esd_party": code}, f"ucdp-p{slug(code, 20)}"
-    record = {"id": f"{prefix}-{slug(name)}", "name": name, "kind": kind, "identifiers": identifiers}
-    seen[key] = resolve_actor(f"{role} {code}", record, [name], crosswalk, out, report)
-    return seen[key]
+def _document(document: str, first_generation: bool, version: str) -> dict:
+    title = ("UCDP External Support Dataset, Disaggregated/Supporter" if first_generation
+             else "UCDP External Support Dataset, triad-year")
+    return {"id": document, "kind": "dataset", "title": f"{title} ({version})",
+            "publisher": "Uppsala Conflict Data Program (UCDP), Uppsala University", "url": UCDP_DOWNLOADS,
+            "held": False, "language": "en",
+            "notes": ("One row per warring party, conflict dyad, supporter and year; evidence items locate the "
+                      "row by external_id." if first_generation else
+                      "One row per warring party, opposing party, supporter and year; evidence items locate the "
+                      "row by id. Licence: CC BY 4.0.")}
 
 
-def _relation(run: list[Row], source: str, target: str, document: str, out: SeedFolder) -> None:
+def _unique(rid: str, used: set[str]) -> str:
+    n, out = 1, rid
+    while out in used:
+        n += 1
+        out = f"{rid}-{n}"
+    used.add(out)
+    return out
+
+
+def _backs(run: list[Claim], source: str, target: str, document: str, version: str, tag: str, used: set[str],
+           out: SeedFolder) -> None:
     first, last = run[0], run[-1]
     support = list(first.support)
-    said = ", ".join(support)
+    letters = "".join(s[0] for s in support)
+    rid = _unique(f"ucdp-esd{tag}-{slug(first.supporter.code, 12)}-{slug(first.party.code, 12)}-{first.year}-"
+                  f"{letters}{'-alleged' if first.alleged else ''}", used)
+    properties: dict = {"support": support}
+    if first.coalition:
+        properties["coalition"] = first.coalition
+    if first.both_sides:
+        properties["both_sides"] = "yes"
     out.write("relations", {
-        "id": f"ucdp-esd-c{slug(first.conflict, 20)}-{slug(first.supporter_id, 20)}-{slug(first.party_id, 20)}-{first.year}",
-        "type": "BACKS", "source": source, "target": target,
+        "id": rid, "type": "BACKS", "source": source, "target": target,
         "start": str(first.year), "end": str(last.year),
         "confidence": "medium" if first.alleged else "high",
         "status": "alleged" if first.alleged else "confirmed",
-        "properties": {"support": support},
-        "evidence": [{"document": document, "record": r.key,
-                      "summary": f"UCDP ESD codes {r.supporter} as {'allegedly ' if r.alleged else ''}supporting "
-                                 f"{r.party} in {r.year} (conflict {r.conflict}): {said}."} for r in run],
+        "properties": properties,
+        "evidence": [{"document": document, "record": c.record,
+                      "summary": f"UCDP ESD {version} codes {c.supporter.name} as "
+                                 f"{'allegedly ' if c.alleged else ''}supporting {c.party.name} in {c.year} "
+                                 f"({c.context}): {', '.join(support)}."} for c in run],
     })
+
+
+def _dyad_runs(dyads: list[DyadYear]) -> list[list[DyadYear]]:
+    out: list[list[DyadYear]] = []
+    for d in dyads:          # sorted by dyad, then year
+        if out and out[-1][-1].dyad == d.dyad and out[-1][-1].year + 1 == d.year:
+            out[-1].append(d)
+        else:
+            out.append([d])
+    return out
+
+
+def _fights(run: list[DyadYear], a: str, b: str, document: str, version: str, tag: str, out: SeedFolder) -> None:
+    first, last = run[0], run[-1]
+    out.write("relations", {
+        "id": f"ucdp-esd{tag}-dyad{slug(first.dyad, 12)}-{first.year}", "type": "FIGHTS", "source": a, "target": b,
+        "start": str(first.year), "end": str(last.year), "confidence": "high", "status": "confirmed",
+        "properties": {},
+        "evidence": [{"document": document, "record": d.record,
+                      "summary": f"UCDP ESD {version} codes dyad {d.dyad} ({d.name}, conflict {d.conflict}) as "
+                                 f"active in {d.year}."} for d in run],
+    })
+
+
+def _distinct(a: str, b: str, record: str, report: ImportReport) -> bool:
+    """Two ends that resolved to one actor (a file's coalition and its member, two ids the
+    crosswalk took for one actor) make no relation: left out, with a warning naming the row."""
+    if a != b:
+        return True
+    report.skipped["relations whose two ends are one actor"] += 1
+    _warn(report, f"{record}: both ends resolve to actor {a!r}; the relation is left out")
+    return False
+
+
+def _warn(report: ImportReport, message: str) -> None:
+    if len(report.warnings) < MAX_WARNINGS:
+        report.warnings.append(message)
+    elif len(report.warnings) == MAX_WARNINGS:
+        report.warnings.append("... (more warnings not listed)")
