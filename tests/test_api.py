@@ -43,7 +43,7 @@ def test_actor_list_filters_and_paginates(client, seed_dataset):
 
 def test_actor_detail_with_identifiers_and_degree(client):
     a = ok(client.get("/actors/russia"))
-    assert a["identifiers"] == {"iso3166": "RU", "wikidata": "Q159", "gwno": "365"}
+    assert a["identifiers"] == {"iso3166": "RU", "wikidata": "Q159", "gwno": "365", "ucdp": "57"}
     assert a["degree"] == {"BACKS": 1, "BLOCKS": 1, "MEMBER_OF": 1} and a["total_degree"] == 3
 
 
