@@ -27,8 +27,10 @@ def test_relation_types_have_direction_and_polarity(ontology, name, directed, po
 def test_type_properties_match_the_contract(ontology):
     rts = ontology.relation_types
     assert set(rts["BACKS"].properties["support"].values) == {
-        "troops", "weapons", "funding", "training", "intelligence", "political", "territory",
+        "troops", "troop_presence", "weapons", "funding", "training", "intelligence", "political", "territory",
         "infrastructure", "materiel", "other", "unspecified"}
+    assert set(rts["BACKS"].properties) == {"support", "coalition", "both_sides"}
+    assert "state" in rts["BACKS"].target_kinds     # UCDP codes support to governments the seed keeps as states
     assert set(rts["SANCTIONS"].properties) == {"program", "measures"}
     assert set(rts["SANCTIONS"].properties["measures"].values) == {
         "asset_freeze", "travel_ban", "business_prohibition", "arms_embargo"}
