@@ -92,11 +92,12 @@ CASES = {
     "property not allowed for the type": (
         "relations.yaml", "support: [weapons]", "support: [weapons]\n      program: Magnitsky",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'properties.program': not a "
-        "property of BACKS (allowed: support)"),
+        "property of BACKS (allowed: support, coalition, both_sides)"),
     "property value outside its vocabulary": (
         "relations.yaml", "support: [weapons]", "support: [weapon]",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'properties.support': 'weapon' is "
-        "not one of troops, weapons, funding, training, intelligence, political, territory, infrastructure, "
+        "not one of troops, troop_presence, weapons, funding, training, intelligence, political, territory, "
+        "infrastructure, "
         "materiel, other, unspecified — "
         "did you mean 'weapons'?"),
     "required property missing": (
