@@ -490,6 +490,9 @@ def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
         out.print("left out: " + ", ".join(f"{n} {s}" for s, n in sorted(report.skipped.items())), highlight=False)
     if report.read_as:
         out.print(f"read as: {escape(report.read_as)}", highlight=False)
+    if report.became:
+        out.print("imported: " + ", ".join(f"{n} {escape(s)}" for s, n in sorted(report.became.items())),
+                  highlight=False)
     for warning in report.warnings[:20]:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if len(report.warnings) > 20:

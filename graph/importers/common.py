@@ -25,6 +25,7 @@ class ImportReport:
     review: int = 0
     warnings: list[str] = field(default_factory=list)   # read and imported, but worth a look
     read_as: str = ""                                   # what the reader detected (format, encoding, ...)
+    became: Counter = field(default_factory=Counter)     # what the records became ("Ownership → OWNS": 3)
 
 
 def slug(text: str, limit: int = 60) -> str:

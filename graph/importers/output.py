@@ -40,6 +40,10 @@ class SeedFolder:
         else:
             self.discard()
 
+    def path(self, name: str) -> Path:
+        """Where a file other than the seed sections goes (published with them)."""
+        return self._tmp / name
+
     def write(self, section: str, record: dict[str, Any]) -> None:
         if section not in self._files:
             self._files[section] = (self._tmp / SECTION_FILES[section]).open("wb")
