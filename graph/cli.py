@@ -501,16 +501,22 @@ def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
 
 @import_app.command("opensanctions")
 def import_opensanctions(
-        file: Path = typer.Argument(..., help="An OpenSanctions export: FtM entities, one JSON object per line."),
-        into: Path = typer.Option(Path(SEED_DIR) / "imports" / "opensanctions", "--into",
-                                  help="The seed folder to write (replaced whole; inside the seed folder, so "
-                                       "validate and load read it with the rest)."),
+        file: Path = typer.Argument(..., help="An OpenSanctions export: entities.ftm.json (FtM entities, one JSON "
+                                              "object per line), targets.nested.json, or entities.delta.json "
+                                              "(applied to the previous import in the same folder)."),
+        into: Optional[Path] = typer.Option(None, "--into",
+                                            help="The seed folder to write (replaced whole); default "
+                                                 "seed_data/imports/opensanctions, inside the seed folder, so "
+                                                 "validate and load read it with the rest."),
         seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
         dataset: str = typer.Option("default", help="The OpenSanctions dataset the file is from."),
         version: str = typer.Option("latest", help="The export's version or date, e.g. 20261130.")) -> None:
-    """Import the sanctions of an OpenSanctions (FollowTheMoney) export: matched entities reuse
-    the seed's actor ids; uncertain matches are written to review-matches.json, never merged."""
+    """Import an OpenSanctions (FollowTheMoney) export: every listing from its authority
+    (SANCTIONS, or LISTS for debarments, export controls, disqualifications), and the networks
+    behind the listed entities; matched entities reuse the seed's actor ids; uncertain matches
+    are written to review-matches.json, never merged."""
     from .importers.opensanctions import import_file
+    into = into or Path(seeds) / "imports" / "opensanctions"
     _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, dataset=dataset, version=version,
                                                                   progress=p))
 
