@@ -36,6 +36,7 @@ def _journey_names(which: str = "libya") -> list[str]:
 
 NAMES = _journey_names()
 SYNTHETIC_NAMES = _journey_names("synthetic")
+OPENSANCTIONS_NAMES = _journey_names("opensanctions")
 
 
 def _run_journeys(env: dict, shots: Path, which: str = "libya") -> dict:
@@ -89,6 +90,35 @@ def synthetic_journeys(tmp_path_factory):
                    env=env, check=True, capture_output=True, timeout=600)
     subprocess.run([*CLI, "load", str(work / "seed")], env=env, check=True, capture_output=True, timeout=600)
     return _run_journeys(env, SHOTS / "synthetic", "synthetic")
+
+
+@pytest.fixture(scope="module")
+def opensanctions_journeys(tmp_path_factory):
+    """The journeys of a listed company's network, against the Libya seed with the
+    OpenSanctions fixture export imported (tests/test_import_opensanctions.py), embedded store."""
+    from test_import_opensanctions import fixture_entities
+
+    import orjson
+
+    from conflictgraph.graph.paths import SEED_DIR
+    _need_browser()
+    work = tmp_path_factory.mktemp("explorer-opensanctions")
+    seeds = work / "seed"
+    shutil.copytree(SEED_DIR, seeds)
+    export = work / "entities.ftm.json"
+    export.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in fixture_entities()))
+    env = {**os.environ, "CONFLICTGRAPH_STORE": f"embedded:{work / 'graph'}"}
+    subprocess.run([*CLI, "import", "opensanctions", str(export), "--seeds", str(seeds)], env=env, check=True,
+                   capture_output=True, timeout=600)
+    subprocess.run([*CLI, "load", str(seeds)], env=env, check=True, capture_output=True, timeout=600)
+    return _run_journeys(env, SHOTS / "opensanctions", "opensanctions")
+
+
+@pytest.mark.parametrize("name", OPENSANCTIONS_NAMES)
+def test_opensanctions_journey(opensanctions_journeys, name):
+    assert name in opensanctions_journeys, f"{name} did not run"
+    result = opensanctions_journeys[name]
+    assert result["ok"], f"{name}: {result.get('error')} (screenshot: {result['screenshot']})"
 
 
 @pytest.mark.parametrize("name", SYNTHETIC_NAMES)

@@ -91,7 +91,7 @@ DOWNLOAD = ("https://data.opensanctions.org/datasets/latest/<dataset>/entities.f
 DATASET_URL = "https://data.opensanctions.org/datasets/{version}/{dataset}/entities.ftm.json"
 
 
-@dataclass
+@dataclass(slots=True)
 class Listing:
     line: int
     id: str
@@ -108,7 +108,7 @@ class Listing:
     kind: str = ""                  # sanction, or a LISTS listing (after pass 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     line: int
     id: str

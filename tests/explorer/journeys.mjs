@@ -3,6 +3,7 @@
 //
 //   node tests/explorer/journeys.mjs BASE_URL OUT_DIR [journey ...]
 //   JOURNEYS=synthetic node tests/explorer/journeys.mjs ...   the large-view journeys
+//   JOURNEYS=opensanctions node tests/explorer/journeys.mjs ... a listed company's network
 //
 // Prints one JSON line per journey: {name, ok, error, screenshot, ...}. A journey fails on
 // any console error, any uncaught page error, and any request to a host other than the
@@ -361,9 +362,44 @@ const synthetic = {
   },
 };
 
-// JOURNEYS=synthetic selects the journeys above (a service on a synthetic graph); the
-// default is the Libya seed's.
-const chosen = process.env.JOURNEYS === "synthetic" ? synthetic : journeys;
+// On the Libya seed with an OpenSanctions export imported (tests/test_import_opensanctions.py's
+// fixture): what a researcher following a listing relies on.
+const opensanctions = {
+  "sanctioned-company-shows-who-listed-owns-and-directs-it": async (page) => {
+    await ready(page);
+    await page.fill("#search", "LLC CST");
+    await page.click("#search-results li[role=option] >> text=LLC CST");
+    await page.waitForSelector("#details h2:text('LLC CST')");
+    await settled(page);
+    const group = (type) => page.locator("#details section.group", { has: page.locator("h4", { hasText: new RegExp(`^${type}$`) }) });
+    const names = async (type) => (await group(type).locator("button").allTextContents()).map((t) => t.trim());
+    const listed = await names("SANCTIONS");
+    for (const authority of ["Foreign, Commonwealth and Development Office", "Council of the European Union",
+                             "State Secretariat for Economic Affairs"]) {
+      expect(listed.some((t) => t.includes(authority)), `SANCTIONS lacks ${authority}: ${listed}`);
+    }
+    const owners = await names("OWNS"), directors = await names("DIRECTS");
+    expect(owners.some((t) => t.startsWith("←") && t.includes("Ivan Ownerov")), `OWNS: ${owners}`);
+    expect(owners.some((t) => t.startsWith("→") && t.includes("SEA BREEZE")), `OWNS (the vessel): ${owners}`);
+    expect(directors.some((t) => t.includes("Petr Direktorov")), `DIRECTS: ${directors}`);
+    // Each tie with the dataset and the record behind it.
+    await group("SANCTIONS").locator("button", { hasText: "Foreign, Commonwealth" }).click();
+    await page.waitForSelector("#details .evidence li");
+    const sanction = await page.textContent("#details");
+    expect(sanction.includes("gb_fcdo_sanctions") && sanction.includes("record gb-fcdo-cst"), `sanction: ${sanction}`);
+    await page.click("#details button:text('Open LLC CST')");
+    await page.waitForSelector("#details h2:text('LLC CST')");
+    await group("OWNS").locator("button", { hasText: "Ivan Ownerov" }).click();
+    await page.waitForSelector("#details .evidence li");
+    const owns = await page.textContent("#details");
+    expect(owns.includes("ru_egrul") && owns.includes("record own-cst"), `ownership: ${owns}`);
+    return { sanctions: listed.length, owners: owners.length, directors: directors.length };
+  },
+};
+
+// JOURNEYS=synthetic or JOURNEYS=opensanctions selects the journeys above (a service on a
+// synthetic graph, or the seed with an OpenSanctions import); the default is the Libya seed's.
+const chosen = { synthetic, opensanctions }[process.env.JOURNEYS] || journeys;
 
 if (BASE === "--list") {
   console.log(Object.keys(chosen).join("\n"));
