@@ -310,7 +310,10 @@ def _import(path: Path, source: Path, fmt: str, into: Path, existing: list[Actor
     kept_ids = {e.id for e in kept}
     wanted = p.targets | {e.source for e in kept} | {e.target for e in kept}
     crosswalk = Crosswalk(existing)
-    document = f"doc-opensanctions-{slug(dataset)}-{slug(version)}"
+    # One document per import folder: two datasets imported side by side under the default
+    # names must not share a document id.
+    document = f"doc-opensanctions-{slug(dataset)}-{slug(version)}" + (
+        "" if into.name == "opensanctions" else f"-{slug(into.name, 40)}")
     skipped: Counter = Counter()
     with SeedFolder(into) as out:
         report = ImportReport(out.counts, skipped)
@@ -360,7 +363,9 @@ def _actor(proxy, data: dict[str, Any], crosswalk: Crosswalk, out: SeedFolder, r
         if proxy.schema.get(prop) is not None and proxy.first(prop):
             identifiers[scheme] = proxy.first(prop)
     caption = data.get("caption") if isinstance(data.get("caption"), str) and data.get("caption") else proxy.caption
-    names = [n for prop in NAME_PROPS if proxy.schema.get(prop) is not None for n in proxy.get(prop)]
+    caption = (caption or "").strip()
+    names = [n.strip() for prop in NAME_PROPS if proxy.schema.get(prop) is not None for n in proxy.get(prop)
+             if n.strip()]     # published names can be blank once trimmed
     aliases = [n for n in dict.fromkeys(names) if n != caption][:MAX_ALIASES]
     kind = KINDS[proxy.schema.name]
     actor_id = f"os-{slug(caption or proxy.id)}-{hashlib.sha1(proxy.id.encode()).hexdigest()[:6]}"
