@@ -198,7 +198,8 @@ def test_unknown_query_parameters_are_422_naming_them(client, path, params, unkn
 def test_422s_list_the_allowed_values_in_words(client):
     types = problem(client.get("/relations", params={"types": "BACKS,SANCTION"}), 422)["detail"]
     assert types == ("query parameter 'types': unknown relation type(s): SANCTION; known: BACKS, SANCTIONS, "
-                     "BLOCKS, PROPOSES_SANCTIONS, ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, MEMBER_OF, PART_OF, ACCUSES")
+                     "LISTS, BLOCKS, PROPOSES_SANCTIONS, ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, MEMBER_OF, "
+                     "PART_OF, OWNS, DIRECTS, EMPLOYED_BY, FAMILY_OF, ASSOCIATE_OF, HOLDS_POSITION, ACCUSES")
     status = problem(client.get("/relations", params={"status": "rumour"}), 422)["detail"]
     assert status.endswith("unknown status(es): rumour; known: alleged, reported, confirmed, disputed")
     day = problem(client.get("/relations", params={"as_of": "20201125"}), 422)["detail"]

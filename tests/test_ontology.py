@@ -31,7 +31,10 @@ def test_type_properties_match_the_contract(ontology):
         "infrastructure", "materiel", "other", "unspecified"}
     assert set(rts["BACKS"].properties) == {"support", "coalition", "both_sides"}
     assert "state" in rts["BACKS"].target_kinds     # UCDP codes support to governments the seed keeps as states
-    assert set(rts["SANCTIONS"].properties) == {"program", "measures"}
+    assert set(rts["SANCTIONS"].properties) == {"program", "measures", "datasets", "first_seen", "last_seen"}
+    assert list(rts["LISTS"].properties["listing"].values) == [
+        "debarment", "export_control", "disqualification", "travel_ban", "other"]
+    assert {"asset", "position"} <= set(ontology.actor_kinds)
     assert set(rts["SANCTIONS"].properties["measures"].values) == {
         "asset_freeze", "travel_ban", "business_prohibition", "arms_embargo"}
     assert set(rts["BLOCKS"].properties) == {"blocked_action", "targets", "reason"}

@@ -34,13 +34,14 @@ CASES = {
     "unknown relation type": (
         "relations.yaml", "type: BACKS", "type: BACK",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'type': unknown relation type "
-        "'BACK' — did you mean 'BACKS'? (types: BACKS, SANCTIONS, BLOCKS, PROPOSES_SANCTIONS, "
-        "ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, MEMBER_OF, PART_OF, ACCUSES)"),
+        "'BACK' — did you mean 'BACKS'? (types: BACKS, SANCTIONS, LISTS, BLOCKS, PROPOSES_SANCTIONS, "
+        "ALLIED_WITH, FIGHTS, AGREES_CEASEFIRE, LEADS, MEMBER_OF, PART_OF, OWNS, DIRECTS, EMPLOYED_BY, "
+        "FAMILY_OF, ASSOCIATE_OF, HOLDS_POSITION, ACCUSES)"),
     "unknown actor kind": (
         "actors.yaml", "kind: state", "kind: states",
         "{dir}/actors.yaml: actors[1] (id 'russia'): field 'kind': unknown actor kind 'states' — "
         "did you mean 'state'? (kinds: state, government, armed_group, person, family, "
-        "government_agency, intergovernmental_body, organization)"),
+        "government_agency, intergovernmental_body, organization, asset, position)"),
     "relation end of a forbidden kind": (
         "relations.yaml", "target: unsc-committee", "target: kaniyat",
         "{dir}/relations.yaml: relations[1] (id 'r-blocks'): field 'target': BLOCKS cannot have an "
