@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 import orjson
 
 from .report import replace_section
+from .sides import alternate, serve_child
 from .stats import rss_peak_mb
 
 HERE = Path(__file__).resolve().parent
@@ -139,24 +139,13 @@ def child_baseline(export: str) -> dict:
     return {"seconds": time.perf_counter() - started, "entities": n, "peak_rss_mb": rss_peak_mb()}
 
 
-def _child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.imports", "--child", *args], capture_output=True,
-                         text=True, cwd=HERE.parent, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def run(entities: int, repeats: int, work: Path) -> dict:
     export = work / "entities.ftm.json"
     log(f"generating ~{entities:,} entities (not timed)")
     shape = generate(export, entities)
-    runs: dict[str, list[dict]] = {"ours": [], "baseline": []}
-    for i in range(repeats):
-        log(f"run {i + 1}/{repeats}: baseline (followthemoney reading alone)")
-        runs["baseline"].append(_child("baseline", str(export)))
-        into = work / "seeds" / "imports" / "opensanctions"
-        shutil.rmtree(into, ignore_errors=True)
-        log(f"run {i + 1}/{repeats}: ours (conflictgraph import opensanctions)")
-        runs["ours"].append(_child("ours", str(export), str(into)))
+    into = work / "seeds" / "imports" / "opensanctions"
+    runs = alternate("benchmarks.imports", repeats, (str(export),), (str(export), str(into)), log,
+                     before_ours=lambda: shutil.rmtree(into, ignore_errors=True))
     best = {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items()}
     agencies = len(AUTHORITIES) - 1     # each agency PART_OF its state, once; the UN is the seed's, with none
     expected = shape["sanctions"] + shape["links"] + agencies
@@ -192,9 +181,7 @@ def markdown(result: dict, when: str) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        side, *args = sys.argv[2:]
-        print(json.dumps(child_ours(*args) if side == "ours" else child_baseline(*args)))
+    if serve_child({"ours": child_ours, "baseline": child_baseline}):
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--entities", type=int, default=1_000_000)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .report import replace_section
+from .sides import alternate, serve_child
 from .stats import rss_peak_mb
 
 HERE = Path(__file__).resolve().parent
@@ -76,12 +76,6 @@ def child_baseline(table: str) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows, "peak_rss_mb": rss_peak_mb()}
 
 
-def _child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.ucdp", "--child", *args], capture_output=True,
-                         text=True, cwd=HERE.parent, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def run(table: Path | None, rows: int, repeats: int, work: Path) -> dict:
     from conflictgraph.graph.paths import SEED_DIR
     if table is None:
@@ -91,14 +85,12 @@ def run(table: Path | None, rows: int, repeats: int, work: Path) -> dict:
     else:
         shape = {"rows": None, "bytes": table.stat().st_size, "synthetic": False, "file": table.name}
     seeds = work / "seeds"
-    runs: dict[str, list[dict]] = {"ours": [], "baseline": []}
-    for i in range(repeats):
-        log(f"run {i + 1}/{repeats}: baseline (pandas reading alone)")
-        runs["baseline"].append(_child("baseline", str(table)))
+
+    def fresh_seeds() -> None:
         shutil.rmtree(seeds, ignore_errors=True)
         shutil.copytree(SEED_DIR, seeds)
-        log(f"run {i + 1}/{repeats}: ours (conflictgraph import ucdp-esd)")
-        runs["ours"].append(_child("ours", str(table), str(seeds)))
+
+    runs = alternate("benchmarks.ucdp", repeats, (str(table),), (str(table), str(seeds)), log, before_ours=fresh_seeds)
     best = {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items()}
     shape["rows"] = best["baseline"]["rows"]
     out = {"shape": shape, "runs": runs, "relations": best["ours"]["relations"], "actors": best["ours"]["actors"]}
@@ -130,9 +122,7 @@ def markdown(result: dict, when: str) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        side, *args = sys.argv[2:]
-        print(json.dumps(child_ours(*args) if side == "ours" else child_baseline(*args)))
+    if serve_child({"ours": child_ours, "baseline": child_baseline}):
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--file", type=Path, help="the published triad-year file; default: one tiled from the excerpt")
