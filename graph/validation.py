@@ -14,6 +14,8 @@ from typing import Any, Iterable, Iterator
 from .dates import PartialDate, parse_date
 from .models import Actor, Document, Event, Evidence, Participant, Relation
 from .ontology import Ontology
+from .text_rules import FORBIDDEN
+from .text_rules import problem as text_problem
 
 # Matched whole (fullmatch: "$" would also accept a trailing newline), at most 200 characters.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,199}")
@@ -131,6 +133,9 @@ class _Checker:
         if len(value) > MAX_TEXT:
             self.error(prefix + field, f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
             return None
+        if (why := text_problem(value)) is not None:
+            self.error(prefix + field, why)
+            return None
         return value
 
     def text_list(self, data: dict, field: str) -> list[str]:
@@ -140,6 +145,10 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             self.error(field, "must be a list of non-empty texts")
             return []
+        for i, item in enumerate(value):
+            if (why := text_problem(item)) is not None:
+                self.error(f"{field}[{i}]", why)
+                return []
         return value
 
     def date(self, data: dict, field: str) -> PartialDate | None:
@@ -180,6 +189,9 @@ def _check_actor(c: _Checker, data: dict, ontology: Ontology) -> Actor | None:
             isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
         c.error("identifiers", "must be a mapping of scheme to text, e.g. {wikidata: Q159}")
         identifiers = {}
+    for scheme, value in identifiers.items():
+        if (why := text_problem(f"{scheme}{value}")) is not None:
+            c.error(f"identifiers.{scheme}", why)
     if not c.ok:
         return None
     return Actor(rid, name, kind, aliases, country, c.text(data, "description"), identifiers)
@@ -226,6 +238,8 @@ def _check_property(c: _Checker, spec, value, actor_ids) -> None:
     if spec.type == "string":
         if not isinstance(value, str):
             c.error(field, f"must be text, got {quoted(value)}")
+        elif (why := text_problem(value)) is not None:
+            c.error(field, why)
     elif spec.type == "enum":
         if value not in spec.values:
             c.error(field, f"{quoted(value)} is not one of {', '.join(spec.values)}")
@@ -467,7 +481,7 @@ class FastRelationCheck:
                 return False
             kind = spec.type
             if kind == "string":
-                if type(value) is not str:
+                if type(value) is not str or FORBIDDEN.search(value):
                     return False
             elif kind == "enum":
                 if value not in self.values[(rtype, name)]:
@@ -505,6 +519,8 @@ class FastRelationCheck:
                     or not summary or (quote is not None and (type(quote) is not str or not quote
                                                               or len(quote.split()) > MAX_QUOTE_WORDS))):
                 return None
+            if FORBIDDEN.search(summary) or (quote and FORBIDDEN.search(quote)) or (record and FORBIDDEN.search(record)):
+                return None   # the text rule (graph/text_rules.py): the full check names the character
             out.append(Evidence(doc, None if record is not None else para, summary, quote, False, record))
         return out
 
@@ -538,8 +554,8 @@ class FastRelationCheck:
         attributed, location, notes = get("attributed_to"), get("location"), get("notes")
         if attributed is not None and (type(attributed) is not str or attributed not in self.actors):
             return None
-        if (location is not None and (type(location) is not str or not location)) or \
-                (notes is not None and (type(notes) is not str or not notes)):
+        if (location is not None and (type(location) is not str or not location or FORBIDDEN.search(location))) or \
+                (notes is not None and (type(notes) is not str or not notes or FORBIDDEN.search(notes))):
             return None
         props = get("properties") or {}
         if type(props) is not dict or not self._props(rtype, rt, props):
@@ -553,7 +569,7 @@ class FastRelationCheck:
             return None
         start_unknown = get("start_unknown")
         if start_unknown is not None and (type(start_unknown) is not str or not start_unknown
-                                          or len(start_unknown) > MAX_TEXT):
+                                          or len(start_unknown) > MAX_TEXT or FORBIDDEN.search(start_unknown)):
             return None
         return Relation(rid, rtype, s, t, confidence, status, evidence, start, end,
                         attributed, location, notes, dict(props), list(events), start_unknown)

@@ -240,6 +240,29 @@ def test_gexf_escapes_every_special_character(ontology, tmp_path):
     assert attrs["documents"] == "d1|d2" and edge.get("start") == "2019-04-01"
 
 
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_xml_exports_are_well_formed_whatever_text_they_are_given(ontology, tmp_path, fmt):
+    # A store that predates the text rule (or a bug) may hold characters XML 1.0 cannot: one
+    # such name once made every whole-graph export unreadable. The writers drop them.
+    hostile = "Evil\x01\x02\x0bCorp\x1f\ufffe"
+    graph = {"nodes": [{"id": "a", "name": hostile, "kind": "organization", "aliases": [hostile],
+                        "description": f"{hostile} \u202e", "identifiers": {}},
+                       {"id": "c", "name": "C", "kind": "state", "aliases": [], "identifiers": {}}],
+             "edges": [{"id": "r1", "type": "SANCTIONS", "source": "c", "target": "a", "directed": True,
+                        "start": "2020", "end": None, "confidence": "high", "status": "confirmed",
+                        "location": hostile, "properties": {"program": hostile},
+                        "evidence": [{"document": "d1"}]}]}
+    path = tmp_path / f"hostile.{fmt}"
+    path.write_bytes(FORMATS[fmt].write(graph, ontology))
+    from lxml import etree
+    etree.parse(str(path))                              # a strict XML parser: well-formed
+    if fmt == "graphml":
+        g = nx.read_graphml(path)
+        assert g.nodes["a"]["label"] == "EvilCorp"
+    else:
+        assert b"EvilCorp" in path.read_bytes() and b"\x01" not in path.read_bytes()
+
+
 def test_graphml_booleans_are_the_spec_s_true_and_false(files):
     text = files["graphml"].read_text()
     assert '<data key="directed">true</data>' in text and '<data key="directed">false</data>' in text

@@ -20,6 +20,9 @@ ACTORS = ["russia", "usa", "kaniyat", "mohamed-al-kani", "gna", "haftar-forces",
           "turkey", "un-security-council"]
 WRONG = [None, "", "nobody", 3, 2.5, True, [], {}, ["russia"], "Russia", " russia"]
 DATES = ["2019", "2019-04", "2020-11-19", "2020-02-30", "2019-13", "20", "2019-4", "", 2019, None]
+# Texts the text rule refuses (graph/text_rules.py): a control character, a zero-width space,
+# a bidi override, a vertical tab, an escape.
+HOSTILE = ["A claim\x01 in our words.", "NK-\u200babc", "a \u202equote", "Tar\x0bhuna", "a\x1b[31m note"]
 
 
 def _pick(values):
@@ -30,9 +33,9 @@ def evidence_items(documents):
     # Mostly valid items, each with one field possibly wrong: near the boundary the fast check
     # must not cross (a paragraph and a record both given, an empty record, ...).
     valid = st.fixed_dictionaries(
-        {"document": _pick(documents), "summary": _pick(["A claim in our words."])},
-        optional={"paragraph": _pick([1, 12, None, 0]), "record": _pick(["NK-abc123", "", None, 7, "x" * 501]),
-                  "quote": _pick(["a short quote"])})
+        {"document": _pick(documents), "summary": _pick(["A claim in our words.", HOSTILE[0]])},
+        optional={"paragraph": _pick([1, 12, None, 0]), "record": _pick(["NK-abc123", "", None, 7, "x" * 501, HOSTILE[1]]),
+                  "quote": _pick(["a short quote", HOSTILE[2]])})
     item = st.one_of(valid, st.fixed_dictionaries(
         {"document": _pick(documents + ["doc-missing", 7, None]),
          "paragraph": _pick([1, 3, 12, 0, -1, "3", 2.0, True, None]),
@@ -45,7 +48,7 @@ def evidence_items(documents):
 
 PROPERTY_VALUES = {
     "support": [["weapons"], ["weapons", "troops"], [], ["nonsense"], "weapons", [3]],
-    "program": ["Global Magnitsky", "", 5, ["x"]],
+    "program": ["Global Magnitsky", "", 5, ["x"], "Global\u2066 Magnitsky"],
     "measures": [["asset_freeze"], [], ["asset_freeze", "nope"], "asset_freeze"],
     "allegations": [["murder"], ["kidnapping", "torture"], [], ["nope"]],
     "role": ["leader", "", 1], "forum": ACTORS + ["nobody", 3],
@@ -74,13 +77,17 @@ def records(ontology, documents, valid: list[dict]):
               "status": _pick(list(ontology.statuses) + WRONG),
               "evidence": evidence_items(documents),
               "start": _pick(DATES), "end": _pick(DATES),
-              "attributed_to": _pick(ACTORS + WRONG), "location": _pick(["Tarhuna", "", 3, None]),
-              "notes": _pick(["a note", "", None, []]), "properties": properties(ontology),
+              "attributed_to": _pick(ACTORS + WRONG), "location": _pick(["Tarhuna", "", 3, None, HOSTILE[3]]),
+              "notes": _pick(["a note", "", None, [], HOSTILE[4]]), "properties": properties(ontology),
               "events": _pick([[], ["ev-ly-2020-10-23-ceasefire"], ["ev-missing"], "ev-ly-2020-10-23-ceasefire",
                                ["ev-ly-2020-10-23-ceasefire", "ev-ly-2020-10-23-ceasefire"], [3], None]),
               "unexpected": _pick(["field"])}
     for name, values in PROPERTY_VALUES.items():   # one property of the base changed
         fields[f"properties.{name}"] = _pick(values)
+    # One text of the base's first evidence item changed: hostile texts where a valid record
+    # would otherwise be accepted.
+    fields["evidence0.summary"] = _pick(["A claim in our words.", HOSTILE[0], HOSTILE[3]])
+    fields["evidence0.quote"] = _pick(["a short quote", HOSTILE[2], HOSTILE[4]])
     change = st.tuples(_pick(sorted(fields)), st.booleans()).flatmap(
         lambda fb: st.tuples(st.just(fb[0]), st.just(fb[1]), fields[fb[0]]))
 
@@ -88,7 +95,17 @@ def records(ontology, documents, valid: list[dict]):
         base, changes = base_changes
         data = dict(base)
         for name, remove, value in changes:
-            if name.startswith("properties."):
+            if name.startswith("evidence0."):
+                items = data.get("evidence")
+                if isinstance(items, list) and items and isinstance(items[0], dict):
+                    first = dict(items[0])
+                    key = name.split(".", 1)[1]
+                    if remove:
+                        first.pop(key, None)
+                    else:
+                        first[key] = value
+                    data["evidence"] = [first, *items[1:]]
+            elif name.startswith("properties."):
                 props = dict(data.get("properties") or {}) if isinstance(data.get("properties"), dict) else {}
                 key = name.split(".", 1)[1]
                 if remove:

@@ -225,6 +225,37 @@ def test_a_pep_export_imports_its_offices_and_says_what_it_held(seeds, tmp_path)
     assert SeedSet(folder).check() == []      # two imports under default names: one document each
 
 
+def test_imported_text_is_held_to_the_text_rule_and_the_exports_read(seeds, tmp_path, ontology):
+    # Control, bidi and zero-width characters from the outside world are taken out at import,
+    # with the record and field named; the graph then validates, and its XML exports parse.
+    folder, export = seeds
+    hostile = [_raw(_entity("Company", "NK-evil", name="Evil Corp", topics="sanction", target=True),
+                    name=["Evil\x01\x02\x0b\x1f Corp"], alias=["Evil\u200b Holdings \u202eLtd"]),
+               _entity("Sanction", "ofac-evil", entity="NK-evil", program="GLOMAG\u2066",
+                       authority="Office of Foreign Assets Control", country="us")]
+    _, report = _run(folder, _write(tmp_path / "hostile.ftm.json", fixture_entities() + hostile))
+    cleaned = [w for w in report.warnings if "taken out" in w]
+    assert any("os-evil-corp" in w and "aliases" in w for w in cleaned), cleaned
+    assert any("'os-ofac-evil'" in w and "properties.program" in w for w in cleaned), cleaned
+    assert SeedSet(folder).check() == []
+    _, actors, rels = _by_id(folder)
+    evil = next(a for a in actors.values() if a.identifiers.get("opensanctions") == "NK-evil")
+    assert "Evil Holdings Ltd" in evil.aliases and rels["os-ofac-evil"].properties["program"] == "GLOMAG"
+    import networkx as nx
+
+    from conflictgraph.graph.export import FORMATS
+    from conflictgraph.graph.service import GraphService
+    from conflictgraph.graph.store.factory import open_store
+    store = open_store(f"embedded:{tmp_path / 'graph'}")
+    try:
+        store.load(SeedSet(folder))
+        whole = GraphService(store).whole_graph()
+    finally:
+        store.close()
+    (tmp_path / "g.graphml").write_bytes(FORMATS["graphml"].write(whole, ontology))
+    assert "Evil Corp" in {d.get("label") for _, d in nx.read_graphml(tmp_path / "g.graphml").nodes(data=True)}
+
+
 def test_a_delta_is_applied_to_the_previous_import_of_the_dataset(seeds, tmp_path):
     folder, export = seeds
     into, _ = _run(folder, export)

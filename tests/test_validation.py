@@ -19,6 +19,21 @@ def test_the_mini_fixture_is_valid(mini_dir):
 
 # (file to edit, text to replace, replacement, the exact problem lines; {dir} is the seed folder)
 CASES = {
+    # The text rule (graph/text_rules.py): what cannot enter the graph, named where it stands.
+    "a control character in a name": (
+        "actors.yaml", "name: Russia", 'name: "Rus\\x01sia"',
+        "{dir}/actors.yaml: actors[1] (id 'russia'): field 'name': holds U+0001 at character 4, a control "
+        "character; remove it (importers do)"),
+    "a bidi override in an alias": (
+        "actors.yaml", "aliases: [LNA]", 'aliases: ["L\\u202eNA"]',
+        "{dir}/actors.yaml: actors[0] (id 'haftar-forces'): field 'aliases[0]': holds U+202E RIGHT-TO-LEFT "
+        "OVERRIDE at character 2, a bidirectional control, which can reorder what a reader sees; remove it "
+        "(importers do)"),
+    "a zero-width space in an evidence summary": (
+        "relations.yaml", "summary: Russia supports Haftar's forces.", 'summary: "Russia supports\\u200b Haftar"',
+        "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'evidence[0].summary': holds U+200B ZERO "
+        "WIDTH SPACE at character 16, an invisible character, with which one name can pose as another; remove "
+        "it (importers do)"),
     "unknown actor, with a suggestion": (
         "relations.yaml", "target: haftar-forces", "target: hafter-forces",
         "{dir}/relations.yaml: relations[0] (id 'r-backs'): field 'target': "

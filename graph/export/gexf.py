@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ontology import Ontology
+from ..text_rules import XML_INVALID_RE2
 from .rows import present
 from .shape import EDGE_COLUMNS as TABLE_EDGE_COLUMNS, NODE_COLUMNS
 from .shape import EDGE_FIELDS
@@ -43,16 +44,19 @@ EDGE_COLUMNS = (*TABLE_EDGE_COLUMNS, "directed")
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
             ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 _SPECIAL = tuple(raw.encode() for raw, _ in _ESCAPES)
+# What XML 1.0 cannot hold, as UTF-8 bytes: C0 controls but tab, newline and carriage
+# return, and U+FFFE/U+FFFF (text_rules.XML_INVALID; a valid UTF-8 buffer has no surrogates).
+_INVALID = (*(bytes([b]) for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)), b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
-def _special(values) -> bool:
-    """Whether any text needs escaping: a byte search over the value buffers (memchr speed;
-    a sliced array's buffer may hold more than its rows, which only costs an escape pass)."""
+def _contains(values, needles) -> bool:
+    """Whether any text holds one of `needles`: a byte search over the value buffers (memchr
+    speed; a sliced array's buffer may hold more than its rows, which only costs a pass)."""
     for chunk in getattr(values, "chunks", [values]):
         data = chunk.buffers()[2]
         if data is not None:
             raw = data.to_pybytes()
-            if any(c in raw for c in _SPECIAL):
+            if any(c in raw for c in needles):
                 return True
     return False
 
@@ -63,8 +67,11 @@ def _type(values: pa.ChunkedArray) -> str:
 
 
 def _escape(values) -> pa.Array:
-    """Attribute-value escaping, as ElementTree does it."""
-    if not _special(values):
+    """Attribute-value escaping, as ElementTree does it, of text XML can hold: characters it
+    cannot are dropped, so no export is malformed whatever the store gives it."""
+    if _contains(values, _INVALID):
+        values = pc.replace_substring_regex(values, XML_INVALID_RE2, "")
+    if not _contains(values, _SPECIAL):
         return values   # most columns (ids, dates, vocabularies) need none: skip 7 passes
     for raw, entity in _ESCAPES:
         values = pc.replace_substring(values, raw, entity)

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyarrow as pa
 
 from ..ontology import Ontology
+from ..text_rules import xml_safe
 from .rows import batches, flat_attributes, present
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
@@ -38,7 +39,7 @@ def _type(t: pa.DataType) -> str:
 def _value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
-    return escape(str(v))
+    return escape(xml_safe(str(v)))   # characters XML cannot hold are dropped, whatever the store holds
 
 
 def _data(attrs: dict[str, Any]) -> str:
@@ -66,7 +67,7 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
             attrs = flat_attributes(r, NODE_COLUMNS)
             attrs["label"] = r.get("label") or r["id"]
             attrs.update(zip(_RGB, _rgb(ontology.node_colors.get(r.get("kind"), "#7f7f7f"))))
-            parts.append(f'<node id={quoteattr(r["id"])}>{_data(attrs)}</node>')
+            parts.append(f'<node id={quoteattr(xml_safe(r["id"]))}>{_data(attrs)}</node>')
         yield "".join(parts).encode()
     for rows in batches(edges):
         parts = []
@@ -74,8 +75,8 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
             attrs = flat_attributes(r, EDGE_COLUMNS)
             attrs["label"] = attrs["relation_type"]
             attrs.update(zip(_RGB, _rgb(ontology.polarity_colors.get(attrs.get("polarity"), "#999999"))))
-            parts.append(f'<edge id={quoteattr(r["id"])} source={quoteattr(r["source"])} '
-                         f'target={quoteattr(r["target"])}>{_data(attrs)}</edge>')
+            parts.append(f'<edge id={quoteattr(xml_safe(r["id"]))} source={quoteattr(xml_safe(r["source"]))} '
+                         f'target={quoteattr(xml_safe(r["target"]))}>{_data(attrs)}</edge>')
         yield "".join(parts).encode()
     yield b"</graph></graphml>"
 

@@ -354,6 +354,7 @@ def _import(path: Path, source: Path, fmt: str, into: Path, existing: list[Actor
         report.became = became
         _keep_source(source, out, fmt)
     report.review = len(out.review)
+    report.warnings += out.cleaned
     return report
 
 

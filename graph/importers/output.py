@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from ..text_rules import FORBIDDEN, clean
+
 SECTION_FILES = {"documents": "documents.jsonl", "actors": "actors.jsonl", "relations": "relations.jsonl",
                  "events": "events.jsonl"}
 REVIEW_FILE = "review-matches.json"   # not a seed file (*.jsonl): read by people, skipped by validate
@@ -29,6 +31,7 @@ class SeedFolder:
         self._files = {}
         self.counts: dict[str, int] = {s: 0 for s in SECTION_FILES}
         self.review: list[dict[str, Any]] = []
+        self.cleaned: list[str] = []    # records whose text the text rule changed, and where
 
     def __enter__(self) -> "SeedFolder":
         return self
@@ -45,6 +48,14 @@ class SeedFolder:
         return self._tmp / name
 
     def write(self, section: str, record: dict[str, Any]) -> None:
+        """Write a record, its texts held to the text rule (graph/text_rules.py): what an
+        importer brings from the outside world never carries a control, bidi or invisible
+        character into the graph; each record changed is noted with its fields."""
+        changed: list[str] = []
+        record = _clean(record, "", changed)
+        if changed:
+            self.cleaned.append(f"{section} {record.get('id')!r}: {', '.join(changed)}: control, bidirectional or "
+                                "invisible characters taken out")
         if section not in self._files:
             self._files[section] = (self._tmp / SECTION_FILES[section]).open("wb")
         self._files[section].write(orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n")
@@ -67,3 +78,17 @@ class SeedFolder:
         for fh in self._files.values():
             fh.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _clean(value: Any, path: str, changed: list[str]) -> Any:
+    if isinstance(value, str):
+        if not FORBIDDEN.search(value):
+            return value
+        changed.append(path)
+        return clean(value)
+    if isinstance(value, list):
+        items = [_clean(v, f"{path}[{i}]", changed) for i, v in enumerate(value)]
+        return [v for v in items if v != ""]          # an alias that was only invisible characters
+    if isinstance(value, dict):
+        return {k: _clean(v, f"{path}.{k}" if path else k, changed) for k, v in value.items()}
+    return value

@@ -70,4 +70,5 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, version: str |
                        if a.casefold() not in NOT_A_NAME]
             book.resolve(UCDP, str(actor_id), name, ORG_KINDS[org], {UCDP: str(actor_id)}, aliases)
     report.review = len(out.review)
+    report.warnings += out.cleaned
     return report

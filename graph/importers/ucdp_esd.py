@@ -411,6 +411,7 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, version: str |
             if _distinct(a, b, run[0].record, report):
                 _fights(run, a, b, document, version, tag, out)
     report.review = len(out.review)
+    report.warnings += out.cleaned
     return report
 
 
