@@ -21,6 +21,7 @@ from conflictgraph.graph.store import GraphStore, open_store
 from . import explorer, models, problems
 from .admission import Lanes
 from .body_limit import BodyLimit
+from .trailing_slash import TrailingSlash
 from .caching import ConditionalGet
 from .parameters import known_parameters_only
 from .analytics_routes import router as analytics_router
@@ -86,6 +87,9 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(ConditionalGet, version=lambda scope: scope["app"].state.service.store.version())
+    # No redirect is built from the request's Host: `/actors/` is served as `/actors`.
+    app.router.redirect_slashes = False
+    app.add_middleware(TrailingSlash)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"],

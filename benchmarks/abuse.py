@@ -151,7 +151,7 @@ def exports(base: str, pid: int) -> dict:
     out = {}
     with httpx.Client(base_url=base, timeout=600) as client:
         client.get("/export?format=gexf&types=LEADS")   # the projection is built and mapped
-        for fmt in ("gexf", "graphml", "cytoscape", "graphology", "d3", "csv", "gephi-stream"):
+        for fmt in ("gexf", "graphml", "cytoscape", "graphology", "d3", "csv", "neo4j-csv", "gephi-stream"):
             url = "/gephi/stream" if fmt == "gephi-stream" else f"/export?format={fmt}"
             before, peak, done = rss_mb(pid), [0.0], threading.Event()
 

@@ -23,11 +23,20 @@ from .errors import ConflictGraphError, ValidationFailed
 from .paths import SEED_DIR
 from .settings import Settings
 from .store import open_store
+from .text_rules import visible
 
 app = typer.Typer(help="ConflictGraph: a dated, sourced knowledge graph of conflict actors.",
                   no_args_is_help=True, add_completion=False)
-out = Console()
-err = Console(stderr=True)
+class _Console(Console):
+    """A console that never sends a control, bidi or invisible character to the terminal: a
+    query result or an imported name could otherwise carry escape sequences (text_rules.visible)."""
+
+    def print(self, *objects, **kwargs) -> None:
+        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+out = _Console()
+err = _Console(stderr=True)
 
 PathArg = typer.Argument(None, help="A seed file or a directory of seed files (default: the project's seed_data/).")
 StoreOpt = typer.Option(None, "--store", help="Store location, e.g. embedded:./data/graph "
@@ -240,25 +249,29 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
             result = s.research_query(cypher, params)
     except ConflictGraphError as e:
         _fail(str(e))
+    # Every format is free of control characters (text_rules.visible): JSON keeps the data (an
+    # escape is JSON's own), CSV and the table show them as escapes; CSV cells a spreadsheet
+    # would run as formulas start with an apostrophe (export/neo4j_csv.neutral).
     if fmt == "json":
-        print(json.dumps({"columns": result.columns, "rows": result.rows,
-                          "truncated": result.truncated}, ensure_ascii=False, indent=2))
+        print(visible(json.dumps({"columns": result.columns, "rows": result.rows,
+                                  "truncated": result.truncated}, ensure_ascii=False, indent=2)))
     elif fmt == "csv":
+        from .export.neo4j_csv import neutral
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(result.columns)
+        w.writerow([neutral(visible(c)) for c in result.columns])
         for row in result.rows:
-            w.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                        for v in row])
+            w.writerow([neutral(visible(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
+                                        else "" if v is None else str(v))) for v in row])
         sys.stdout.write(buf.getvalue())
     else:
         # Cells and headers as Text: a value such as "[red]x[/red]" is data, not markup.
         table = Table()
         for column in result.columns:
-            table.add_column(Text(column))
+            table.add_column(Text(visible(column)))
         for row in result.rows:
-            table.add_row(*(Text(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
-                                 else "" if v is None else str(v)) for v in row))
+            table.add_row(*(Text(visible(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
+                                         else "" if v is None else str(v))) for v in row))
         out.print(table)
         out.print(f"{len(result.rows)} row(s)" + (" (truncated at the row limit)" if result.truncated else ""),
                   highlight=False)

@@ -60,3 +60,12 @@ def clean(text: str) -> str:
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot hold (what XML exporters write)."""
     return XML_INVALID.sub("", text) if XML_INVALID.search(text) else text
+
+
+_TERMINAL = re.compile(f"[\r{_XML_INVALID}{_C1}{_SPOOFING}]")
+
+
+def visible(text: str) -> str:
+    """`text` for a terminal: every character the rule refuses (and a bare carriage return,
+    which can overwrite a line) shown as its escape, `\\u001b`, never sent raw to the screen."""
+    return _TERMINAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _TERMINAL.search(text) else text

@@ -195,6 +195,14 @@ def test_unknown_query_parameters_are_422_naming_them(client, path, params, unkn
     assert all(f"query parameter '{name}'" in body["detail"] for name in unknown)
 
 
+def test_a_trailing_slash_is_served_not_redirected_to_the_request_s_host(client):
+    # Starlette redirected /actors/ to http://<the request's Host>/actors: an open redirect.
+    r = client.get("/actors/", params={"q": "kaniyat"}, headers={"host": "evil.example"}, follow_redirects=False)
+    assert r.status_code == 200 and "location" not in r.headers
+    assert r.json() == client.get("/actors", params={"q": "kaniyat"}).json()
+    assert client.get("/actors/kaniyat/", follow_redirects=False).json()["id"] == "kaniyat"
+
+
 def test_422s_list_the_allowed_values_in_words(client):
     types = problem(client.get("/relations", params={"types": "BACKS,SANCTION"}), 422)["detail"]
     assert types == ("query parameter 'types': unknown relation type(s): SANCTION; known: BACKS, SANCTIONS, "

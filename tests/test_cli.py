@@ -212,6 +212,23 @@ def test_user_text_and_data_are_printed_literally(store_uri, mini_dir):
     assert r.exit_code == 1 and "unknown actor kind '[r:BACKS]'" in r.output
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_query_output_never_sends_a_control_character_to_the_terminal(store_uri, fmt):
+    # A value can hold a terminal's escape sequence (ESC [ 2 J clears the screen) or a bidi
+    # override; the CLI shows them as escapes, and a CSV cell that a spreadsheet would run
+    # as a formula starts with an apostrophe.
+    run("load")
+    r = run("query", "RETURN $v AS v, $f AS f", "-p", "v=x\u001b[2Jy\u202ez\u009b1m", "-p", "f==1+1", "-f", fmt)
+    assert r.exit_code == 0, r.output
+    assert not any(c in r.output for c in ("\x1b", "\x9b", "\u202e")), repr(r.output)
+    if fmt == "json":
+        assert json.loads(r.output)["rows"] == [["x\x1b[2Jy\u202ez\x9b1m", "=1+1"]]    # the data, unchanged
+    elif fmt == "csv":
+        assert list(csv.reader(io.StringIO(r.output)))[1] == ["x\\u001b[2Jy\\u202ez\\u009b1m", "'=1+1"]
+    else:
+        assert "x\\u001b[2Jy" in r.output
+
+
 def test_the_served_connections_send_replies_without_waiting_for_acks():
     # asyncio disables Nagle's algorithm only for sockets made with protocol IPPROTO_TCP;
     # the listener `serve` made with socket.create_server had protocol 0, and every reply on

@@ -135,7 +135,7 @@ def test_d3_nodes_and_links(files):
 
 
 def test_neo4j_import_csv_round_trips_every_relation(files, whole):
-    z = zipfile.ZipFile(files["csv"])
+    z = zipfile.ZipFile(files["neo4j-csv"])
     assert {"actors.csv", "relationships.csv"} <= set(z.namelist())
     actors = list(csv.DictReader(io.StringIO(z.read("actors.csv").decode())))
     rels = list(csv.DictReader(io.StringIO(z.read("relationships.csv").decode())))
@@ -152,7 +152,7 @@ def test_neo4j_import_csv_round_trips_every_relation(files, whole):
 
 def test_neo4j_import_csv_keeps_the_cited_documents(files, whole):
     # Without documents.csv an import of the zip lost every source the evidence cites.
-    z = zipfile.ZipFile(files["csv"])
+    z = zipfile.ZipFile(files["neo4j-csv"])
     docs = list(csv.DictReader(io.StringIO(z.read("documents.csv").decode())))
     rels = list(csv.DictReader(io.StringIO(z.read("relationships.csv").decode())))
     assert list(docs[0])[0] == "id:ID(Document)" and list(docs[0])[-1] == ":LABEL"
@@ -261,6 +261,29 @@ def test_xml_exports_are_well_formed_whatever_text_they_are_given(ontology, tmp_
         assert g.nodes["a"]["label"] == "EvilCorp"
     else:
         assert b"EvilCorp" in path.read_bytes() and b"\x01" not in path.read_bytes()
+
+
+def test_the_spreadsheet_csv_never_holds_a_formula_and_the_neo4j_csv_keeps_cells_as_stored(ontology):
+    formula = '=HYPERLINK("http://evil.example","click")'
+    graph = {"nodes": [{"id": "a", "name": formula, "kind": "organization", "aliases": ["+cmd|' /C calc'!A0", "-2+3"],
+                        "description": "@SUM(1)", "identifiers": {}},
+                       {"id": "c", "name": "Clean name", "kind": "state", "aliases": [], "identifiers": {}}],
+             "edges": [{"id": "r1", "type": "SANCTIONS", "source": "c", "target": "a", "directed": True,
+                        "start": "2020", "end": None, "confidence": "high", "status": "confirmed",
+                        "location": "\tTarhuna", "properties": {"program": "=1+1"}, "evidence": []}],
+             "documents": []}
+
+    def rows(fmt, name):
+        with zipfile.ZipFile(io.BytesIO(FORMATS[fmt].write(graph, ontology))) as z:
+            return list(csv.DictReader(io.StringIO(z.read(name).decode())))
+    safe, raw = rows("csv", "actors.csv"), rows("neo4j-csv", "actors.csv")
+    leads = ("=", "+", "-", "@", "\t", "\r")
+    assert not any(cell.startswith(leads) for row in safe for cell in row.values())
+    assert safe[0]["name"] == "'" + formula and safe[0]["aliases:string[]"] == "'+cmd|' /C calc'!A0;-2+3"
+    assert safe[1]["name"] == "Clean name"                         # ordinary text untouched
+    assert raw[0]["name"] == formula and raw[0]["description"] == "@SUM(1)"
+    rel = rows("csv", "relationships.csv")[0]
+    assert rel["program"] == "'=1+1" and rel["location"] == "'\tTarhuna"
 
 
 def test_graphml_booleans_are_the_spec_s_true_and_false(files):

@@ -45,7 +45,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "graphology's serialized graph (mixed, multi)", json_formats.graphology_stream),
     Format("d3", json_formats.d3, "application/json", "d3.json", "d3-force nodes/links JSON",
            json_formats.d3_stream),
-    Format("csv", neo4j_csv.write, "application/zip", "zip",
-           "zip of actors.csv, documents.csv and relationships.csv with neo4j-admin database import headers",
+    Format("csv", neo4j_csv.write_spreadsheet, "application/zip", "zip",
+           "zip of actors.csv, documents.csv and relationships.csv, safe to open in a spreadsheet (a cell "
+           "that would run as a formula starts with an apostrophe)",
+           needs_documents=True, stream_pages=neo4j_csv.stream_spreadsheet),
+    Format("neo4j-csv", neo4j_csv.write, "application/zip", "zip",
+           "the same zip with every cell as stored, for neo4j-admin database import (not for spreadsheets)",
            needs_documents=True, stream_pages=neo4j_csv.stream),
 )}

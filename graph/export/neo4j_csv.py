@@ -10,6 +10,11 @@ events.csv and participations.csv (actor -PARTICIPATED_IN {role}-> event).
 
 Header columns carry their types (`:ID(Actor)`, `:string[]`); lists use ';', the tool's
 default array delimiter.
+
+Two formats write it: `neo4j-csv`, the cells exactly as stored, for neo4j-admin; and `csv`,
+the one a spreadsheet user downloads, in which a cell that a spreadsheet would run as a
+formula (one starting with = + - @, a tab or a carriage return: `=HYPERLINK(...)`,
+`+cmd|...`) is written with a leading apostrophe, so it is read as text.
 """
 from __future__ import annotations
 
@@ -67,7 +72,15 @@ class _Sink(io.RawIOBase):
         return out
 
 
-def _rows(write_header, batches, row) -> Iterator[str]:
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(cell: str) -> str:
+    """A cell a spreadsheet reads as text, never as a formula (OWASP's CSV injection advice)."""
+    return "'" + cell if cell.startswith(FORMULA_LEADS) else cell
+
+
+def _rows(write_header, batches, row, spreadsheet: bool = False) -> Iterator[str]:
     """CSV text, a batch of records at a time (the header even when there are none)."""
     first = True
     for batch in batches:
@@ -76,7 +89,10 @@ def _rows(write_header, batches, row) -> Iterator[str]:
         if first:
             w.writerow(write_header)
             first = False
-        w.writerows(row(r) for r in batch)
+        if spreadsheet:
+            w.writerows([neutral(c) for c in row(r)] for r in batch)
+        else:
+            w.writerows(row(r) for r in batch)
         yield text.getvalue()
     if first:
         text = io.StringIO()
@@ -94,7 +110,7 @@ def _evidence(items: list[dict], cited: set[str]) -> list[dict]:
 
 def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[dict]],
            documents_for: Callable[[list[str]], list[dict]], ontology: Ontology,
-           event_batches: Iterable[list[dict]] | None = None) -> Iterator[bytes]:
+           event_batches: Iterable[list[dict]] | None = None, *, spreadsheet: bool = False) -> Iterator[bytes]:
     """The zip, written as it goes: actors and relations (and events, if given) a batch at a
     time, then the documents they cite (their ids are all that is kept meanwhile)."""
     actor_cols = {k: v for k, v in ACTOR_COLUMNS.items() if k != "id"}
@@ -142,18 +158,20 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
         entries = [
-            ("actors.csv", lambda: _rows(["id:ID(Actor)"] + _header(actor_cols) + [":LABEL"], actor_batches, actor)),
+            ("actors.csv", lambda: _rows(["id:ID(Actor)"] + _header(actor_cols) + [":LABEL"], actor_batches, actor,
+                                         spreadsheet)),
             ("relationships.csv", lambda: _rows([":START_ID(Actor)", ":END_ID(Actor)", ":TYPE"] + _header(rel_cols),
-                                                relation_batches, relation)),
+                                                relation_batches, relation, spreadsheet)),
         ]
         if event_batches is not None:
             entries += [
-                ("events.csv", lambda: _rows(["id:ID(Event)"] + _header(event_cols) + [":LABEL"], event_batches, event)),
+                ("events.csv", lambda: _rows(["id:ID(Event)"] + _header(event_cols) + [":LABEL"], event_batches, event,
+                                             spreadsheet)),
                 ("participations.csv", lambda: _rows([":START_ID(Actor)", ":END_ID(Event)", ":TYPE", "role"],
-                                                     [participations], lambda row: row)),
+                                                     [participations], lambda row: row, spreadsheet)),
             ]
         entries.append(("documents.csv", lambda: _rows(["id:ID(Document)"] + _header(doc_cols) + [":LABEL"],
-                                                       [documents_for(sorted(cited))], document)))
+                                                       [documents_for(sorted(cited))], document, spreadsheet)))
         for name, texts in entries:
             with z.open(name, "w", force_zip64=True) as f:
                 for text in texts():
@@ -163,10 +181,18 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
     yield sink.take()
 
 
-def write(graph, ontology: Ontology) -> bytes:
+def write(graph, ontology: Ontology, *, spreadsheet: bool = False) -> bytes:
     """The zip of a graph in the API's shape; with graph["events"] (a list), events too."""
     documents = {d["id"]: d for d in graph.get("documents") or []}
     events = graph.get("events")
     return b"".join(stream([graph["nodes"]], [graph["edges"]],
                            lambda ids: [documents[i] for i in ids if i in documents], ontology,
-                           None if events is None else [events]))
+                           None if events is None else [events], spreadsheet=spreadsheet))
+
+
+def write_spreadsheet(graph, ontology: Ontology) -> bytes:
+    return write(graph, ontology, spreadsheet=True)
+
+
+def stream_spreadsheet(*args, **kwargs) -> Iterator[bytes]:
+    return stream(*args, **kwargs, spreadsheet=True)
