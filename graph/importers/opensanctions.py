@@ -51,6 +51,7 @@ from followthemoney.exc import InvalidData
 
 from ..dates import PartialDate
 from ..models import Actor
+from ..ontology import default_ontology
 from .common import ImportFailed, ImportReport, resolve_actor, slug
 from .matching import Crosswalk, normalise
 from .output import SeedFolder
@@ -86,6 +87,7 @@ INTERNATIONAL_WORDS = ("united nations", "security council", "european", "world 
                        "interpol", "international")
 NO_COUNTRY = {"", "zz"}          # FtM: zz is "Global"; a body such as the UN has no state
 SOURCE_FILE = "source.ftm.jsonl.gz"
+ONTOLOGY = default_ontology()
 DOWNLOAD = ("https://data.opensanctions.org/datasets/latest/<dataset>/entities.ftm.json (FtM entities), "
             "targets.nested.json or entities.delta.json")
 DATASET_URL = "https://data.opensanctions.org/datasets/{version}/{dataset}/entities.ftm.json"
@@ -248,9 +250,12 @@ def _listing_kind(datasets: list[str], topics: set[str], provisions: str) -> str
 
 # --- pass 1: listings, edges, targets --------------------------------------------------------
 
-def _first_pass(path: Path, fmt: str, progress: Callable[[int], None] | None) -> Pass1:
+def _first_pass(path: Path, fmt: str, progress: Callable[[int], None] | None, keep) -> Pass1:
+    """Listings, links and targets; every entity also goes to `keep` (the gzip the next delta
+    applies to), so the file is not read a third time for it."""
     p = Pass1()
     for number, data in _entities(path, fmt):
+        keep.write(orjson.dumps(data) + b"\n")
         where = f"{path}:{number}"
         proxy = _proxy(where, data)
         schema = proxy.schema.name
@@ -304,7 +309,14 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, dataset: str =
 
 def _import(path: Path, source: Path, fmt: str, into: Path, existing: list[Actor], dataset: str, version: str,
             progress: Callable[[int], None] | None) -> ImportReport:
-    p = _first_pass(source, fmt, progress)
+    with SeedFolder(into) as out:
+        with gzip.open(out.path(SOURCE_FILE), "wb", compresslevel=1) as keep:
+            p = _first_pass(source, fmt, progress, keep)
+        return _write(path, source, fmt, into, p, existing, dataset, version, out)
+
+
+def _write(path: Path, source: Path, fmt: str, into: Path, p: Pass1, existing: list[Actor], dataset: str,
+           version: str, out: SeedFolder) -> ImportReport:
     # The edges kept: one end a target. Their other ends become actors too.
     kept = [e for e in p.edges if e.source in p.targets or e.target in p.targets]
     kept_ids = {e.id for e in kept}
@@ -315,44 +327,42 @@ def _import(path: Path, source: Path, fmt: str, into: Path, existing: list[Actor
     document = f"doc-opensanctions-{slug(dataset)}-{slug(version)}" + (
         "" if into.name == "opensanctions" else f"-{slug(into.name, 40)}")
     skipped: Counter = Counter()
-    with SeedFolder(into) as out:
-        report = ImportReport(out.counts, skipped)
-        report.read_as = {"entities": "FtM entities", "nested": "FtM nested targets"}[fmt] + (
-            f" (a delta applied to the previous import: {path.name})" if source != path else "")
-        out.write("documents", {
-            "id": document, "kind": "dataset", "title": f"OpenSanctions: {dataset} ({version})",
-            "publisher": "OpenSanctions", "url": DATASET_URL.format(version=version, dataset=dataset),
-            "held": False, "language": "en",
-            "notes": "FollowTheMoney entities; evidence items locate each Sanction or link by its entity id. "
-                     "Licence: CC BY-NC 4.0."})
-        actor_of: dict[str, str] = {}
-        became: Counter = Counter()
-        for number, data in _entities(source, fmt):
-            schema = data["schema"]
-            if schema == "Sanction" or schema in EDGES:
-                continue
-            if schema not in KINDS:
-                continue
-            if data["id"] not in wanted:
-                skipped[f"{schema} (not listed, nor linked to a listed entity)"] += 1
-                continue
-            if data["id"] in actor_of:      # a nested file repeats shared entities
-                continue
-            actor_of[data["id"]] = _actor(_proxy(f"{source}:{number}", data), data, crosswalk, out, report)
-            became[f"{schema} → {KINDS[schema]} actors"] += 1
-        authorities = Authorities(crosswalk, out, report, document)
-        for listing in p.listings:
-            _listing(source, listing, actor_of, authorities, document, out, skipped, became)
-        for edge in p.edges:
-            if edge.id not in kept_ids:
-                skipped[f"{edge.schema} (neither end listed)"] += 1
-                continue
-            _edge(edge, actor_of, document, out, skipped, became)
-        for schema, n in sorted(p.schemata.items()):
-            if schema not in KINDS and schema != "Sanction" and schema not in EDGES:
-                skipped[f"{schema} (not imported)"] += n
-        report.became = became
-        _keep_source(source, out, fmt)
+    report = ImportReport(out.counts, skipped)
+    report.read_as = {"entities": "FtM entities", "nested": "FtM nested targets"}[fmt] + (
+        f" (a delta applied to the previous import: {path.name})" if source != path else "")
+    out.write("documents", {
+        "id": document, "kind": "dataset", "title": f"OpenSanctions: {dataset} ({version})",
+        "publisher": "OpenSanctions", "url": DATASET_URL.format(version=version, dataset=dataset),
+        "held": False, "language": "en",
+        "notes": "FollowTheMoney entities; evidence items locate each Sanction or link by its entity id. "
+                 "Licence: CC BY-NC 4.0."})
+    actor_of: dict[str, str] = {}
+    became: Counter = Counter()
+    for number, data in _entities(source, fmt):
+        schema = data["schema"]
+        if schema == "Sanction" or schema in EDGES:
+            continue
+        if schema not in KINDS:
+            continue
+        if data["id"] not in wanted:
+            skipped[f"{schema} (not listed, nor linked to a listed entity)"] += 1
+            continue
+        if data["id"] in actor_of:      # a nested file repeats shared entities
+            continue
+        actor_of[data["id"]] = _actor(_proxy(f"{source}:{number}", data), data, crosswalk, out, report)
+        became[f"{schema} → {KINDS[schema]} actors"] += 1
+    authorities = Authorities(crosswalk, out, report, document)
+    for listing in p.listings:
+        _listing(source, listing, actor_of, authorities, document, out, skipped, became)
+    for edge in p.edges:
+        if edge.id not in kept_ids:
+            skipped[f"{edge.schema} (neither end listed)"] += 1
+            continue
+        _edge(edge, actor_of, document, out, skipped, became)
+    for schema, n in sorted(p.schemata.items()):
+        if schema not in KINDS and schema != "Sanction" and schema not in EDGES:
+            skipped[f"{schema} (not imported)"] += n
+    report.became = became
     report.review = len(out.review)
     report.warnings += out.cleaned
     return report
@@ -496,8 +506,8 @@ def _edge(edge: Edge, actor_of: dict[str, str], document: str, out: SeedFolder, 
     properties: dict[str, Any] = dict(edge.text)
     if edge.datasets:
         properties["datasets"] = ", ".join(edge.datasets)
-    if rtype in ("PART_OF", "HOLDS_POSITION"):
-        properties = {k: v for k, v in properties.items() if k == "datasets"} if rtype == "HOLDS_POSITION" else {}
+    allowed = ONTOLOGY.relation_types[rtype].properties     # PART_OF takes none, HOLDS_POSITION datasets
+    properties = {k: v for k, v in properties.items() if k in allowed}
     said = "; ".join(f"{k} {v}" for k, v in edge.text.items())
     relation = {
         "id": f"os-{slug(edge.id, 180)}", "type": rtype, "source": source, "target": target,
@@ -516,14 +526,6 @@ def _edge(edge: Edge, actor_of: dict[str, str], document: str, out: SeedFolder, 
 
 
 # --- deltas ------------------------------------------------------------------------------
-
-def _keep_source(source: Path, out: SeedFolder, fmt: str) -> None:
-    """The entities of this import, kept in its folder (gzip, not a seed file) for the next delta."""
-    target = out.path(SOURCE_FILE)
-    with gzip.open(target, "wb", compresslevel=1) as fh:
-        for _, data in _entities(source, fmt):
-            fh.write(orjson.dumps(data) + b"\n")
-
 
 def _apply_delta(path: Path, into: Path) -> Path:
     """The previous import's entities with the delta's ADD, MOD and DEL applied, as a file
