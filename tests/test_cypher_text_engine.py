@@ -118,3 +118,37 @@ def test_the_published_bypasses_are_seen():
     assert write_or_io_clauses("WITH 4 //* c */ 2 AS x\r LOAD FROM '/etc/passwd' RETURN *") == ["LOAD"]
     assert len(statements("/* **/ ' */ RETURN 1; CHECKPOINT // '")) == 2
     assert code_only("RETURN 1 /* **/ + 1 */") .strip() == "RETURN 1"
+
+
+class _CountingText(str):
+    """A text that counts how many characters the scanner reads from it."""
+    reads = 0
+
+    def __getitem__(self, key):
+        _CountingText.reads += 1
+        return str.__getitem__(self, key)
+
+    def startswith(self, *args):
+        _CountingText.reads += 1
+        return str.startswith(self, *args)
+
+
+def _reads(text: str) -> int:
+    from conflictgraph.graph import cypher_text
+    getattr(cypher_text, "_tokens", tokens).__dict__.get("cache_clear", lambda: None)()
+    _CountingText.reads = 0
+    tokens(_CountingText(text))
+    return _CountingText.reads
+
+
+@pytest.mark.parametrize("head,unit,tail", [("", "/* ", ""), ("'", "\\'", ""), ("", "// ", "\r x")],
+                         ids=["open-comments", "open-string-of-escaped-quotes", "line-comments-lone-cr"])
+def test_hostile_texts_are_scanned_in_linear_time(head, unit, tail):
+    """A research text of 6,663 unclosed `/*` (20 KB, under the length limit) cost the
+    service 22 s of CPU before the worker and its deadline: the scanner rescanned to the
+    end from each. Twice the text must cost about twice the reads, not four times."""
+    def text(k):
+        return "RETURN 1 " + head + unit * k + tail
+    small, large = _reads(text(1000)), _reads(text(2000))
+    assert large / small < 2.5, (small, large)
+    assert _reads(text(6663)) < 40 * len(text(6663))
