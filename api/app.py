@@ -20,6 +20,7 @@ from conflictgraph.graph.store import GraphStore, open_store
 
 from . import explorer, models, problems
 from .admission import Lanes
+from .encoding import json_response
 from .body_limit import BodyLimit
 from .trailing_slash import TrailingSlash
 from .caching import ConditionalGet
@@ -114,10 +115,12 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         procedures outside a small catalogue allow-list are refused (403); the server's
         time limit (504) and row limit (`truncated`) apply, and neither can be raised
         from the request."""
-        result = await request.app.state.lanes.research.run(
-            service(request).store.research_query, body.query, body.params,
-            timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
-        return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
+        def answer():
+            result = service(request).store.research_query(
+                body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
+            return json_response({"columns": result.columns, "rows": result.rows, "truncated": result.truncated},
+                                 request)
+        return await request.app.state.lanes.research.run(answer)
 
     errors_doc = {404: models.problem_response("No such actor, relation or document"),
                   400: models.problem_response("The request cannot be answered")}

@@ -17,7 +17,7 @@ MEDIA_TYPE = "application/problem+json"
 
 def problem(status: int, detail: str, headers: dict[str, str] | None = None, type: str = "about:blank",
             **extra) -> JSONResponse:
-    body = {"type": type, "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    body = {"type": type, "title": HTTPStatus(status).phrase, "status": status, "detail": errors.capped(detail)}
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 

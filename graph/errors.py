@@ -13,6 +13,18 @@ class ConflictGraphError(Exception):
     problem_type = "about:blank"
 
 
+# An engine's message may quote what a query built: `RETURN error(repeat('x', 150000000))`
+# made a 150 MB problem body and a 1.1 GB service. Nobody reads past a few lines.
+MESSAGE_MAX_CHARS = 2000
+
+
+def capped(message: str, limit: int = MESSAGE_MAX_CHARS) -> str:
+    """A message cut to `limit` characters, saying how much was cut."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}... ({len(message) - limit:,} more characters cut)"
+
+
 # --- requests ----------------------------------------------------------------------
 class NotFound(ConflictGraphError, LookupError):
     """No actor, relation or document with the id asked for."""

@@ -141,3 +141,27 @@ def test_oversized_or_empty_bodies_are_422(client):
     assert client.post("/cypher", json={"query": ""}).status_code == 422
     assert client.post("/cypher", json={"query": "RETURN 1 " + " " * 20_000}).status_code == 422
     assert client.post("/cypher", json={"params": {}}).status_code == 422
+
+
+def test_an_error_quoting_a_huge_value_is_cut_to_a_readable_size(client):
+    """`RETURN error(repeat('x', 150000000))` made a 150 MB problem body (and a 1.1 GB
+    service): an engine's message may quote any value a query builds. Both engines quote
+    the text they could not read as a date."""
+    r = client.post("/cypher", json={"query": "RETURN date($s) AS d", "params": {"s": "x" * 30_000}})
+    assert r.status_code == 400, r.text[:300]
+    detail = r.json()["detail"]
+    assert len(detail) < 2100 and "more characters cut" in detail, detail[-200:]
+    assert "xxxx" in detail   # what the engine said is still there, up to the cut
+
+
+def test_a_large_answer_comes_compressed_and_whole(client):
+    """Built and gzip-compressed in the research lane's thread, not on the event loop."""
+    r = client.post("/cypher", json={"query": "UNWIND range(1, 900) AS x RETURN x, $pad AS pad",
+                                     "params": {"pad": "y" * 500}},
+                    headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200
+    assert r.headers["content-encoding"] == "gzip" and "accept-encoding" in r.headers["vary"].lower()
+    body = r.json()
+    assert len(body["rows"]) == 900 and body["rows"][-1] == [900, "y" * 500] and body["truncated"] is False
+    plain = client.post("/cypher", json={"query": "RETURN 1 AS one"}, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json()["rows"] == [[1]]

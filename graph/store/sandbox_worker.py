@@ -28,7 +28,7 @@ from pathlib import Path
 import ladybug
 from ladybug._backend import get_pybind_module
 
-from ..errors import ConflictGraphError, QueryError, WriteRejected
+from ..errors import ConflictGraphError, QueryError, WriteRejected, capped
 from . import plan_check
 from .reader import check_nesting, check_parameters, check_query_text
 from .confine import ConfinementUnavailable, confine, limit_files
@@ -126,7 +126,7 @@ class Worker:
             self.conn.set_query_timeout(req["timeout_ms"])
             return self.run(req["query"], req["params"], req["row_limit"], req.get("byte_limit"))
         except ConflictGraphError as e:
-            return {"error": {"type": type(e).__name__, "message": str(e),
+            return {"error": {"type": type(e).__name__, "message": capped(str(e)),
                               "line": getattr(e, "line", None), "column": getattr(e, "column", None)}}
         except MemoryError:
             return {"error": {"type": "QueryError", "message": "the query needs more memory than "
