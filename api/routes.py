@@ -19,7 +19,7 @@ from conflictgraph.graph.service import (EventFilter, GraphService, MAX_HOPS, MA
 
 from . import models
 from .admission import Lane
-from .encoding import json_response
+from .encoding import bytes_response, json_response
 
 router = APIRouter()
 
@@ -236,10 +236,10 @@ def _seeds(seeds: str) -> list[str]:
     return ids
 
 
-def _exported(graph, fmt: str, name: str, svc: GraphService, events=None) -> Response:
+def _exported(request: Request, graph, fmt: str, name: str, svc: GraphService, events=None) -> Response:
     f = FORMATS[fmt]
-    return Response(svc.export(graph, fmt, events), media_type=f.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{f.extension}"'})
+    return bytes_response(svc.export(graph, fmt, events), f.media_type, request,
+                          {"Content-Disposition": f'attachment; filename="{name}.{f.extension}"'})
 
 
 @router.get("/subgraph", response_model=models.Subgraph, tags=["graph"], responses=EXPORT_RESPONSES,
@@ -256,7 +256,7 @@ async def subgraph(request: Request, svc: Service, seeds: Seeds, depth: Depth = 
         graph = svc.subgraph(seed_ids, depth, flt)
         found = svc.neighbourhood_events([n["id"] for n in graph["nodes"]], flt.as_of) if events else None
         if format != "json":
-            return _exported(graph, format, "conflictgraph-subgraph", svc, found)
+            return _exported(request, graph, format, "conflictgraph-subgraph", svc, found)
         return json_response({"seeds": seed_ids, "depth": depth, **graph, "events": found or []}, request)
     return await heavy(request).run(answer)
 
