@@ -8,10 +8,13 @@ at once to come back later (503 with Retry-After). Cheap endpoints never queue b
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import math
+import threading
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 import anyio
 import anyio.to_thread
@@ -50,6 +53,29 @@ class Lane:
             return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=self.limiter)
         finally:
             self.inside -= 1
+
+
+# How often a request in a lane looks whether its client is still connected.
+DISCONNECT_POLL_S = 0.25
+
+
+@asynccontextmanager
+async def client_watch(request) -> AsyncIterator[Callable[[], bool]]:
+    """A `cancelled()` that turns true once the client has disconnected, for work done in a
+    lane's thread to look at: a research query or an analysis whose client left is stopped
+    (and one still waiting for a slot never starts) instead of running on for nobody."""
+    gone = threading.Event()
+
+    async def watch():
+        while not await request.is_disconnected():
+            await asyncio.sleep(DISCONNECT_POLL_S)
+        gone.set()
+
+    watcher = asyncio.ensure_future(watch())   # not a task group: it would wrap a 404 in a group
+    try:
+        yield gone.is_set
+    finally:
+        watcher.cancel()
 
 
 @dataclass

@@ -5,16 +5,14 @@ client disconnects, and is kept per published graph and filter (GraphService.ana
 """
 from __future__ import annotations
 
-import asyncio
-import threading
 from typing import Annotated, Literal
 
-import anyio
 from fastapi import APIRouter, Query, Request
 
 from conflictgraph.graph import analytics
 
 from . import models
+from .admission import client_watch
 from .routes import AsOf, Service, Types, _filter, heavy
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -23,23 +21,12 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 
 async def _analyse(request: Request, svc, question: str, types, as_of, *args, actor: str | None = None):
     flt = _filter(types, as_of, None, None, None, None)
-    gone = threading.Event()
-
-    async def watch():
-        while not await request.is_disconnected():
-            await anyio.sleep(0.5)
-        gone.set()
-
-    def answer():
-        if actor is not None:
-            svc.require_actor(actor)  # 404 for an unknown actor
-        return svc.analyse(question, flt, *args, cancelled=gone.is_set)
-
-    watcher = asyncio.ensure_future(watch())   # not a task group: it would wrap a 404 in a group
-    try:
+    async with client_watch(request) as cancelled:
+        def answer():
+            if actor is not None:
+                svc.require_actor(actor)  # 404 for an unknown actor
+            return svc.analyse(question, flt, *args, cancelled=cancelled)
         return await heavy(request).run(answer)
-    finally:
-        watcher.cancel()
 
 
 @router.get("/centrality", response_model=models.Centrality, summary="Actors ranked by centrality")

@@ -19,7 +19,7 @@ from conflictgraph.graph.settings import Settings
 from conflictgraph.graph.store import GraphStore, open_store
 
 from . import explorer, models, problems
-from .admission import Lanes
+from .admission import Lanes, client_watch
 from .encoding import GZIP_LEVEL, GZIP_MIN_BYTES, json_response
 from .body_limit import BodyLimit
 from .trailing_slash import TrailingSlash
@@ -115,12 +115,14 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         procedures outside a small catalogue allow-list are refused (403); the server's
         time limit (504) and row limit (`truncated`) apply, and neither can be raised
         from the request."""
-        def answer():
-            result = service(request).store.research_query(
-                body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit)
-            return json_response({"columns": result.columns, "rows": result.rows, "truncated": result.truncated},
-                                 request)
-        return await request.app.state.lanes.research.run(answer)
+        async with client_watch(request) as cancelled:   # a client that leaves stops its query
+            def answer():
+                result = service(request).store.research_query(
+                    body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit,
+                    cancelled=cancelled)
+                return json_response({"columns": result.columns, "rows": result.rows,
+                                      "truncated": result.truncated}, request)
+            return await request.app.state.lanes.research.run(answer)
 
     errors_doc = {404: models.problem_response("No such actor, relation or document"),
                   400: models.problem_response("The request cannot be answered")}

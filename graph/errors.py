@@ -117,6 +117,12 @@ class QueryTimeout(QueryError):
     status = 504
 
 
+class QueryAbandoned(QueryError):
+    """The client that asked went away, so its query was stopped (nobody reads this answer;
+    the log does)."""
+    status = 503
+
+
 class ResearchQueriesUnavailable(ConflictGraphError):
     """Research queries cannot run safely here (the kernel cannot confine their workers)."""
     status = 503

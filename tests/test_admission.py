@@ -49,14 +49,15 @@ def test_a_full_lane_refuses_at_once_and_a_freed_one_admits():
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, request):
+    timeout_ms = getattr(request, "param", 4000)
     store = f"embedded:{tmp_path}/graph"
     subprocess.run([str(CLI), "load", "--store", store], check=True, capture_output=True, timeout=300)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "CONFLICTGRAPH_QUERY_WORKERS": "1", "CONFLICTGRAPH_RESEARCH_QUEUE": "1",
-           "CONFLICTGRAPH_QUERY_TIMEOUT_MS": "4000"}
+           "CONFLICTGRAPH_QUERY_TIMEOUT_MS": str(timeout_ms)}
     proc = subprocess.Popen([str(CLI), "serve", "--store", store, "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -102,3 +103,29 @@ def test_slow_research_queries_neither_block_cheap_endpoints_nor_pile_up(server)
     cheap = [i for i, name in enumerate(order) if name != "cypher"]
     assert len(cheap) == 4 and all(events[i][1] == 200 for i in cheap)
     assert max(cheap) < last_cypher, order
+
+
+def _send_and_leave(base: str, query: str) -> None:
+    """A client that sends a research query and closes its connection without the answer."""
+    import json
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps({"query": query}).encode()
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall(b"POST /cypher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        time.sleep(1.5)   # long enough to be running (the first) or waiting (the second)
+
+
+@pytest.mark.parametrize("server", [90_000], indirect=True)
+def test_queries_whose_clients_left_stop_and_free_the_lane(server):
+    """One worker, one waiting place, a 90 s limit: two clients send a runaway query and
+    leave. Their queries are stopped (the running one) and never started (the waiting one),
+    so the next researcher is answered, not told to wait or come back in 90 s."""
+    leaving = [threading.Thread(target=_send_and_leave, args=(server, SLOW)) for _ in range(2)]
+    for t in leaving:
+        t.start()
+        time.sleep(0.3)
+    for t in leaving:
+        t.join()
+    r = httpx.post(server + "/cypher", json={"query": "RETURN 1 AS one"}, timeout=45)
+    assert r.status_code == 200 and r.json()["rows"] == [[1]], r.text

@@ -5,7 +5,8 @@ from collections import Counter
 
 import pytest
 
-from conflictgraph.graph.errors import MissingParameters, QueryError, QuerySyntaxError, QueryTimeout, WriteRejected
+from conflictgraph.graph.errors import (MissingParameters, QueryAbandoned, QueryError, QuerySyntaxError, QueryTimeout,
+                                       WriteRejected)
 from seed_counts import ACTORS
 
 
@@ -148,6 +149,27 @@ def test_a_runaway_query_is_stopped_by_the_timeout(loaded_store):
         loaded_store.query("UNWIND range(1, 1000000) AS x UNWIND range(1, 1000000) AS y RETURN count(*)",
                            timeout_ms=200)
     assert loaded_store.query("RETURN 1").rows == [[1]]  # the store still answers afterwards
+
+
+def test_a_research_query_whose_client_left_is_stopped_at_once(loaded_store):
+    """Not at its time limit: 60 clients that sent a 12 s query and left kept the service's
+    research lane busy for 108 s after they had gone. Each store stops the query itself
+    (the embedded store kills its worker; Neo4j terminates its transaction)."""
+    import threading
+    left = threading.Event()
+    threading.Timer(1.0, left.set).start()
+    runaway = "UNWIND range(1, 1000000) AS x UNWIND range(1, 1000000) AS y RETURN count(*)"
+    with pytest.raises(QueryAbandoned, match="client went away"):
+        loaded_store.research_query(runaway, timeout_ms=120_000, cancelled=left.is_set)
+    if loaded_store.dialect == "neo4j":   # nothing of it is left running on the server
+        running = loaded_store._driver.execute_query(
+            "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery = $q RETURN count(*)",
+            q=runaway, database_=loaded_store.database).records[0][0]
+        assert running == 0
+    # a query whose client left before it started is not run at all
+    with pytest.raises(QueryAbandoned, match="while it waited"):
+        loaded_store.research_query("RETURN 1", cancelled=lambda: True)
+    assert loaded_store.research_query("RETURN 1 AS one").rows == [[1]]
 
 
 def test_the_version_changes_with_each_load_and_only_then(store, seed_dataset, mini_dir):

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, ContextManager, Iterator
 
+from ..errors import QueryAbandoned
 from ..models import Dataset
 from ..ontology import Ontology
 from .graph_readers import CypherGraphReader, GraphReader
@@ -90,9 +91,13 @@ class GraphStore(ABC):
         self.close()
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
-                       row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+                       row_limit: int | None = None, timeout_ms: int | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> QueryResult:
         """A researcher's own query, from the API: read-only, bounded in time, rows and
-        memory, and unable to take the service down with it."""
+        memory, and unable to take the service down with it. When `cancelled()` turns true
+        (its client went away) the query is stopped and QueryAbandoned raised."""
+        if cancelled is not None and cancelled():
+            raise QueryAbandoned("the query was not run: its client went away while it waited")
         return self.query(cypher, params, row_limit=row_limit, timeout_ms=timeout_ms)
 
     def version(self) -> str | None:

@@ -19,7 +19,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import ladybug
 
@@ -189,7 +189,8 @@ class EmbeddedStore(GraphStore):
         return generation, generation.parent.name
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
-                       row_limit: int | None = None, timeout_ms: int | None = None) -> QueryResult:
+                       row_limit: int | None = None, timeout_ms: int | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> QueryResult:
         # A researcher's text never runs in this process: a worker confined by the kernel
         # runs it after the engine's plan and the text checks (graph/store/sandbox_worker.py).
         if "text" in self.query_walls:
@@ -201,7 +202,8 @@ class EmbeddedStore(GraphStore):
         try:
             return self._sandbox.run(db, generation, cypher, params or {},
                                      timeout_ms or self.query_timeout_ms,
-                                     row_limit if row_limit is not None else self.row_limit)
+                                     row_limit if row_limit is not None else self.row_limit,
+                                     cancelled=cancelled)
         except QuerySyntaxError as e:
             hint = embedded_hint(cypher, str(e), self.ontology)
             if not hint:

@@ -20,13 +20,13 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx
 
 from ..cypher import query_text
-from ..errors import (ConflictGraphError, QuerySyntaxError,
+from ..errors import (ConflictGraphError, QueryAbandoned, QuerySyntaxError,
                       StoreEmpty, StoreUnavailable, WriteRejected)
 from ..dataset import SeedSet
 from ..models import Dataset
@@ -35,7 +35,7 @@ from ..settings import NEO4J_MAX_TX_RECORDS
 from .base import GraphStore, LoadReport, Progress
 from . import engine_errors
 from .loading import check_stored, report, stored_counts
-from .reader import RESULT_MAX_BYTES, QueryResult, Reader, collect_rows
+from .reader import CANCEL_POLL_S, RESULT_MAX_BYTES, QueryResult, Reader, collect_rows
 from ..records import actor_row, document_row, event_row, participation_rows, relation_row
 from .values import plain
 
@@ -46,6 +46,7 @@ _EXPLAIN = "EXPLAIN "
 # The driver logs connection failures that we raise as StoreUnavailable anyway; without a
 # handler Python would print them to stderr beside our own message.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
+log = logging.getLogger("conflictgraph.neo4j")
 
 
 # Written by loads on every node and relationship: the load that last wrote it, so one
@@ -116,6 +117,8 @@ def _translate(e: Exception, where: str) -> ConflictGraphError:
 # What the driver raises: the server's errors and the driver's own (connection, session,
 # protocol). Nothing else is translated.
 _DRIVER_ERRORS = (nx.Neo4jError, nx.DriverError)
+# The metadata key that tags a research query's transaction, so it can be stopped by name.
+_REQUEST_KEY = "conflictgraph_request"
 
 
 def _syntax_error(message: str, text: str | None, shift: int) -> QuerySyntaxError:
@@ -216,14 +219,15 @@ class Neo4jStore(GraphStore):
 
     # --- reading -------------------------------------------------------------------
     @contextmanager
-    def reading(self, *, timeout_ms: int | None = None,
-                row_limit: int | None = None) -> Iterator["_Neo4jReader"]:
-        """One read transaction (routed to a reader on a cluster) for all queries of the block."""
+    def reading(self, *, timeout_ms: int | None = None, row_limit: int | None = None,
+                metadata: dict[str, str] | None = None) -> Iterator["_Neo4jReader"]:
+        """One read transaction (routed to a reader on a cluster) for all queries of the block;
+        `metadata` is attached to it (SHOW TRANSACTIONS lists it)."""
         self._ensure_connected()
         timeout = (timeout_ms or self.query_timeout_ms) / 1000
         try:
             with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                with session.begin_transaction(timeout=timeout) as tx:
+                with session.begin_transaction(timeout=timeout, metadata=metadata) as tx:
                     yield _Neo4jReader(tx, self.allowed_procedures,
                                        row_limit if row_limit is not None else self.row_limit, self.uri,
                                        self.result_max_bytes)
@@ -232,6 +236,47 @@ class Neo4jStore(GraphStore):
             # Only the driver's and the server's errors are translated: anything else raised
             # inside the block (NotFound, a bad parameter) is the caller's and passes as it is.
             raise _translate(e, self.uri) from e
+
+    def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
+                       row_limit: int | None = None, timeout_ms: int | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> QueryResult:
+        """As every store's; when `cancelled()` turns true the server terminates the query's
+        transaction (found by a token in its metadata), so an abandoned query stops costing
+        the database at once rather than at its time limit."""
+        if cancelled is None:
+            return super().research_query(cypher, params, row_limit=row_limit, timeout_ms=timeout_ms)
+        if cancelled():
+            raise QueryAbandoned("the query was not run: its client went away while it waited")
+        token = uuid.uuid4().hex
+        done = threading.Event()
+
+        def watch():
+            while not done.wait(CANCEL_POLL_S):
+                if cancelled():
+                    self._terminate(token)
+                    return
+        watcher = threading.Thread(target=watch, name="research-query-watch", daemon=True)
+        watcher.start()
+        try:
+            with self.reading(timeout_ms=timeout_ms, row_limit=row_limit, metadata={_REQUEST_KEY: token}) as reader:
+                return reader.query(cypher, params)
+        except ConflictGraphError as e:
+            if cancelled():
+                raise QueryAbandoned("the query was stopped: its client went away") from e
+            raise
+        finally:
+            done.set()
+            watcher.join()
+
+    def _terminate(self, token: str) -> None:
+        try:
+            with self._driver.session(database=self.database) as session:
+                found = session.run(query_text("transactions_tagged", "neo4j"), key=_REQUEST_KEY, token=token)
+                ids = [r["id"] for r in found]
+                if ids:
+                    session.run(query_text("terminate_transactions", "neo4j"), ids=ids).consume()
+        except _DRIVER_ERRORS as e:   # it may have finished meanwhile; its deadline still stands
+            log.warning("could not stop an abandoned research query: %s", e)
 
     def stats(self) -> dict[str, Any]:
         st = super().stats()

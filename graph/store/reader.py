@@ -17,6 +17,8 @@ from ..errors import MissingParameters, QueryError, WriteRejected
 # A research query's result stops (marked truncated) at this many bytes of JSON as well as
 # at the row limit: 10,000 rows of 20 KB each grew the server by 0.5 GB.
 RESULT_MAX_BYTES = 32 << 20
+# How often a running or waiting research query looks whether its client is still there.
+CANCEL_POLL_S = 0.2
 
 
 def collect_rows(rows: Iterable[list[Any]], row_limit: int | None,

@@ -20,11 +20,11 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .. import errors
 from ..children import Child
-from .reader import QueryResult
+from .reader import CANCEL_POLL_S, QueryResult
 from .confine import why_unconfinable
 
 # The walls a research query passes, each able to stop file access alone (sandbox_worker).
@@ -60,12 +60,17 @@ class _Worker:
     def stderr_tail(self) -> str:
         return self.child.stderr_tail()
 
-    def read_line(self, deadline: float) -> str | None:
-        """The worker's next line; "" if it exited (its output closed), None at the deadline."""
+    def read_line(self, deadline: float, cancelled: Callable[[], bool] | None = None) -> str | None:
+        """The worker's next line; "" if it exited (its output closed), None at the deadline.
+        QueryAbandoned as soon as `cancelled()` is true (looked at every CANCEL_POLL_S)."""
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
+            if cancelled is not None:
+                if cancelled():
+                    raise errors.QueryAbandoned("the query was stopped: its client went away")
+                left = min(left, CANCEL_POLL_S)
             ready, _, _ = select.select([self.proc.stdout], [], [], left)
             if ready:
                 return self.proc.stdout.readline()
@@ -122,44 +127,63 @@ class QuerySandbox:
         return w
 
     def run(self, db: Path, generation: str, query: str, params: dict[str, Any],
-            timeout_ms: int, row_limit: int | None, check_only: bool = False) -> QueryResult:
-        with self._slots:
-            worker = None
+            timeout_ms: int, row_limit: int | None, check_only: bool = False,
+            cancelled: Callable[[], bool] | None = None) -> QueryResult:
+        """Run `query` in an idle (or new) worker. When `cancelled()` turns true, waiting
+        stops and a running query's worker is killed: 60 clients that sent a 12 s query and
+        left kept the workers busy for 108 s after they had gone."""
+        while not self._slots.acquire(timeout=CANCEL_POLL_S):
+            if cancelled is not None and cancelled():
+                raise errors.QueryAbandoned("the query was not run: its client went away while it waited")
+        try:
+            return self._run_in_slot(db, generation, query, params, timeout_ms, row_limit, check_only, cancelled)
+        finally:
+            self._slots.release()
+
+    def _run_in_slot(self, db: Path, generation: str, query: str, params: dict[str, Any], timeout_ms: int,
+                     row_limit: int | None, check_only: bool, cancelled: Callable[[], bool] | None) -> QueryResult:
+        if cancelled is not None and cancelled():
+            raise errors.QueryAbandoned("the query was not run: its client went away while it waited")
+        worker = None
+        try:
+            while worker is None:
+                worker = self._idle.get_nowait()
+                if not worker.alive() or worker.generation != generation:
+                    worker.kill()
+                    worker = None
+        except queue.Empty:
+            worker = self._spawn(db, generation)
+        request = {"query": query, "params": params, "timeout_ms": timeout_ms, "row_limit": row_limit,
+                   "byte_limit": self.result_max_bytes, "check_only": check_only}
+        try:
+            worker.proc.stdin.write(json.dumps(request) + "\n")
+            worker.proc.stdin.flush()
+        except BrokenPipeError:
+            worker.kill()
+            raise errors.QueryError("the research-query worker stopped; try again") from None
+        try:
+            line = worker.read_line(time.monotonic() + timeout_ms / 1000 + GRACE_S, cancelled)
+        except errors.QueryAbandoned:
+            worker.kill()
+            raise
+        if line is None:
+            worker.kill()
+            raise errors.QueryTimeout("the query ran past the server's time limit and was stopped")
+        if line == "":
+            # Its output closed: the worker died on this query (it may not be reaped yet,
+            # so "still alive?" is no test of a time-out).
             try:
-                while worker is None:
-                    worker = self._idle.get_nowait()
-                    if not worker.alive() or worker.generation != generation:
-                        worker.kill()
-                        worker = None
-            except queue.Empty:
-                worker = self._spawn(db, generation)
-            request = {"query": query, "params": params, "timeout_ms": timeout_ms, "row_limit": row_limit,
-                       "byte_limit": self.result_max_bytes, "check_only": check_only}
-            try:
-                worker.proc.stdin.write(json.dumps(request) + "\n")
-                worker.proc.stdin.flush()
-            except BrokenPipeError:
-                worker.kill()
-                raise errors.QueryError("the research-query worker stopped; try again") from None
-            line = worker.read_line(time.monotonic() + timeout_ms / 1000 + GRACE_S)
-            if line is None:
-                worker.kill()
-                raise errors.QueryTimeout("the query ran past the server's time limit and was stopped")
-            if line == "":
-                # Its output closed: the worker died on this query (it may not be reaped yet,
-                # so "still alive?" is no test of a time-out).
-                try:
-                    worker.proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
-                code, tail = worker.proc.returncode, worker.stderr_tail()
-                worker.kill()
-                how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
-                       else f"exit status {code}")
-                raise errors.QueryError(f"the query engine crashed on this query ({how}"
-                                        f"{': ' + tail if tail else ''}); it may have needed more memory "
-                                        f"than research queries may use ({self.memory_mb} MiB); narrow the query")
-            self._idle.put(worker)
+                worker.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            code, tail = worker.proc.returncode, worker.stderr_tail()
+            worker.kill()
+            how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
+                   else f"exit status {code}")
+            raise errors.QueryError(f"the query engine crashed on this query ({how}"
+                                    f"{': ' + tail if tail else ''}); it may have needed more memory "
+                                    f"than research queries may use ({self.memory_mb} MiB); narrow the query")
+        self._idle.put(worker)
         reply = json.loads(line)
         if "error" in reply:
             err = reply["error"]
