@@ -427,6 +427,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     import uvicorn
 
     from conflictgraph.api.app import create_app
+    from conflictgraph.api.connections import GuardedH11Protocol, raise_descriptor_limit
     if store:
         os.environ["CONFLICTGRAPH_STORE"] = store
     settings = Settings.from_env()
@@ -449,16 +450,19 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
               f"on http://{host}:{port} with {workers} process{'es' if workers > 1 else ''} "
               f"(docs: http://{host}:{port}/docs)", highlight=False)
     # Stopping waits at most 5 s for requests in flight; analytics children die with us.
+    # Connections: each request head within 15 s, idle keep-alive 5 s, a cap below the
+    # descriptor limit (api/connections.py).
+    raise_descriptor_limit()
+    guarded = dict(http=GuardedH11Protocol, timeout_keep_alive=5, log_level="info", timeout_graceful_shutdown=5)
     if workers == 1:
-        config = uvicorn.Config(create_app(settings=settings), host=host, port=port, log_level="info",
-                                timeout_graceful_shutdown=5)
+        config = uvicorn.Config(create_app(settings=settings), host=host, port=port, **guarded)
         uvicorn.Server(config).run(sockets=[listener])
         return
     # Each process builds the app from the environment (CONFLICTGRAPH_STORE is set above)
     # and accepts on the one socket bound here.
     from uvicorn.supervisors import Multiprocess
     config = uvicorn.Config("conflictgraph.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                            log_level="info", timeout_graceful_shutdown=5)
+                            **guarded)
     Multiprocess(config, sockets=[listener]).run()
 
 

@@ -64,6 +64,9 @@ class Settings:
     heavy_slots: int            # CONFLICTGRAPH_HEAVY_SLOTS: whole-graph requests (analytics, exports, subgraphs, paths) run at once
     heavy_queue: int            # CONFLICTGRAPH_HEAVY_QUEUE: whole-graph requests that may wait; more get 503
     cors_origins: list[str]     # CONFLICTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call the API
+    header_timeout_s: int       # CONFLICTGRAPH_HEADER_TIMEOUT_S: a connection that has not sent a request head by then is closed
+    request_timeout_s: int      # CONFLICTGRAPH_REQUEST_TIMEOUT_S: ... and one that has not sent its whole request
+    max_connections: int        # CONFLICTGRAPH_MAX_CONNECTIONS: open connections per process (held below the descriptor limit)
     neo4j_user: str             # NEO4J_USER
     neo4j_password: str         # NEO4J_PASSWORD
     neo4j_database: str         # NEO4J_DATABASE
@@ -92,6 +95,9 @@ class Settings:
             heavy_queue=_int("CONFLICTGRAPH_HEAVY_QUEUE", 16),
             cors_origins=[o.strip() for o in os.environ.get("CONFLICTGRAPH_CORS_ORIGINS", "").split(",")
                           if o.strip()],
+            header_timeout_s=_int("CONFLICTGRAPH_HEADER_TIMEOUT_S", 15),
+            request_timeout_s=_int("CONFLICTGRAPH_REQUEST_TIMEOUT_S", 60),
+            max_connections=_int("CONFLICTGRAPH_MAX_CONNECTIONS", 1000),
             neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",
             neo4j_password=os.environ.get("NEO4J_PASSWORD") or "",
             neo4j_database=os.environ.get("NEO4J_DATABASE") or "neo4j",
