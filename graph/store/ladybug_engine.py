@@ -24,11 +24,16 @@ def open_database(path: Path, read_only: bool, buffer_pool_mb: int) -> ladybug.D
                             buffer_pool_size=buffer_pool_mb * 1024 * 1024)
 
 
+def out_of_memory(message: str) -> bool:
+    """The engine ran out of memory (its allocator's std::bad_alloc, or its buffer pool)."""
+    return "bad_alloc" in message or "Unable to allocate memory" in message
+
+
 def translate(e: Exception) -> ConflictGraphError:
     msg = str(e).strip()
     if "read-only database" in msg:
         return engine_errors.writes_refused()
-    if "bad_alloc" in msg or "Unable to allocate memory" in msg:
+    if out_of_memory(msg):
         return engine_errors.out_of_memory()
     if msg.startswith("Interrupted"):
         return engine_errors.timed_out()

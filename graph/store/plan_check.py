@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from ..errors import MissingParameters, QueryError, QuerySyntaxError, WriteRejected
+from .ladybug_engine import out_of_memory, translate
 
 _PROBE_TABLE = "__conflictgraph_probe__"
 _UNION_PROBE = f"MATCH (:`{_PROBE_TABLE}`) RETURN 0 UNION ALL "
@@ -93,6 +94,8 @@ def check_statement(pconn, query: str) -> None:
         raise WriteRejected("only read queries may run here (MATCH, UNWIND, WITH, RETURN, CALL of a "
                             "catalogue function): the engine parses this text as another kind of "
                             "statement (a write, file, extension, transaction or settings command)")
+    if out_of_memory(err):
+        raise translate(RuntimeError(err))
     raise QueryError(f"the engine could not classify this query: {err.splitlines()[0] if err else 'no answer'}")
 
 
@@ -128,13 +131,13 @@ def check_plan(pconn, wrap, query: str, params: dict[str, Any]) -> None:
             raise QuerySyntaxError(text, line, column)
         if message.startswith(("Binder exception", "Catalog exception")):
             raise QuerySyntaxError(message)
-        raise QueryError(message)
+        raise translate(RuntimeError(message))   # e.g. out of memory folding constants: said plainly
     try:
         result = wrap(pconn.execute(prepared, params))
     except RuntimeError as e:
         if "Parameter" in str(e):
             raise MissingParameters(str(e)) from e
-        raise QueryError(str(e)) from e
+        raise translate(e) from e
     try:
         plan = result.get_next()[0]
     finally:

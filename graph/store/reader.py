@@ -10,8 +10,8 @@ from typing import Any, Iterable
 import orjson
 
 from ..cypher import registry
-from ..cypher_text import (MAX_NESTING, called_procedures, nesting_depth, parameter_names, statements,
-                           write_or_io_clauses)
+from ..cypher_text import (MAX_CASE_NESTING, MAX_NESTING, MAX_OPERATORS, called_procedures, case_depth,
+                           nesting_depth, operator_count, parameter_names, statements, write_or_io_clauses)
 from ..errors import MissingParameters, QueryError, WriteRejected
 
 # A research query's result stops (marked truncated) at this many bytes of JSON as well as
@@ -81,10 +81,19 @@ def check_query_text(query: str, params: dict[str, Any] | None,
 
 
 def check_nesting(query: str) -> None:
-    """Refuse texts nested deeper than any engine parses in reasonable time."""
+    """Refuse texts nested deeper, or with longer operator chains, than any engine parses in
+    reasonable time (graph/cypher_text.py has the measurements)."""
     depth = nesting_depth(query)
     if depth > MAX_NESTING:
         raise QueryError(f"the query nests brackets {depth} levels deep; at most {MAX_NESTING} are accepted")
+    depth = case_depth(query)
+    if depth > MAX_CASE_NESTING:
+        raise QueryError(f"the query nests CASE expressions {depth} levels deep; at most {MAX_CASE_NESTING} "
+                         "are accepted (a CASE with several WHEN branches is one level)")
+    count = operator_count(query)
+    if count > MAX_OPERATORS:
+        raise QueryError(f"the query has {count:,} operators; at most {MAX_OPERATORS:,} are accepted "
+                         "(for long lists of values, pass a list parameter)")
 
 
 def check_parameters(query: str, params: dict[str, Any] | None) -> None:
