@@ -55,7 +55,7 @@ class Settings:
     load_workers: int           # CONFLICTGRAPH_LOAD_WORKERS: processes checking large relation files (embedded; 1 = none)
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
     query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
-    query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: memory one research query may use (embedded)
+    query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: resident memory of one research-query worker, its buffer pool included (embedded)
     unconfined_queries: bool    # CONFLICTGRAPH_UNCONFINED_QUERIES=accept: run research queries where the kernel cannot confine them (embedded)
     projection: bool            # CONFLICTGRAPH_PROJECTION: answer graph questions from memory (embedded; 1/0)
     analytics_timeout_s: int    # CONFLICTGRAPH_ANALYTICS_TIMEOUT_S: time one /analytics computation may take (then 504)

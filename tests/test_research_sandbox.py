@@ -261,6 +261,42 @@ def test_research_workers_run_below_the_service_in_cpu_priority(place):
         store.close()
 
 
+@pytest.mark.parametrize("bound_mb", [512, 1024])
+def test_a_research_worker_stays_within_its_memory_bound(place, bound_mb):
+    """CONFLICTGRAPH_QUERY_MEMORY_MB bounds the worker's resident memory, its buffer pool
+    included (a worker reached 1.7 GB under a documented 1 GiB): a query that needs more is
+    refused in plain words, and the next query runs."""
+    import threading
+    from conflictgraph.graph.errors import QueryError
+    from conflictgraph.graph.ontology import default_ontology
+    store = EmbeddedStore(place["root"] / "graph", default_ontology(), buffer_pool_mb=1024,
+                          query_memory_mb=bound_mb)
+    peak, done = [0], threading.Event()
+
+    def sample():   # the workers' high-water marks, while they live
+        while not done.wait(0.02):
+            for pid in children(os.getpid(), running=b"conflictgraph.graph.store.sandbox_worker"):
+                try:
+                    hwm = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines()
+                               if l.startswith("VmHWM"))
+                except (OSError, StopIteration):
+                    continue
+                peak[0] = max(peak[0], int(hwm.split()[1]) // 1024)
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        for hungry in ("UNWIND range(1, 60000000) AS x RETURN collect(x)[1] AS c",
+                       "UNWIND range(1, 3000) AS i RETURN size(collect(repeat('x', 300000))) AS n"):
+            with pytest.raises(QueryError, match="needs more memory than"):
+                store.research_query(hungry, timeout_ms=60_000)
+        assert store.research_query("RETURN 1 AS one").rows == [[1]]
+    finally:
+        done.set()
+        sampler.join()
+        store.close()
+    assert 0 < peak[0] <= bound_mb * 1.1, f"a worker held {peak[0]} MB under a bound of {bound_mb} MB"
+
+
 def test_a_worker_that_crashes_is_reported_as_a_crash(place):
     import signal
     import threading

@@ -178,7 +178,8 @@ class EmbeddedStore(GraphStore):
 
     def _sandbox_for(self, walls: frozenset[str]) -> QuerySandbox:
         return QuerySandbox(workers=self.query_workers, memory_mb=self.query_memory_mb,
-                            buffer_pool_mb=min(self.buffer_pool_mb, 512),
+                            # the pool is part of the worker's memory bound, not added to it
+                            buffer_pool_mb=max(64, min(self.buffer_pool_mb, self.query_memory_mb // 4)),
                             allowed_procedures=self.allowed_procedures, walls=walls,
                             accept_unconfined=self.accept_unconfined_queries,
                             result_max_bytes=self.result_max_bytes)

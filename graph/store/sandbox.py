@@ -12,6 +12,7 @@ the reason unless the operator accepts the weaker mode (CONFLICTGRAPH_UNCONFINED
 from __future__ import annotations
 
 import json
+import os
 import queue
 import select
 import signal
@@ -34,6 +35,12 @@ WALLS = ("kernel", "engine", "text")
 # (a large range()) cannot be interrupted.
 GRACE_S = 2.0
 STARTUP_S = 60.0
+# A worker's resident memory is looked at this often while it answers; one left holding more
+# than RETIRE_AT of its bound after an answer is replaced rather than reused (the allocator
+# keeps what a large query took).
+RSS_POLL_S = 0.05
+RETIRE_AT = 0.75
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _max_db_size(db: Path) -> int:
@@ -60,9 +67,19 @@ class _Worker:
     def stderr_tail(self) -> str:
         return self.child.stderr_tail()
 
-    def read_line(self, deadline: float, cancelled: Callable[[], bool] | None = None) -> str | None:
+    def rss_mb(self) -> float:
+        """The worker's resident memory now (0 once it has gone)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * _PAGE / (1 << 20)
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def read_line(self, deadline: float, cancelled: Callable[[], bool] | None = None,
+                  rss_limit_mb: float | None = None) -> str | None:
         """The worker's next line; "" if it exited (its output closed), None at the deadline.
-        QueryAbandoned as soon as `cancelled()` is true (looked at every CANCEL_POLL_S)."""
+        QueryAbandoned as soon as `cancelled()` is true (looked at every CANCEL_POLL_S);
+        _OverMemory as soon as the worker holds more than `rss_limit_mb` (every RSS_POLL_S)."""
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -71,9 +88,17 @@ class _Worker:
                 if cancelled():
                     raise errors.QueryAbandoned("the query was stopped: its client went away")
                 left = min(left, CANCEL_POLL_S)
+            if rss_limit_mb is not None:
+                if self.rss_mb() > rss_limit_mb:
+                    raise _OverMemory()
+                left = min(left, RSS_POLL_S)
             ready, _, _ = select.select([self.proc.stdout], [], [], left)
             if ready:
                 return self.proc.stdout.readline()
+
+
+class _OverMemory(Exception):
+    """A worker went over its memory bound while it answered."""
 
 
 class QuerySandbox:
@@ -162,10 +187,14 @@ class QuerySandbox:
             worker.kill()
             raise errors.QueryError("the research-query worker stopped; try again") from None
         try:
-            line = worker.read_line(time.monotonic() + timeout_ms / 1000 + GRACE_S, cancelled)
+            line = worker.read_line(time.monotonic() + timeout_ms / 1000 + GRACE_S, cancelled, self.memory_mb)
         except errors.QueryAbandoned:
             worker.kill()
             raise
+        except _OverMemory:
+            worker.kill()
+            raise errors.QueryError(f"the query needs more memory than research queries may use "
+                                    f"({self.memory_mb} MiB for its worker); narrow it") from None
         if line is None:
             worker.kill()
             raise errors.QueryTimeout("the query ran past the server's time limit and was stopped")
@@ -183,7 +212,10 @@ class QuerySandbox:
             raise errors.QueryError(f"the query engine crashed on this query ({how}"
                                     f"{': ' + tail if tail else ''}); it may have needed more memory "
                                     f"than research queries may use ({self.memory_mb} MiB); narrow the query")
-        self._idle.put(worker)
+        if worker.rss_mb() > RETIRE_AT * self.memory_mb:
+            worker.kill()
+        else:
+            self._idle.put(worker)
         reply = json.loads(line)
         if "error" in reply:
             err = reply["error"]

@@ -83,7 +83,8 @@ class Worker:
         self.conn.init_connection()
         self.engine = self.conn._connection
         self.run("MATCH (a:Actor) RETURN count(*)", {}, None)   # warm up before the limit applies
-        # Everything mapped so far, plus what a query may allocate and the engine's own pool.
+        # A backstop for allocations faster than the service's watch on resident memory
+        # (sandbox.RSS_POLL_S): everything mapped so far, plus the bound and the engine's pool.
         limit = _vm_size(self.status) + (args.memory_mb + args.buffer_pool_mb) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
