@@ -18,6 +18,7 @@ which buffers requests and holds slow clients itself.
 from __future__ import annotations
 
 import asyncio
+import logging
 import resource
 import time
 from dataclasses import dataclass
@@ -28,9 +29,11 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from conflictgraph.graph.settings import Settings
 
-# Descriptors kept for what is not a client connection: the store's files, research workers'
-# pipes, analytics children, logs.
-RESERVED_FDS = 128
+# Descriptors kept for what is not a client connection (the store's files, research workers'
+# pipes, analytics children, logs) and for the connections asyncio accepts in one burst
+# before any of them reaches the cap (ACCEPT_BACKLOG per loop tick, two ticks).
+ACCEPT_BACKLOG = 64
+RESERVED_FDS = 128 + 2 * ACCEPT_BACKLOG
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,47 @@ def limits() -> Limits:
                   max(16, min(settings.max_connections, room)))
 
 
-def raise_descriptor_limit() -> None:
-    """The soft descriptor limit up to the hard one: the cap above is set from it."""
+def uvicorn_options() -> dict:
+    """What every server of this service passes to uvicorn: this protocol, idle keep-alive
+    connections closed after 5 s, and a small accept burst (uvicorn's default backlog of
+    2,048 is also how many connections asyncio accepts per loop tick)."""
+    return {"http": GuardedH11Protocol, "timeout_keep_alive": 5, "backlog": ACCEPT_BACKLOG}
+
+
+def prepare_process() -> None:
+    """Before serving: the soft descriptor limit up to the hard one (the cap is set from it),
+    and asyncio's "accept() out of system resource" error, logged with a traceback for every
+    refused accept (thousands a second under a flood), logged once a minute instead."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY:
         hard = 1 << 16
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         limits.cache_clear()
+    log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _OncePerMinute) for f in log.filters):
+        log.addFilter(_OncePerMinute("out of system resource"))
+
+
+class _OncePerMinute(logging.Filter):
+    """Lets a record containing `text` through at most once a minute, saying how many it held back."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text, self.last, self.held = text, float("-inf"), 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.text not in record.getMessage():
+            return True
+        now = time.monotonic()
+        if now - self.last < 60:
+            self.held += 1
+            return False
+        if self.held:
+            record.msg = f"{record.msg} ({self.held} more like it in the last minute were not logged)"
+        record.exc_info, record.exc_text = None, None
+        self.last, self.held = now, 0
+        return True
 
 
 class GuardedH11Protocol(H11Protocol):

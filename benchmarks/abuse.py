@@ -9,8 +9,12 @@ embedded store), then:
   latency (median, max) against its latency on an idle server measured in the same run,
   the statuses the slow queries got, and when the last of them was answered;
 - bounds: a 10,000-row x 20 KB research result and an 80 MB request body: the status,
-  the size of the answer and how much the server process grew.
-Prints JSON and, with --save, writes it to benchmarks/results-abuse.json.
+  the size of the answer and how much the server process grew;
+- attacks (issue 28), one row each on a server limited to 1,024 file descriptors: /health
+  p99 for a new visitor during the attack, the service's and its workers' peak RSS, and the
+  time from the attack's end until the service is quiet again.
+Prints JSON and, with --save, writes it to benchmarks/results-abuse.json (and the attacks'
+table to RESULTS.md).
 """
 from __future__ import annotations
 
@@ -43,10 +47,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(store: str, port: int, extra: list[str]) -> subprocess.Popen:
+def _serve(store: str, port: int, extra: list[str], descriptors: int | None = None) -> subprocess.Popen:
     script = Path(sys.executable).with_name("conflictgraph")
+
+    def limit():
+        if descriptors:
+            import resource
+            resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+    # Its log goes to a file: a pipe nobody reads fills up, and then the server blocks writing.
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([str(script), "serve", "--store", store, "--port", str(port), *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=log, text=True, preexec_fn=limit)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -55,7 +66,8 @@ def _serve(store: str, port: int, extra: list[str]) -> subprocess.Popen:
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError(f"the server did not start: {proc.stderr.read()}")
+    log.seek(0)
+    raise RuntimeError(f"the server did not start: {log.read()}")
 
 
 async def _poll_health(client: httpx.AsyncClient, stop: asyncio.Event, out: list[float]) -> None:
@@ -173,12 +185,196 @@ def exports(base: str, pid: int) -> dict:
     return out
 
 
+# --- issue 28: one row per attack -----------------------------------------------------
+FDS = 1024   # the attacks' server runs with this descriptor limit, as the slowloris report did
+
+
+class Watch:
+    """While an attack runs: a new visitor's /health latency every 100 ms (a failure counts as
+    its 30 s timeout), and the peak resident memory of the service and of its workers."""
+
+    def __init__(self, base: str, pid: int):
+        import threading
+        self.base, self.pid = base, pid
+        self.health: list[float] = []
+        self.service_mb = self.worker_mb = 0.0
+        self.done = threading.Event()
+        self.threads = [threading.Thread(target=self._probe), threading.Thread(target=self._sample)]
+        for t in self.threads:
+            t.start()
+
+    def _probe(self):
+        while not self.done.wait(0.1):
+            t = time.perf_counter()
+            try:
+                httpx.get(self.base + "/health", timeout=30)
+                self.health.append((time.perf_counter() - t) * 1000)
+            except httpx.HTTPError:
+                self.health.append(30_000.0)
+
+    def _sample(self):
+        while not self.done.wait(0.05):
+            try:
+                self.service_mb = max(self.service_mb, rss_mb(self.pid))
+                for child in children(self.pid):
+                    self.worker_mb = max(self.worker_mb, rss_mb(child))
+            except OSError:
+                pass
+
+    def stop(self) -> dict:
+        self.done.set()
+        for t in self.threads:
+            t.join()
+        p = percentiles(self.health)
+        return {"health_p99_ms": p.get("p99_ms"), "health_median_ms": p.get("median_ms"),
+                "service_peak_rss_mb": round(self.service_mb), "worker_peak_rss_mb": round(self.worker_mb)}
+
+
+def _quiet_after_s(base: str, idle_median_ms: float, since: float) -> float | None:
+    """Seconds from `since` (the attack's end) until /health answers a new visitor within
+    twice its idle median (or +5 ms) three times running and a research query is answered."""
+    ok = 0
+    while time.perf_counter() - since < 180:
+        t = time.perf_counter()
+        try:
+            httpx.get(base + "/health", timeout=30)
+            fast = (time.perf_counter() - t) * 1000 <= max(2 * idle_median_ms, idle_median_ms + 5)
+        except httpx.HTTPError:
+            fast = False
+        ok = ok + 1 if fast else 0
+        if ok >= 3:
+            try:
+                if httpx.post(base + "/cypher", json={"query": "RETURN 1 AS one"}, timeout=60).status_code == 200:
+                    return round(time.perf_counter() - since, 2)
+            except httpx.HTTPError:
+                pass
+            ok = 0
+        time.sleep(0.05)
+    return None
+
+
+def _concurrently(n: int, fn) -> list:
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(lambda _: fn(), range(n)))
+
+
+def _post(base: str, query: str, params: dict | None = None, timeout: float = 120) -> str:
+    try:
+        r = httpx.post(base + "/cypher", json={"query": query, "params": params or {}}, timeout=timeout)
+        return f"{r.status_code} {len(r.content) / 2**20:.1f}MB"
+    except httpx.HTTPError as e:
+        return type(e).__name__
+
+
+def _slowloris(base: str, count: int = 1100, seconds: float = 30) -> list:
+    host, port = base.removeprefix("http://").split(":")
+    held, refused = [], 0
+    for _ in range(count):
+        try:
+            s = socket.create_connection((host, int(port)), timeout=5)
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            held.append(s)
+        except OSError:
+            refused += 1
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:   # a header byte every 5 s on every connection still open
+        time.sleep(5)
+        for s in held:
+            try:
+                s.sendall(b"a")
+            except OSError:
+                pass
+    closed = 0
+    for s in held:
+        s.setblocking(False)
+        try:
+            closed += s.recv(1) == b""
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+        s.close()
+    return [f"{len(held)} opened, {refused} refused, {closed} closed by the server within {seconds:.0f} s"]
+
+
+def _abandon(base: str, query: str, clients: int = 60, after_s: float = 1.0) -> list:
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps({"query": query}).encode()
+
+    def one():
+        with socket.create_connection((host, int(port))) as s:
+            s.sendall(b"POST /cypher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            time.sleep(after_s)
+        return "left"
+    return [f"{len(_concurrently(clients, one))} clients left after {after_s:.0f} s"]
+
+
+def attacks(base: str, pid: int) -> dict:
+    """Each attack of issue 28 in turn: /health p99 during it, the service's and workers' peak
+    resident memory, and how long after it the service was quiet again."""
+    idle = []
+    for _ in range(20):
+        t = time.perf_counter()
+        httpx.get(base + "/health")
+        idle.append((time.perf_counter() - t) * 1000)
+    idle_median = percentiles(idle)["median_ms"]
+    hungry = ["UNWIND range(1, 60000000) AS x RETURN collect(x)[1] AS c",
+              "UNWIND range(1, 3000) AS i RETURN size(collect(repeat('x', 300000))) AS n"]
+    plan = {
+        "1 unclosed comments: 6 x 20 KB of '/* '": lambda: _concurrently(
+            6, lambda: _post(base, "RETURN 1 " + "/* " * 6663)),
+        "2a big answers: 4 x 32 MB results": lambda: _concurrently(
+            4, lambda: _post(base, "UNWIND range(1, 10000) AS i RETURN i, $s AS s", {"s": "x" * 3400})),
+        "2b huge error: 2 x error(repeat('x', 150000000))": lambda: _concurrently(
+            2, lambda: _post(base, "RETURN error(repeat('x', 150000000))")),
+        "4 slowloris: 1,100 connections trickling their heads for 30 s": lambda: _slowloris(base),
+        "5 abandoned: 60 clients send a query that runs to the limit and leave": lambda: _abandon(base, SLOW_QUERY),
+        "6 hungry: 4 memory-hungry queries": lambda: _concurrently(
+            4, lambda: [_post(base, q) for q in hungry]),
+        "7 deep CASE: 6 x 25 levels": lambda: _concurrently(
+            6, lambda: _post(base, "RETURN " + "CASE WHEN true THEN " * 25 + "1" + " END" * 25)),
+    }
+    out = {"idle_health_median_ms": idle_median, "server_descriptor_limit": FDS}
+    for name, attack in plan.items():
+        watch = Watch(base, pid)
+        started = time.perf_counter()
+        answers = attack()
+        ended = time.perf_counter()
+        row = watch.stop()
+        row["attack_s"] = round(ended - started, 1)
+        row["quiet_after_s"] = _quiet_after_s(base, idle_median, ended)
+        row["answers"] = dict(Counter(str(a) for a in answers))
+        out[name] = row
+        print(name, json.dumps(row), file=sys.stderr, flush=True)
+    return out
+
+
+def attacks_markdown(result: dict) -> str:
+    lines = ["## Under attack (`python -m benchmarks.abuse --only attacks`, part of `make bench`)", "",
+             f"Issue 28's attacks, one at a time, on `conflictgraph serve` (Libya seed, embedded store, 2 research "
+             f"workers, 10 s limit, {result['server_descriptor_limit']} file descriptors). /health is asked by a new "
+             f"visitor every 100 ms during each attack (idle median {result['idle_health_median_ms']:.1f} ms, same run); "
+             "quiet = /health within twice its idle median three times running and a research query answered, "
+             "counted from the attack's end.", "",
+             "| attack | /health p99 (ms) | service peak RSS (MB) | worker peak RSS (MB) | attack (s) | quiet after (s) | answers |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, row in result.items():
+        if not isinstance(row, dict):
+            continue
+        answers = "; ".join(f"{k} x{v}" if v > 1 else k for k, v in row["answers"].items())
+        lines.append(f"| {name} | {row['health_p99_ms']} | {row['service_peak_rss_mb']} | {row['worker_peak_rss_mb']} "
+                     f"| {row['attack_s']} | {row['quiet_after_s']} | {answers} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store")
     ap.add_argument("--slow", type=int, default=50)
     ap.add_argument("--save", action="store_true")
-    ap.add_argument("--only", choices=["responsiveness", "bounds", "analytics", "exports"])
+    ap.add_argument("--only", choices=["responsiveness", "bounds", "analytics", "exports", "attacks"])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
@@ -203,9 +399,22 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(30)
+        if args.only in (None, "attacks"):
+            port = _free_port()
+            server = _serve(store, port, [], descriptors=FDS)
+            try:
+                result["attacks"] = attacks(f"http://127.0.0.1:{port}", server.pid)
+            finally:
+                server.terminate()
+                server.wait(30)
     print(json.dumps(result, indent=2))
     if args.save:
-        (ROOT / "benchmarks" / "results-abuse.json").write_text(json.dumps(result, indent=2) + "\n")
+        saved = ROOT / "benchmarks" / "results-abuse.json"
+        previous = json.loads(saved.read_text()) if saved.exists() else {}
+        saved.write_text(json.dumps({**previous, **result}, indent=2) + "\n")
+        if "attacks" in result:
+            from .report import replace_section
+            replace_section("Under attack", attacks_markdown(result["attacks"]))
 
 
 if __name__ == "__main__":

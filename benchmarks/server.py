@@ -11,6 +11,7 @@ import uvicorn
 from fastapi.responses import Response
 
 from conflictgraph.api.app import create_app
+from conflictgraph.api.connections import prepare_process, uvicorn_options
 
 
 def main() -> None:
@@ -24,7 +25,8 @@ def main() -> None:
     def floor():
         return Response(body, media_type="application/json")
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    prepare_process()   # as `serve` does
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options())
 
 
 if __name__ == "__main__":

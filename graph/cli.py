@@ -427,7 +427,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     import uvicorn
 
     from conflictgraph.api.app import create_app
-    from conflictgraph.api.connections import GuardedH11Protocol, raise_descriptor_limit
+    from conflictgraph.api.connections import prepare_process, uvicorn_options
     if store:
         os.environ["CONFLICTGRAPH_STORE"] = store
     settings = Settings.from_env()
@@ -452,8 +452,8 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     # Stopping waits at most 5 s for requests in flight; analytics children die with us.
     # Connections: each request head within 15 s, idle keep-alive 5 s, a cap below the
     # descriptor limit (api/connections.py).
-    raise_descriptor_limit()
-    guarded = dict(http=GuardedH11Protocol, timeout_keep_alive=5, log_level="info", timeout_graceful_shutdown=5)
+    prepare_process()
+    guarded = dict(uvicorn_options(), log_level="info", timeout_graceful_shutdown=5)
     if workers == 1:
         config = uvicorn.Config(create_app(settings=settings), host=host, port=port, **guarded)
         uvicorn.Server(config).run(sockets=[listener])
