@@ -148,11 +148,24 @@ class Event(BaseModel):
     type: str = Field(description="An event type of the ontology (/ontology event_types).")
     date: str = Field(description="Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD.")
     date_precision: Literal["year", "month", "day"]
+    date_end: str | None = Field(None, description="The last possible date, when the date is known only within "
+                                                   "a range (partial ISO date).")
+    date_end_precision: Literal["year", "month", "day"] | None = None
     place: str | None
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
+    admin1: str | None = Field(None, description="First-order administrative division (province, governorate).")
+    admin2: str | None = Field(None, description="Second-order administrative division (district).")
+    latitude: float | None = Field(None, description="Decimal degrees (WGS 84).")
+    longitude: float | None = Field(None, description="Decimal degrees (WGS 84).")
+    place_precision: str | None = Field(None, description="How exactly the coordinates place the event "
+                                                          "(/ontology event_place_precisions).")
     confidence: str
     status: str
     notes: str | None
+    deaths: dict[str, int] = Field(default_factory=dict, description="Death counts by estimate: best, low, high, "
+                                   "side_a, side_b, civilians, unknown (as UCDP GED codes them); absent when not known.")
+    identifiers: dict[str, str] = Field(default_factory=dict, description="The dataset's own ids, scheme -> value "
+                                        "(e.g. ucdp_ged, ucdp_dyad, acled).")
     participants: list[Participant] = Field(description="Who took part, in which role (ordered by role, then id).")
     evidence: list[Evidence]
 
@@ -228,12 +241,16 @@ class EventTypeDescription(BaseModel):
     roles: dict[str, str] = Field(description="Role -> what a participant in it does.")
     required_roles: list[str]
     acled: str | None = Field(description="The nearest ACLED event type / sub-event type, if any.")
+    ucdp_ged: list[int] = Field(default_factory=list, description="The UCDP GED type_of_violence codes imported "
+                                                                  "as this type (1 state-based, 2 non-state, 3 one-sided).")
 
 
 class OntologyDescription(BaseModel):
     actor_kinds: list[ActorKindDescription]
     relation_types: list[RelationTypeDescription]
     event_types: list[EventTypeDescription]
+    event_place_precisions: dict[str, str] = Field(default_factory=dict, description="How exactly an event's "
+                                                   "coordinates place it: name -> meaning.")
     confidence_levels: list[str]
     statuses: list[str]
     palette: Palette

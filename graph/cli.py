@@ -495,10 +495,11 @@ def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
     except ConflictGraphError as e:
         _fail(f"{e}\nNothing was written.")
     c = report.counts
-    out.print(f"[green]✓[/] {c['actors']} new actors, {c['relations']} relations, {c['documents']} document → "
+    events = f"{c['events']} events, " if c.get("events") else ""
+    out.print(f"[green]✓[/] {c['actors']} new actors, {events}{c['relations']} relations, {c['documents']} document → "
               f"{escape(str(into))}; {len(report.matched)} entities matched existing actors "
               f"({', '.join(sorted(set(report.matched.values())))})" if report.matched else
-              f"[green]✓[/] {c['actors']} new actors, {c['relations']} relations → {escape(str(into))}",
+              f"[green]✓[/] {c['actors']} new actors, {events}{c['relations']} relations → {escape(str(into))}",
               highlight=False)
     if report.review:
         out.print(f"[yellow]![/] {report.review} uncertain match(es) to review in "
@@ -563,6 +564,26 @@ def import_ucdp_esd(
         except ConflictGraphError:
             generation = "1.0-2011"   # the import itself says what is wrong with the file
         into = Path(seeds) / "imports" / f"ucdp-esd-{version or generation}"
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+
+
+@import_app.command("ucdp-ged")
+def import_ucdp_ged(
+        file: Path = typer.Argument(..., help="The UCDP Georeferenced Event Dataset as UCDP publishes it "
+                                              "(GEDEvent_v*.csv, or the .xlsx/.dta download), or a part of it."),
+        into: Optional[Path] = typer.Option(None, "--into",
+                                            help="The seed folder to write (replaced whole); default "
+                                                 "seed_data/imports/ucdp-ged-<version>."),
+        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
+        version: Optional[str] = typer.Option(None, help="The GED release, e.g. 22.1 (default: from the file "
+                                                         "name, GEDEvent_v22_1.csv or ged221.csv).")) -> None:
+    """Import UCDP GED events: every row an event (type from type_of_violence, dates with their
+    precision, place with coordinates, deaths, the two sides by UCDP actor id, the source
+    references as evidence), and every dyad of fighting a FIGHTS relation dated by its first
+    and last event and citing them. Read as a stream: a full release fits in little memory."""
+    from .importers.ucdp_ged import import_file, version_of
+    version = version or version_of(file)
+    into = into or Path(seeds) / "imports" / f"ucdp-ged-{version or 'unversioned'}"
     _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
 
 

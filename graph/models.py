@@ -87,6 +87,20 @@ class Event:
     place: str | None = None
     country: str | None = None    # ISO 3166-1 alpha-2
     notes: str | None = None
+    # What event datasets add (ontology.yaml, above event_types):
+    date_end: PartialDate | None = None       # the last possible date, when known only within a range
+    latitude: float | None = None
+    longitude: float | None = None
+    place_precision: str | None = None        # ontology event_place_precisions
+    admin1: str | None = None
+    admin2: str | None = None
+    deaths: dict[str, int] = field(default_factory=dict)        # DEATH_ESTIMATES -> count
+    identifiers: dict[str, str] = field(default_factory=dict)   # scheme -> value
+
+
+# An event's death counts, as UCDP GED codes them (codebook 22.1, section 3: best, low, high;
+# deaths_a, deaths_b, deaths_civilians, deaths_unknown, whose sum is best).
+DEATH_ESTIMATES = ("best", "low", "high", "side_a", "side_b", "civilians", "unknown")
 
 
 @dataclass

@@ -54,6 +54,7 @@ class EventType:
     roles: dict[str, str]            # role -> description
     required_roles: tuple[str, ...] = ()
     acled: str | None = None
+    ucdp_ged: tuple[int, ...] = ()   # GED type_of_violence codes imported as this type
 
 
 # The graph's own node labels and the participation relationship: no relation type may take
@@ -84,6 +85,7 @@ class Ontology:
     sourcing: "Sourcing" = None   # type: ignore[assignment]  (set by parse_ontology)
     event_types: dict[str, EventType] = field(default_factory=dict)
     event_color: str = "#bcbd22"
+    event_place_precisions: dict[str, str] = field(default_factory=dict)   # name -> description
 
     @property
     def node_colors(self) -> dict[str, str]:
@@ -180,8 +182,13 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
         raise OntologyError(f"sourcing.unsourced_max_confidence: must be one of {', '.join(confidence)}")
     if not sourcing.unsourced_statuses <= set(statuses):
         raise OntologyError(f"sourcing.unsourced_statuses: must be among {', '.join(statuses)}")
+    event_types = _event_types(data.get("event_types") or {})
+    ged = [code for et in event_types.values() for code in et.ucdp_ged]
+    if len(ged) != len(set(ged)):
+        raise OntologyError("event_types: a UCDP GED type_of_violence code (ucdp_ged) names one event type at most")
+    precisions = {str(k): (v or "").strip() for k, v in (data.get("event_place_precisions") or {}).items()}
     return Ontology(kinds, types, confidence, statuses, source_file, kind_colors, polarity_colors, sourcing,
-                    _event_types(data.get("event_types") or {}), data.get("event_color") or "#bcbd22")
+                    event_types, data.get("event_color") or "#bcbd22", precisions)
 
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -203,7 +210,11 @@ def _event_types(data: dict) -> dict[str, EventType]:
         if not set(required) <= set(roles):
             raise OntologyError(f"{where}.required_roles: {', '.join(sorted(set(required) - set(roles)))} "
                                 "not among its roles")
-        out[name] = EventType(name, (spec.get("description") or "").strip(), roles, required, spec.get("acled"))
+        ged = spec.get("ucdp_ged") or []
+        if not isinstance(ged, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in ged):
+            raise OntologyError(f"{where}.ucdp_ged: a list of GED type_of_violence codes (integers)")
+        out[name] = EventType(name, (spec.get("description") or "").strip(), roles, required, spec.get("acled"),
+                              tuple(ged))
     return out
 
 

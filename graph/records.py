@@ -15,14 +15,15 @@ import json
 import orjson
 from typing import Any
 
-from .models import Actor, Document, Event, Relation
+from .models import DEATH_ESTIMATES, Actor, Document, Event, Relation
 from .ontology import Ontology
 
 # An exported relation's evidence summaries, one per line: analysts read them in Gephi's data
 # laboratory. (A line break, not the list separator '|': a summary is prose and may contain one.)
 EVIDENCE_SEPARATOR = "\n"
 
-# Column name -> "string" | "string_list"; the order is the column order in both stores.
+# Column name -> "string" | "string_list" | "boolean" | "double" | "int64"; the order is the column
+# order in both stores.
 ACTOR_COLUMNS = {"id": "string", "name": "string", "kind": "string", "aliases": "string_list",
                  "country": "string", "description": "string", "identifiers": "string_list"}
 DOCUMENT_COLUMNS = {"id": "string", "title": "string", "kind": "string", "publisher": "string",
@@ -40,7 +41,13 @@ RELATION_COMMON_COLUMNS = {
 # staged as PARTICIPATION_COLUMNS rows.
 EVENT_COLUMNS = {"id": "string", "type": "string", "date": "string", "date_precision": "string",
                  "place": "string", "country": "string", "confidence": "string", "status": "string",
-                 "notes": "string", "evidence_json": "string", "document_ids": "string_list"}
+                 "notes": "string", "evidence_json": "string", "document_ids": "string_list",
+                 "date_end": "string", "date_end_precision": "string", "latitude": "double", "longitude": "double",
+                 "place_precision": "string", "admin1": "string", "admin2": "string",
+                 **{f"deaths_{k}": "int64" for k in DEATH_ESTIMATES}, "identifiers": "string_list"}
+# What the API and exports give of an event, beside its participants and evidence.
+EVENT_FIELDS_OUT = ("id", "type", "date", "date_precision", "date_end", "date_end_precision", "place", "country",
+                    "admin1", "admin2", "latitude", "longitude", "place_precision", "confidence", "status", "notes")
 PARTICIPATION_COLUMNS = {"actor": "string", "event": "string", "role": "string"}
 
 
@@ -152,7 +159,13 @@ def event_row(e: Event) -> dict[str, Any]:
     return {"id": e.id, "type": e.type, "date": str(e.date), "date_precision": e.date.precision,
             "place": e.place, "country": e.country, "confidence": e.confidence, "status": e.status,
             "notes": e.notes, "evidence_json": evidence_json(e.evidence),
-            "document_ids": sorted({x.document for x in e.evidence})}
+            "document_ids": sorted({x.document for x in e.evidence}),
+            "date_end": str(e.date_end) if e.date_end else None,
+            "date_end_precision": e.date_end.precision if e.date_end else None,
+            "latitude": e.latitude, "longitude": e.longitude, "place_precision": e.place_precision,
+            "admin1": e.admin1, "admin2": e.admin2,
+            **{f"deaths_{k}": e.deaths.get(k) for k in DEATH_ESTIMATES},
+            "identifiers": identifier_texts(e.identifiers)}
 
 
 def participation_rows(e: Event) -> list[dict[str, Any]]:
@@ -162,8 +175,10 @@ def participation_rows(e: Event) -> list[dict[str, Any]]:
 def event_from_properties(props: dict[str, Any], participants) -> dict[str, Any]:
     """The API's event from its stored properties and its (actor id, role, actor name) rows,
     participants in the order of their roles' names, then ids."""
-    return {k: props.get(k) for k in ("id", "type", "date", "date_precision", "place", "country",
-                                      "confidence", "status", "notes")} | {
+    deaths = {k: props.get(f"deaths_{k}") for k in DEATH_ESTIMATES}
+    return {k: props.get(k) for k in EVENT_FIELDS_OUT} | {
+        "deaths": {k: v for k, v in deaths.items() if v is not None},
+        "identifiers": parse_identifiers(props.get("identifiers")),
         "participants": [{"actor": a, "role": r, "name": n} for a, r, n in sorted(participants, key=lambda x: (x[1], x[0]))],
         "evidence": _evidence(props)}
 

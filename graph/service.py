@@ -382,8 +382,10 @@ class GraphService:
                                for p in t.properties.values()],
             } for t in o.relation_types.values()],
             "event_types": [{"name": t.name, "description": t.description, "roles": dict(t.roles),
-                             "required_roles": list(t.required_roles), "acled": t.acled}
+                             "required_roles": list(t.required_roles), "acled": t.acled,
+                             "ucdp_ged": list(t.ucdp_ged)}
                             for t in o.event_types.values()],
+            "event_place_precisions": dict(o.event_place_precisions),
             "confidence_levels": list(o.confidence_levels),
             "statuses": list(o.statuses),
             # The exports' colours, so a frontend draws with the same palette as Gephi does.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from .dates import PartialDate, parse_date
-from .models import Actor, Document, Event, Evidence, Participant, Relation
+from .models import DEATH_ESTIMATES, Actor, Document, Event, Evidence, Participant, Relation
 from .ontology import Ontology
 from .text_rules import FORBIDDEN
 from .text_rules import problem as text_problem
@@ -30,7 +30,8 @@ DOCUMENT_FIELDS = {"id", "title", "kind", "publisher", "date", "language", "url"
 RELATION_FIELDS = {"id", "type", "source", "target", "start", "end", "confidence", "status",
                    "attributed_to", "location", "notes", "properties", "evidence", "events", "start_unknown"}
 EVENT_FIELDS = {"id", "type", "date", "place", "country", "participants", "confidence", "status",
-                "evidence", "notes"}
+                "evidence", "notes", "date_end", "latitude", "longitude", "place_precision", "admin1", "admin2",
+                "deaths", "identifiers"}
 PARTICIPANT_FIELDS = {"actor", "role"}
 EVIDENCE_FIELDS = {"document", "paragraph", "record", "summary", "quote", "inference"}
 
@@ -184,17 +185,22 @@ def _check_actor(c: _Checker, data: dict, ontology: Ontology) -> Actor | None:
                 f" (kinds: {', '.join(ontology.actor_kinds)})")
     aliases = c.text_list(data, "aliases")
     country = _check_country(c, data)
-    identifiers = data.get("identifiers") or {}
-    if not isinstance(identifiers, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
-        c.error("identifiers", "must be a mapping of scheme to text, e.g. {wikidata: Q159}")
-        identifiers = {}
-    for scheme, value in identifiers.items():
-        if (why := text_problem(f"{scheme}{value}")) is not None:
-            c.error(f"identifiers.{scheme}", why)
+    identifiers = _check_identifiers(c, data, "{wikidata: Q159}")
     if not c.ok:
         return None
     return Actor(rid, name, kind, aliases, country, c.text(data, "description"), identifiers)
+
+
+def _check_identifiers(c: _Checker, data: dict, example: str) -> dict[str, str]:
+    identifiers = data.get("identifiers") or {}
+    if not isinstance(identifiers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
+        c.error("identifiers", f"must be a mapping of scheme to text, e.g. {example}")
+        return {}
+    for scheme, value in identifiers.items():
+        if (why := text_problem(f"{scheme}{value}")) is not None:
+            c.error(f"identifiers.{scheme}", why)
+    return identifiers
 
 
 def _check_document(c: _Checker, data: dict) -> Document | None:
@@ -359,6 +365,19 @@ def _check_event(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, 
     if when is None and data.get("date") is None:
         c.error("date", "is required: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD")
     place, country, notes = c.text(data, "place"), _check_country(c, data), c.text(data, "notes")
+    date_end = c.date(data, "date_end")
+    if when is not None and date_end is not None and date_end.latest() < when.earliest():
+        c.error("date_end", f"{date_end} is before the event's date {when}; date_end is the last possible date")
+    latitude, longitude = _check_coordinate(c, data, "latitude", 90), _check_coordinate(c, data, "longitude", 180)
+    if (data.get("latitude") is None) != (data.get("longitude") is None):
+        c.error("latitude" if data.get("latitude") is None else "longitude",
+                "give both latitude and longitude, or neither")
+    place_precision = c.text(data, "place_precision")
+    if place_precision is not None and place_precision not in ontology.event_place_precisions:
+        c.error("place_precision", f"{quoted(place_precision)} is not one of "
+                                   f"{', '.join(ontology.event_place_precisions)}")
+    deaths = _check_deaths(c, data.get("deaths"))
+    identifiers = _check_identifiers(c, data, "{ucdp_ged: '244424'}")
     confidence, status = _check_grading(c, data, ontology)
     participants = _check_participants(c, data.get("participants"), etype, actors)
     evidence = _check_evidence(c, data.get("evidence"), document_ids)
@@ -366,7 +385,46 @@ def _check_event(c: _Checker, data: dict, ontology: Ontology, actors: dict[str, 
         _check_sourcing(c, evidence, confidence, status, ontology, editorial)
     if not c.ok:
         return None
-    return Event(rid, type_name, when, confidence, status, evidence, participants, place, country, notes)
+    return Event(rid, type_name, when, confidence, status, evidence, participants, place, country, notes,
+                 date_end, latitude, longitude, place_precision, c.text(data, "admin1"), c.text(data, "admin2"),
+                 deaths, identifiers)
+
+
+def _check_coordinate(c: _Checker, data: dict, field: str, bound: int) -> float | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        c.error(field, f"must be a number of decimal degrees, got {quoted(value)}")
+        return None
+    if not -bound <= value <= bound:
+        c.error(field, f"{value} is outside -{bound}..{bound} decimal degrees")
+        return None
+    return float(value)
+
+
+def _check_deaths(c: _Checker, value) -> dict[str, int]:
+    """Death counts as UCDP GED codes them (models.DEATH_ESTIMATES): whole numbers, low <= best <= high."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        c.error("deaths", f"must be a mapping of estimate to count, e.g. {{best: 7, low: 5, high: 9}}")
+        return {}
+    out = {}
+    for key, count in value.items():
+        if key not in DEATH_ESTIMATES:
+            c.error(f"deaths.{key}", f"unknown estimate{did_you_mean(str(key), DEATH_ESTIMATES)} "
+                                     f"(estimates: {', '.join(DEATH_ESTIMATES)})")
+        elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            c.error(f"deaths.{key}", f"must be a whole number of deaths, 0 or more, got {quoted(count)}")
+        else:
+            out[key] = count
+    best = out.get("best")
+    if best is not None and out.get("low") is not None and out["low"] > best:
+        c.error("deaths.low", f"{out['low']} is more than the best estimate {best}")
+    if best is not None and out.get("high") is not None and out["high"] < best:
+        c.error("deaths.high", f"{out['high']} is less than the best estimate {best}")
+    return out
 
 
 def _check_participants(c: _Checker, items, etype, actors: dict[str, Actor]) -> list[Participant]:

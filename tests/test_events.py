@@ -59,7 +59,7 @@ EVENT_CASES = {
     "unknown type, with a suggestion": (
         "type: blocked_listing", "type: blocked_listng",
         WHERE + "field 'type': unknown event type 'blocked_listng' — did you mean 'blocked_listing'? (types: battle, "
-                "recapture, truce, ceasefire_agreement, mass_grave_discovery, listing_proposal, blocked_listing, designation)"),
+                "one_sided_violence, recapture, truce, ceasefire_agreement, mass_grave_discovery, listing_proposal, blocked_listing, designation)"),
     "a role the type does not have": (
         "{actor: kaniyat, role: target}", "{actor: kaniyat, role: captor}",
         WHERE + "field 'participants[2].role': 'captor' is not a role in a blocked_listing event "
@@ -90,10 +90,32 @@ EVENT_CASES = {
     "a country that is not a code": (
         "country: US", "country: USA",
         WHERE + "field 'country': 'USA' is not an ISO 3166-1 alpha-2 code (e.g. LY, US)"),
+    # what event datasets add (GED codebook 22.1, section 3)
+    "latitude without longitude": (
+        "country: US", "country: US\n    latitude: 40.75",
+        WHERE + "field 'longitude': give both latitude and longitude, or neither"),
+    "latitude out of range": (
+        "country: US", "country: US\n    latitude: 140.75\n    longitude: -73.97",
+        WHERE + "field 'latitude': 140.75 is outside -90..90 decimal degrees"),
+    "unknown place precision": (
+        "country: US", "country: US\n    place_precision: street",
+        WHERE + "field 'place_precision': 'street' is not one of exact, near, admin2, admin1, feature, country, "
+                "international"),
+    "deaths: low above best": (
+        "country: US", "country: US\n    deaths: {best: 3, low: 5, high: 9}",
+        WHERE + "field 'deaths.low': 5 is more than the best estimate 3"),
+    "deaths: unknown estimate": (
+        "country: US", "country: US\n    deaths: {bst: 3}",
+        WHERE + "field 'deaths.bst': unknown estimate — did you mean 'best'? (estimates: best, low, high, side_a, "
+                "side_b, civilians, unknown)"),
+    "date_end before the date": (
+        "country: US", "country: US\n    date_end: \"2020-11-19\"",
+        WHERE + "field 'date_end': 2020-11-19 is before the event's date 2020-11-20; date_end is the last possible date"),
     "unknown field": (
         "place: New York", "location: New York",
-        WHERE + "field 'location': unknown field (allowed: confidence, country, date, evidence, id, notes, "
-                "participants, place, status, type)"),
+        WHERE + "field 'location': unknown field (allowed: admin1, admin2, confidence, country, date, date_end, "
+                "deaths, evidence, id, identifiers, latitude, longitude, notes, participants, place, place_precision, "
+                "status, type)"),
 }
 
 

@@ -43,7 +43,7 @@ def _cell(value) -> str:
 
 
 def _header(columns: dict[str, str]) -> list[str]:
-    suffix = {"string_list": ":string[]", "boolean": ":boolean"}
+    suffix = {"string_list": ":string[]", "boolean": ":boolean", "double": ":double", "int64": ":long"}
     return [c + suffix.get(t, "") for c, t in columns.items()]
 
 
@@ -146,7 +146,9 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
         evidence = _evidence(e.get("evidence"), cited)
         participations.extend([p["actor"], e["id"], PARTICIPATION, p["role"]] for p in e["participants"])
         values = {**e, "evidence_json": json.dumps(evidence, ensure_ascii=False),
-                  "document_ids": sorted({ev["document"] for ev in evidence})}
+                  "document_ids": sorted({ev["document"] for ev in evidence}),
+                  **{f"deaths_{k}": v for k, v in (e.get("deaths") or {}).items()},
+                  "identifiers": identifier_texts(e.get("identifiers") or {})}
         return [e["id"]] + [_cell(values.get(c)) for c in event_cols] + ["Event"]
 
     doc_cols = {k: v for k, v in DOCUMENT_COLUMNS.items() if k != "id"}

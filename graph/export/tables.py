@@ -69,6 +69,8 @@ def event_tables(events: list[dict[str, Any]], ontology: Ontology) -> tuple[pa.T
     nodes, edges = [], []
     for e in events:
         start, end = _span(e["date"])
+        if e.get("date_end"):   # known only within a range: the span runs to its last possible day
+            end = _span(e["date_end"])[1]
         label = f"{e['type'].replace('_', ' ')}, {e['date']}" + (f", {e['place']}" if e.get("place") else "")
         nodes.append({"id": e["id"], "label": label, "size": node_size(len(e["participants"])), "start": start,
                       "end": end, "name": label, "kind": EVENT_KIND, "country": e.get("country"),

@@ -51,8 +51,7 @@ UCDP_ACTORS = Layout(
     frozenset({"ActorId", "NameData", "Org"}), "ucdp-actors")
 UCDP_GED = Layout(
     "ucdp-ged", "UCDP Georeferenced Event Dataset (GED)",
-    frozenset({"type_of_violence", "side_a", "side_b", "date_prec"}), None,
-    "event data is not imported yet (an open issue: GED and ACLED as events)")
+    frozenset({"type_of_violence", "side_a", "side_b", "date_prec"}), "ucdp-ged")
 ACLED = Layout(
     "acled", "ACLED export", frozenset({"event_id_cnty", "event_date", "actor1"}), None,
     "event data is not imported yet (an open issue: GED and ACLED as events)")

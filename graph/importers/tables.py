@@ -18,12 +18,12 @@ naming the file, the row and the column.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .common import ImportFailed
 
@@ -42,7 +42,7 @@ class Table:
     path: Path
     format: str                         # csv, excel or stata
     columns: list[str]
-    rows: list["Row"]
+    rows: list["Row"] | Iterator["Row"]   # an iterator when read with stream=True
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
@@ -151,31 +151,42 @@ def _delimiter_name(d: str | None) -> str:
 
 
 def read_table(path: Path, *, sheet: str | None = None,
-               progress: Callable[[int], None] | None = None) -> Table:
+               progress: Callable[[int], None] | None = None, stream: bool = False) -> Table:
     """The table in `path`, whatever the format its publisher (or a researcher's spreadsheet)
-    gave it. An unreadable file is an ImportFailed that says what was tried."""
+    gave it. An unreadable file is an ImportFailed that says what was tried.
+
+    With `stream`, a CSV's rows are read as the importer takes them (`rows` is then an
+    iterator, to be walked once): a 300,000-row event file is never held whole. Workbooks
+    and Stata files are read whole either way."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, sheet)
     if suffix in STATA_SUFFIXES:
         return _read_stata(path)
-    head = path.read_bytes()[:8]
+    with path.open("rb") as fh:
+        head = fh.read(4096)
     if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"PK\x03\x04"):
         return _read_excel(path, sheet)   # a workbook saved under another name
-    return _read_csv(path, progress)
+    table = _open_csv(path, head, progress)
+    if not stream:
+        table.rows = list(table.rows)
+    return table
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str, list[str]]:
-    notes: list[str] = []
+def _encoding(path: Path) -> tuple[str, list[str]]:
+    """The first of ENCODINGS the whole file decodes in, read a megabyte at a time."""
     for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = data.decode(encoding)
+            with path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        if encoding == "latin-1":
-            notes.append("the file is neither UTF-8 nor cp1252; read as latin-1")
-        return text, ("utf-8" if encoding == "utf-8-sig" else encoding), notes
+        notes = ["the file is neither UTF-8 nor cp1252; read as latin-1"] if encoding == "latin-1" else []
+        return encoding, notes
     raise ImportFailed(f"{path}: cannot be decoded")   # unreachable: latin-1 decodes anything
 
 
@@ -188,39 +199,47 @@ def _sniff_delimiter(path: Path, header: str) -> str:
     return best
 
 
-def _read_csv(path: Path, progress: Callable[[int], None] | None) -> Table:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+def _open_csv(path: Path, head: bytes, progress: Callable[[int], None] | None) -> Table:
+    """A CSV's header now, and its rows as an iterator that reads the file as it goes."""
+    if b"\x00" in head:
         raise ImportFailed(f"{path}: not a text table (binary content); the formats read are CSV "
                            "(',', ';' or tab; UTF-8, cp1252 or latin-1), Excel .xls/.xlsx and Stata .dta")
-    text, encoding, notes = _decode(path, data)
-    first_line = text.split("\n", 1)[0]
+    encoding, notes = _encoding(path)
+    with path.open(encoding=encoding, newline="") as fh:
+        first_line = fh.readline().rstrip("\r\n")
     delimiter = _sniff_delimiter(path, first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    fh = path.open(encoding=encoding, newline="")
+    reader = csv.reader(fh, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
+        fh.close()
         raise ImportFailed(f"{path}: empty file") from None
     except csv.Error as e:
+        fh.close()
         raise ImportFailed(f"{path}: line 1: not CSV ({e})") from None
     columns = [c.strip() for c in header]
-    rows: list[Row] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            raise ImportFailed(f"{path}: line {line}: not CSV ({e})") from None
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(columns):
-            raise ImportFailed(f"{path}: line {line}: {len(values)} fields where the header has {len(columns)}")
-        rows.append(Row(path, f"line {line}", dict(zip(columns, values))))
-        if progress:
-            progress(line)
-    return Table(path, "csv", columns, rows, encoding=encoding, delimiter=delimiter, notes=notes)
+
+    def rows():
+        with fh:
+            while True:
+                line = reader.line_num + 1
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as e:
+                    raise ImportFailed(f"{path}: line {line}: not CSV ({e})") from None
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(columns):
+                    raise ImportFailed(f"{path}: line {line}: {len(values)} fields where the header has "
+                                       f"{len(columns)}")
+                yield Row(path, f"line {line}", dict(zip(columns, values)))
+                if progress:
+                    progress(line)
+    return Table(path, "csv", columns, rows(), encoding="utf-8" if encoding == "utf-8-sig" else encoding,
+                 delimiter=delimiter, notes=notes)
 
 
 def _read_excel(path: Path, sheet: str | None) -> Table:

@@ -19,7 +19,8 @@ from ..models import Relation
 from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, relation_columns, relation_table_columns,
                        relation_values)
 
-_TYPES = {"string": "STRING", "string_list": "STRING[]", "boolean": "BOOLEAN"}
+_TYPES = {"string": "STRING", "string_list": "STRING[]", "boolean": "BOOLEAN", "double": "DOUBLE",
+          "int64": "INT64"}
 
 
 def _columns_ddl(columns: dict[str, str], primary: str | None = None) -> str:
@@ -45,7 +46,8 @@ def schema_statements(ontology: Ontology) -> list[str]:
     return stmts
 
 
-_ARROW = {"string": pa.string(), "string_list": pa.list_(pa.string()), "boolean": pa.bool_()}
+_ARROW = {"string": pa.string(), "string_list": pa.list_(pa.string()), "boolean": pa.bool_(),
+          "double": pa.float64(), "int64": pa.int64()}
 
 
 class StagingArea:
