@@ -176,6 +176,26 @@ class EventDetail(Event):
     relations: list[NamedRelation] = Field(description="The relations that cite this event.")
 
 
+class EventBucket(BaseModel):
+    period: str | None = Field(None, description="by=month: YYYY-MM, or YYYY for events dated only to a year.")
+    row: int | None = Field(None, description="by=cell: floor(latitude / size).")
+    col: int | None = Field(None, description="by=cell: floor(longitude / size).")
+    south: float | None = Field(None, description="by=cell: the cell's southern edge (degrees).")
+    west: float | None = Field(None, description="by=cell: the cell's western edge (degrees).")
+    latitude: float | None = Field(None, description="by=cell: the mean latitude of its events.")
+    longitude: float | None = Field(None, description="by=cell: the mean longitude of its events.")
+    events: int
+    deaths: int = Field(description="The sum of the events' best estimates (0 where none is given).")
+
+
+class EventAggregate(BaseModel):
+    by: Literal["month", "cell"]
+    size: float | None = Field(description="by=cell: the cells' size in degrees.")
+    events: int = Field(description="Events counted (by=cell: only those with coordinates).")
+    deaths: int
+    buckets: list[EventBucket]
+
+
 class Path(BaseModel):
     actors: list[str] = Field(description="Actor ids in path order, from source to target.")
     names: list[str | None] = Field(description="The actors' names, in the same order.")

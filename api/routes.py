@@ -163,9 +163,31 @@ EventUntil = Annotated[str | None, Query(description="Only events dated in or be
                                          max_length=40, examples=["2020"])]
 
 
-def _event_filter(types, as_of, since, until, role: str = "") -> EventFilter:
+EventCountry = Annotated[str | None, Query(description="Only events in this country (ISO 3166-1 alpha-2).",
+                                           pattern="^[A-Za-z]{2}$", examples=["LY"])]
+EventBox = Annotated[str | None, Query(description="Only events whose coordinates fall in this box: west,south,east,"
+                                                   "north in decimal degrees (west > east crosses the 180th meridian).",
+                                       max_length=100, examples=["13.0,32.0,14.5,33.0"])]
+MinDeaths = Annotated[int, Query(ge=0, description="Only events whose best estimate of deaths is at least this.")]
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(x) for x in text.split(","))
+    except ValueError:
+        raise BadRequest(f"{text!r} is not four numbers west,south,east,north", "bbox") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise BadRequest(f"{text!r}: longitudes are -180..180, latitudes -90..90 with south <= north", "bbox")
+    return west, south, east, north
+
+
+def _event_filter(types, as_of, since, until, role: str = "", country: str | None = None,
+                  bbox: str | None = None, min_deaths: int = 0) -> EventFilter:
     return EventFilter(types=_csv(types), as_of=_day(as_of, "as_of"), since=_partial(since, "since"),
-                       until=_partial(until, "until"), role=role)
+                       until=_partial(until, "until"), role=role, country=(country or "").upper(),
+                       bbox=_bbox(bbox), min_deaths=min_deaths)
 
 
 @router.get("/events", response_model=models.Page[models.Event], tags=["events"],
@@ -175,11 +197,30 @@ def list_events(svc: Service, types: EventTypes = None,
                                                    "part in.")] = None,
                 role: Annotated[str | None, Query(max_length=100, description="With actor: only in this role.")] = None,
                 as_of: EventAsOf = None, since: EventSince = None, until: EventUntil = None,
+                country: EventCountry = None, bbox: EventBox = None, min_deaths: MinDeaths = 0,
                 limit: Limit = 100, offset: Offset = 0):
     if role and not actor:
         raise BadRequest("a role filters an actor's events: give actor too", "role")
-    items, total = svc.events(_event_filter(types, as_of, since, until, role or ""), actor or "", limit, offset)
+    items, total = svc.events(_event_filter(types, as_of, since, until, role or "", country, bbox, min_deaths),
+                              actor or "", limit, offset)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/events/aggregate", response_model=models.EventAggregate, tags=["events"],
+            summary="Events and deaths per month or per map cell, for timelines and maps of many events")
+async def events_aggregate(request: Request, svc: Service,
+                           by: Annotated[Literal["month", "cell"], Query(description="month: per YYYY-MM (YYYY for "
+                                         "events dated to a year); cell: per square of `size` degrees.")] = "month",
+                           size: Annotated[float, Query(ge=0.01, le=45, description="by=cell: the cell size in "
+                                                                                      "degrees.")] = 1.0,
+                           actors: Annotated[str | None, Query(max_length=2000, description="Comma-separated actor "
+                                             "ids: only the events any of them took part in.")] = None,
+                           types: EventTypes = None, as_of: EventAsOf = None, since: EventSince = None,
+                           until: EventUntil = None, country: EventCountry = None, bbox: EventBox = None,
+                           min_deaths: MinDeaths = 0):
+    flt = _event_filter(types, as_of, since, until, "", country, bbox, min_deaths)
+    # A whole-graph scan at 100,000+ events: in the heavy lane, encoded off the event loop.
+    return await heavy(request).run(lambda: json_response(svc.events_aggregate(flt, by, size, _csv(actors)), request))
 
 
 @router.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"],
@@ -193,8 +234,10 @@ def get_event(svc: Service, event_id: Annotated[str, Path(max_length=200)]):
 def actor_events(svc: Service, actor_id: ActorId, types: EventTypes = None,
                  role: Annotated[str | None, Query(max_length=100, description="Only in this role.")] = None,
                  as_of: EventAsOf = None, since: EventSince = None, until: EventUntil = None,
+                 country: EventCountry = None, bbox: EventBox = None, min_deaths: MinDeaths = 0,
                  limit: Limit = 100, offset: Offset = 0):
-    items, total = svc.events(_event_filter(types, as_of, since, until, role or ""), actor_id, limit, offset)
+    items, total = svc.events(_event_filter(types, as_of, since, until, role or "", country, bbox, min_deaths),
+                              actor_id, limit, offset)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

@@ -77,6 +77,9 @@ class EventFilter:
     since: PartialDate | None = None
     until: PartialDate | None = None
     role: str = ""                   # with an actor: the role it took
+    country: str = ""                # ISO 3166-1 alpha-2
+    min_deaths: int = 0              # best estimate at least this
+    bbox: tuple[float, float, float, float] | None = None   # west, south, east, north (degrees)
 
     def params(self, ontology: Ontology) -> dict[str, Any]:
         unknown = [t for t in self.types if t not in ontology.event_types]
@@ -86,9 +89,12 @@ class EventFilter:
         roles = {r for t in ontology.event_types.values() for r in t.roles}
         if self.role and self.role not in roles:
             raise BadRequest(f"unknown role {self.role!r}; known: {', '.join(sorted(roles))}", "role")
+        west, south, east, north = self.bbox or (0.0, 0.0, 0.0, 0.0)
         return {"types": self.types or list(ontology.event_types), "as_of": self.as_of,
                 "since": self.since.earliest().isoformat() if self.since else "",
-                "until": self.until.latest().isoformat() if self.until else "", "role": self.role}
+                "until": self.until.latest().isoformat() if self.until else "", "role": self.role,
+                "country": self.country, "min_deaths": self.min_deaths, "bbox": self.bbox is not None,
+                "west": float(west), "south": float(south), "east": float(east), "north": float(north)}
 
 
 def _resolved(reader, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -98,6 +104,8 @@ def _resolved(reader, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e | {"document": docs.get(e["document"], {"id": e["document"]})} for e in evidence]
 
 
+AGGREGATES = ("month", "cell")
+MIN_CELL_DEG, MAX_CELL_DEG = 0.01, 45.0
 ANALYTICS_CACHE_SIZE = 64
 EXPORT_PAGE = 5_000   # actors or relations per page of a paged whole-graph export
 
@@ -321,6 +329,34 @@ class GraphService:
                 del params["role"]
                 rows, total = page(r, "events", params, limit, offset)
             return self._events(r, [row[0] for row in rows]), total
+
+    def events_aggregate(self, flt: EventFilter, by: str, size: float = 1.0,
+                         actors: list[str] | None = None) -> dict[str, Any]:
+        """Events passing `flt` (and, with `actors`, those any of them took part in) counted per
+        month ("by": "month") or per map cell of `size` degrees ("cell"), with their deaths:
+        what a timeline or a map of 100,000+ events draws instead of the events."""
+        if by not in AGGREGATES:
+            raise BadRequest(f"unknown aggregate {by!r}; known: {', '.join(AGGREGATES)}", "by")
+        if not MIN_CELL_DEG <= size <= MAX_CELL_DEG:
+            raise BadRequest(f"a cell is {MIN_CELL_DEG} to {MAX_CELL_DEG} degrees, not {size}", "size")
+        params = flt.params(self.ontology)
+        del params["role"]
+        name = f"events_by_{by}"
+        if actors:
+            name, params["actors"] = f"actors_{name}", sorted(set(actors))
+        if by == "cell":
+            params["size"] = float(size)
+        with self.store.reading() as r:
+            rows = r.run_named(name, **params).records()
+        # Counts as integers whatever the engine's sum type (the embedded engine sums to a double).
+        if by == "month":
+            buckets = [{"period": x["period"], "events": int(x["events"]), "deaths": int(x["deaths"])} for x in rows]
+        else:
+            buckets = [{"row": int(x["row"]), "col": int(x["col"]), "south": int(x["row"]) * size,
+                        "west": int(x["col"]) * size, "events": int(x["events"]), "deaths": int(x["deaths"]),
+                        "latitude": round(x["latitude"], 6), "longitude": round(x["longitude"], 6)} for x in rows]
+        return {"by": by, "size": size if by == "cell" else None, "events": sum(b["events"] for b in buckets),
+                "deaths": sum(b["deaths"] for b in buckets), "buckets": buckets}
 
     def event(self, event_id: str) -> dict[str, Any]:
         """One event, with its evidence resolved to documents and the relations that cite it."""
