@@ -223,6 +223,23 @@ async def events_aggregate(request: Request, svc: Service,
     return await heavy(request).run(lambda: json_response(svc.events_aggregate(flt, by, size, _csv(actors)), request))
 
 
+@router.get("/events/geojson", tags=["events"], response_class=StreamingResponse,
+            responses={200: {"content": {"application/geo+json": {}},
+                             "description": "A GeoJSON FeatureCollection (RFC 7946): one Point feature per event "
+                                            "(null geometry where it has no coordinates)"}},
+            summary="Events as GeoJSON, for GIS tools and web maps")
+async def events_geojson(request: Request, svc: Service,
+                         actor: Annotated[str | None, Query(max_length=200, description="Only events this actor "
+                                                                                        "took part in.")] = None,
+                         types: EventTypes = None, as_of: EventAsOf = None, since: EventSince = None,
+                         until: EventUntil = None, country: EventCountry = None, bbox: EventBox = None,
+                         min_deaths: MinDeaths = 0):
+    flt = _event_filter(types, as_of, since, until, "", country, bbox, min_deaths)
+    pieces = await heavy(request).run(svc.events_geojson, flt, actor or "")
+    return StreamingResponse(pieces, media_type="application/geo+json",
+                             headers={"Content-Disposition": 'attachment; filename="conflictgraph-events.geojson"'})
+
+
 @router.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"],
             summary="One event, with its evidence resolved to documents and the relations that cite it")
 def get_event(svc: Service, event_id: Annotated[str, Path(max_length=200)]):

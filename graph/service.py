@@ -19,7 +19,7 @@ from . import analytics
 from .bounded import run_bounded
 from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
-from .export import FORMATS
+from .export import FORMATS, geojson
 from .export.tables import from_graph, with_events
 from .ontology import Ontology
 from .store.base import GraphStore
@@ -275,12 +275,14 @@ class GraphService:
             return nodes, edges
         return with_events(nodes, edges, [e for batch in self._event_pages(flt) for e in batch], self.ontology)
 
-    def _event_pages(self, flt: RelationFilter) -> Iterator[list[dict[str, Any]]]:
-        """Every event that had happened by `flt.as_of`, a page at a time (an export's events)."""
-        version, events = self.store.version(), EventFilter(as_of=flt.as_of)
+    def _event_pages(self, flt: RelationFilter | EventFilter, actor: str = "") -> Iterator[list[dict[str, Any]]]:
+        """Every event that had happened by `flt.as_of` (an EventFilter: every event it passes;
+        with `actor`, those it took part in), a page at a time (an export's events)."""
+        version = self.store.version()
+        events = flt if isinstance(flt, EventFilter) else EventFilter(as_of=flt.as_of)
         offset, total = 0, None
         while total is None or offset < total:
-            items, total = self.events(events, "", EXPORT_PAGE, offset)
+            items, total = self.events(events, actor, EXPORT_PAGE, offset)
             if self.store.version() != version:
                 raise StoreUnavailable("a load replaced the graph during the export; export again")
             offset += EXPORT_PAGE
@@ -329,6 +331,13 @@ class GraphService:
                 del params["role"]
                 rows, total = page(r, "events", params, limit, offset)
             return self._events(r, [row[0] for row in rows]), total
+
+    def events_geojson(self, flt: EventFilter, actor: str = "") -> Iterator[bytes]:
+        """Every event `flt` passes (with `actor`, those it took part in) as a GeoJSON
+        FeatureCollection, streamed a page at a time (graph/export/geojson.py)."""
+        first = self.events(flt, actor, 1, 0)   # the filter's errors, and an unknown actor, before any byte
+        meta = {"version": self.store.version(), "events": first[1]}
+        return geojson.stream(self._event_pages(flt, actor), meta)
 
     def events_aggregate(self, flt: EventFilter, by: str, size: float = 1.0,
                          actors: list[str] | None = None) -> dict[str, Any]:

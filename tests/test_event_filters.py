@@ -119,3 +119,24 @@ def test_bad_event_filters_name_the_parameter(client, params, parameter):
     assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == parameter, r.text
     r = client.get("/events/aggregate", params={"by": "cell", "size": 0})
     assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "size"
+
+
+def test_events_export_as_geojson_with_their_sources(client, events):
+    """RFC 7946: a FeatureCollection, Points as [longitude, latitude], null geometry for an
+    event without coordinates; filtered as /events is."""
+    r = client.get("/events/geojson", params={"country": "LY"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json"), r.text[:300]
+    body = r.json()
+    assert body["type"] == "FeatureCollection"
+    libyan = {e.id: e for e in events if e.country == "LY"}
+    features = {f["id"]: f for f in body["features"]}
+    assert set(features) == set(libyan) and body["conflictgraph"]["events"] == len(libyan)
+    misrata = features["ucdp-ged-244424"]
+    assert misrata["geometry"] == {"type": "Point", "coordinates": [15.092543, 32.375352]}
+    props = misrata["properties"]
+    assert (props["deaths_best"], props["place_precision"], props["date"]) == (7, "exact", "2017-10-04")
+    assert props["sources"][0]["record"] == "ucdp-ged:244424"
+    assert "Government of Libya (side)" in props["participants_text"]
+    unlocated = [f for f in body["features"] if f["geometry"] is None]
+    assert {f["id"] for f in unlocated} == {e.id for e in libyan.values() if e.latitude is None}
+    assert client.get("/events/geojson", params={"actor": "nobody-here"}).status_code == 404
