@@ -587,6 +587,23 @@ def import_ucdp_ged(
     _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
 
 
+@import_app.command("acled")
+def import_acled(
+        file: Path = typer.Argument(..., help="An ACLED export as ACLED's export tool or API writes it (CSV, or "
+                                              "a workbook)."),
+        into: Optional[Path] = typer.Option(None, "--into", help="The seed folder to write (replaced whole); "
+                                                                  "default seed_data/imports/acled."),
+        seeds: Path = typer.Option(Path(SEED_DIR), "--seeds", help="The seed set whose actors are matched."),
+        version: Optional[str] = typer.Option(None, help="The export's date (default: the file's date).")) -> None:
+    """Import ACLED events: every event whose type the ontology's acled cross-walk names becomes
+    an event with its date, place, coordinates, fatalities and participants in the roles its
+    type gives; actors are matched to the graph's (near names go to review-matches.json).
+    ACLED's terms forbid redistributing its data: keep the import out of published seed sets."""
+    from .importers.acled import import_file
+    into = into or Path(seeds) / "imports" / "acled"
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+
+
 @import_app.command("ucdp-actors")
 def import_ucdp_actors(
         file: Path = typer.Argument(..., help="The UCDP Actor Dataset (ucdp-actor-*.csv or .xlsx)."),

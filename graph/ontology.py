@@ -56,6 +56,14 @@ class EventType:
     acled: str | None = None
     ucdp_ged: tuple[int, ...] = ()   # GED type_of_violence codes imported as this type
 
+    def acled_pairs(self) -> list[tuple[str, str]]:
+        """The (event type, sub-event type) pairs of `acled`, lower-case: "Battles / Government
+        regains territory, or Non-state actor overtakes territory" is two pairs."""
+        if not self.acled or " / " not in self.acled:
+            return []
+        event_type, subs = self.acled.split(" / ", 1)
+        return [(event_type.strip().casefold(), s.strip().casefold()) for s in subs.split(", or ")]
+
 
 # The graph's own node labels and the participation relationship: no relation type may take
 # one of these names (a relation type is a relationship type of the same graph).
@@ -186,6 +194,10 @@ def parse_ontology(data: dict, source_file: Path) -> Ontology:
     ged = [code for et in event_types.values() for code in et.ucdp_ged]
     if len(ged) != len(set(ged)):
         raise OntologyError("event_types: a UCDP GED type_of_violence code (ucdp_ged) names one event type at most")
+    acled = [pair for et in event_types.values() for pair in et.acled_pairs()]
+    if len(acled) != len(set(acled)):
+        twice = sorted({" / ".join(p) for p in acled if acled.count(p) > 1})
+        raise OntologyError(f"event_types: an ACLED event/sub-event type names one event type at most ({twice[0]})")
     precisions = {str(k): (v or "").strip() for k, v in (data.get("event_place_precisions") or {}).items()}
     return Ontology(kinds, types, confidence, statuses, source_file, kind_colors, polarity_colors, sourcing,
                     event_types, data.get("event_color") or "#bcbd22", precisions)

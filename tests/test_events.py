@@ -59,7 +59,7 @@ EVENT_CASES = {
     "unknown type, with a suggestion": (
         "type: blocked_listing", "type: blocked_listng",
         WHERE + "field 'type': unknown event type 'blocked_listng' — did you mean 'blocked_listing'? (types: battle, "
-                "one_sided_violence, recapture, truce, ceasefire_agreement, mass_grave_discovery, listing_proposal, blocked_listing, designation)"),
+                "one_sided_violence, remote_violence, protest, riot, recapture, truce, ceasefire_agreement, mass_grave_discovery, listing_proposal, blocked_listing, designation)"),
     "a role the type does not have": (
         "{actor: kaniyat, role: target}", "{actor: kaniyat, role: captor}",
         WHERE + "field 'participants[2].role': 'captor' is not a role in a blocked_listing event "

@@ -28,6 +28,17 @@ class ImportReport:
     became: Counter = field(default_factory=Counter)     # what the records became ("Ownership → OWNS": 3)
 
 
+MAX_WARNINGS = 200   # listed per import; the rest are counted as "more warnings not listed"
+
+
+def warn(report: ImportReport, message: str, limit: int = MAX_WARNINGS) -> None:
+    """A warning in the report, up to `limit` of them."""
+    if len(report.warnings) < limit:
+        report.warnings.append(message)
+    elif len(report.warnings) == limit:
+        report.warnings.append("... (more warnings not listed)")
+
+
 def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:limit].strip("-") or "x"
 
@@ -47,3 +58,37 @@ def resolve_actor(incoming: str, record: dict, names: Iterable[str], crosswalk: 
     out.write("actors", record)
     crosswalk.add(Actor(record["id"], record["name"], record["kind"], identifiers=record["identifiers"]))
     return record["id"]
+
+
+def country_code(name: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code of a country as an event dataset names it (followthemoney's
+    country names; a former name in brackets, "Russia (Soviet Union)", and "Bosnia-Herzegovina"
+    tried too), or None."""
+    if not name:
+        return None
+    from followthemoney.types import registry
+    tries = [name]
+    if "(" in name:
+        tries += [name.split("(")[0].strip(), name.split("(", 1)[1].rstrip(")").strip()]
+    tries.append(name.replace("-", " and "))
+    for t in tries:
+        code = registry.country.clean(t)
+        if code and re.fullmatch(r"[a-z]{2}", code):
+            return code.upper()
+    return None
+
+
+def coordinate(row, column: str) -> float | None:
+    """A latitude or longitude cell in decimal degrees (None when empty); anything else, or a
+    value out of range, is an ImportFailed naming the row and column."""
+    value = row.raw(column)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise row.fail(column, f"{value!r} is not a number of decimal degrees") from None
+    bound = 90 if column == "latitude" else 180
+    if not -bound <= number <= bound:
+        raise row.fail(column, f"{number} is outside -{bound}..{bound}")
+    return number

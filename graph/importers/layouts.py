@@ -52,9 +52,7 @@ UCDP_ACTORS = Layout(
 UCDP_GED = Layout(
     "ucdp-ged", "UCDP Georeferenced Event Dataset (GED)",
     frozenset({"type_of_violence", "side_a", "side_b", "date_prec"}), "ucdp-ged")
-ACLED = Layout(
-    "acled", "ACLED export", frozenset({"event_id_cnty", "event_date", "actor1"}), None,
-    "event data is not imported yet (an open issue: GED and ACLED as events)")
+ACLED = Layout("acled", "ACLED export", frozenset({"event_id_cnty", "event_date", "actor1"}), "acled")
 
 # Most specific first: the 18.1 triad file also has every column of the aggregate files' mark.
 LAYOUTS = (ESD_10_SUPPORTER, ESD_10_WARRING_PARTY, ESD_18_TRIAD, ESD_18_AGGREGATE, UCDP_ACTORS, UCDP_GED,

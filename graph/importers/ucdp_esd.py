@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..models import Actor
-from .common import ImportFailed, ImportReport, slug
+from .common import ImportFailed, ImportReport, slug, warn
 from .layouts import ESD_10_SUPPORTER, ESD_18_TRIAD, UCDP_DOWNLOADS, not_this_layout, recognise
 from .output import SeedFolder
 from .tables import Row, Table, read_table
@@ -98,7 +98,6 @@ REQUIRED_18 = ("id", "active", "year", "actor_id", "actor_name", "actor_nonstate
 USED_18 = {*REQUIRED_18, "ext_sum", "location", "country_a", "country_b", "ext_elements"}
 STATE_CODE_LIMIT = 1000      # external_nameid below this is a Gleditsch-Ward country number,
 ESD_CODE_START = 9000        # below this a UCDP actor id (pre-17.1), from here the ESD's own codes
-MAX_WARNINGS = 200
 
 
 @dataclass(frozen=True)
@@ -172,7 +171,7 @@ def _claims_10(table: Table, report: ImportReport, version: str) -> list[Claim]:
         actor = r.code(col("actorID"))
         if actor.isdigit() and int(actor) < STATE_CODE_LIMIT and actor not in located and actor not in warned:
             warned.add(actor)
-            _warn(report, f"{r.where}: column 'actorID': {actor} ({r.text(col('ywp_name'))}) is never a location "
+            warn(report, f"{r.where}: column 'actorID': {actor} ({r.text(col('ywp_name'))}) is never a location "
                           "of its conflicts (locationid1/2), so it is not taken as the party's Gleditsch-Ward "
                           "number; the party stays its own actor (ucdp_pre17)")
         exists = r.flag(col("external_exists"), (-1, 0, 1))
@@ -184,7 +183,7 @@ def _claims_10(table: Table, report: ImportReport, version: str) -> list[Claim]:
             report.skipped["rows without a supporter (external_exists 0, not alleged)"] += 1
             continue
         if exists == 1 and alleged:
-            _warn(report, f"{r.where}: external_exists 1 and external_alleged 1: the codebook codes alleged "
+            warn(report, f"{r.where}: external_exists 1 and external_alleged 1: the codebook codes alleged "
                           "support with external_exists 0; read as alleged")
         letters = [c for c in SUPPORT_10 if r.flag(col(FLAG_10 + c), (0, 1), empty=0)]
         if not letters:
@@ -248,13 +247,13 @@ def _cross_check_10(r: Row, columns: dict[str, str], letters: list[str], report:
         written = r.text(columns["external_type_code"])
         code = "".join(c for c in written if c in SUPPORT_10)   # "(WMT$)" is alleged; "L." a stray stop
         if written and set(code) != set(letters):
-            _warn(report, f"{r.where}: external_type_code {written!r} disagrees with the flags ({''.join(letters)})")
+            warn(report, f"{r.where}: external_type_code {written!r} disagrees with the flags ({''.join(letters)})")
     if "external_type_text" in columns:
         text = r.text(columns["external_type_text"]).casefold()
         if text:
             said = {c for c, (_, words) in SUPPORT_10.items() if words.casefold() in text}
             if said != set(letters):
-                _warn(report, f"{r.where}: external_type_text {r.text(columns['external_type_text'])!r} "
+                warn(report, f"{r.where}: external_type_text {r.text(columns['external_type_text'])!r} "
                               f"disagrees with the flags ({''.join(letters)})")
 
 
@@ -314,7 +313,7 @@ def _claims_18(table: Table, report: ImportReport, version: str) -> tuple[list[C
         ext_name = r.text("ext_name")
         if not ext_name:   # published so: 18.1's supporter 11545 (to Ethiopia, 2001-2003) has no name
             ext_name = f"UCDP actor {ext_code}"
-            _warn(report, f"{r.where}: column 'ext_name': empty; the supporter is named {ext_name!r}")
+            warn(report, f"{r.where}: column 'ext_name': empty; the supporter is named {ext_name!r}")
         ext_kind = ("government" if r.flag("ext_nonstate") == 0
                     else "armed_group" if ext_code in warring else "organization")
         supporter = _ucdp_ref(ext_code, ext_name, ext_kind, gwno)
@@ -324,7 +323,7 @@ def _claims_18(table: Table, report: ImportReport, version: str) -> tuple[list[C
         claims.append(Claim(record, year, supporter, actor, _ordered(SUPPORT_18[c] for c in letters),
                             r.flag("ext_alleged") == 1, coalition, r.flag("ext_bothsides", empty=0) == 1, context))
     if sum_disagrees:
-        _warn(report, f"{table.path}: {sum_disagrees} rows whose ext_sum is not the number of their support "
+        warn(report, f"{table.path}: {sum_disagrees} rows whose ext_sum is not the number of their support "
                       "flags (the flags were used)")
     return claims, sorted(dyads.values(), key=lambda d: (int(d.dyad), d.year))
 
@@ -489,12 +488,5 @@ def _distinct(a: str, b: str, record: str, report: ImportReport) -> bool:
     if a != b:
         return True
     report.skipped["relations whose two ends are one actor"] += 1
-    _warn(report, f"{record}: both ends resolve to actor {a!r}; the relation is left out")
+    warn(report, f"{record}: both ends resolve to actor {a!r}; the relation is left out")
     return False
-
-
-def _warn(report: ImportReport, message: str) -> None:
-    if len(report.warnings) < MAX_WARNINGS:
-        report.warnings.append(message)
-    elif len(report.warnings) == MAX_WARNINGS:
-        report.warnings.append("... (more warnings not listed)")

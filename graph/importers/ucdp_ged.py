@@ -49,7 +49,7 @@ from typing import Callable
 from ..dates import PartialDate
 from ..models import Actor
 from ..ontology import Ontology, default_ontology
-from .common import ImportFailed, ImportReport, slug
+from .common import ImportFailed, ImportReport, coordinate, country_code, slug, warn
 from .layouts import UCDP_DOWNLOADS, UCDP_GED, not_this_layout, recognise
 from .output import SeedFolder
 from .tables import Row, read_table
@@ -74,7 +74,6 @@ CLARITY = {1: "high", 2: "medium"}
 DEATHS = (("best", "best"), ("low", "low"), ("high", "high"), ("side_a", "deaths_a"), ("side_b", "deaths_b"),
           ("civilians", "deaths_civilians"), ("unknown", "deaths_unknown"))
 CIVILIANS = "civilians"
-MAX_WARNINGS = 50
 SOURCE_CHARS = 600     # of the source references quoted in an evidence summary
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _VERSION = re.compile(r"(?:v|ged)_?(\d{2})_?(\d)", re.IGNORECASE)
@@ -120,7 +119,7 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, version: str |
     version = version or version_of(path)
     if version is None:
         version = "unknown"
-        _warn(report, f"{path}: the file name does not say the GED release (GEDEvent_v22_1.csv, ged231.csv); "
+        warn(report, f"{path}: the file name does not say the GED release (GEDEvent_v22_1.csv, ged231.csv); "
                       "give it with --version")
     document = f"doc-ucdp-ged-{slug(version)}"
     dyads: dict[str, Dyad] = {}
@@ -146,7 +145,7 @@ def import_file(path: Path, into: Path, existing: list[Actor], *, version: str |
                 continue
             out.write("relations", _fights(d, document, version))
     for name, n in unknown_countries.most_common():
-        _warn(report, f"{path}: country {name!r} ({n} events): no ISO code found for the name; the events keep "
+        warn(report, f"{path}: country {name!r} ({n} events): no ISO code found for the name; the events keep "
                       "their coordinates and place but no country")
     report.review = len(out.review)
     report.warnings += out.cleaned
@@ -175,7 +174,7 @@ def _event(r: Row, types: dict[int, str], book: ActorBook, document: str, versio
         if side_b != side_a:
             participants.append({"actor": side_b, "role": "side"})
     elif r.text("side_b").casefold() != CIVILIANS:
-        _warn(report, f"{r.where}: column 'side_b': one-sided violence with side B {r.text('side_b')!r}, not "
+        warn(report, f"{r.where}: column 'side_b': one-sided violence with side B {r.text('side_b')!r}, not "
                       "'civilians' (codebook section 3); side B is not made a participant")
     event: dict = {"id": f"ucdp-ged-{slug(ged_id, 20)}", "type": etype, "date": str(when)}
     if until is not None:
@@ -183,7 +182,7 @@ def _event(r: Row, types: dict[int, str], book: ActorBook, document: str, versio
     place = r.text("where_coordinates")
     if place:
         event["place"] = place
-    country = _country(r.text("country"))
+    country = country_code(r.text("country"))
     if country:
         event["country"] = country
     elif r.text("country"):
@@ -191,7 +190,7 @@ def _event(r: Row, types: dict[int, str], book: ActorBook, document: str, versio
     for key, column in (("admin1", "adm_1"), ("admin2", "adm_2")):
         if column in r.cells and r.text(column):
             event[key] = r.text(column)
-    lat, lon = _number(r, "latitude"), _number(r, "longitude")
+    lat, lon = coordinate(r, "latitude"), coordinate(r, "longitude")
     if lat is not None and lon is not None:
         event["latitude"], event["longitude"] = lat, lon
         prec = r.integer("where_prec")
@@ -260,20 +259,6 @@ def _dates(start: date, end: date) -> tuple[PartialDate, PartialDate | None]:
     return PartialDate.parse(start.isoformat()), PartialDate.parse(end.isoformat())
 
 
-def _number(r: Row, column: str) -> float | None:
-    value = r.raw(column)
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise r.fail(column, f"{value!r} is not a number of decimal degrees") from None
-    bound = 90 if column == "latitude" else 180
-    if not -bound <= number <= bound:
-        raise r.fail(column, f"{number} is outside -{bound}..{bound}")
-    return number
-
-
 def _deaths(r: Row, report: ImportReport) -> dict[str, int]:
     out = {}
     for key, column in DEATHS:
@@ -282,28 +267,11 @@ def _deaths(r: Row, report: ImportReport) -> dict[str, int]:
             out[key] = n
     best = out.get("best")
     if best is not None and not out.get("low", best) <= best <= out.get("high", best):
-        _warn(report, f"{r.where}: low {out.get('low')}, best {best}, high {out.get('high')} are not in order; "
+        warn(report, f"{r.where}: low {out.get('low')}, best {best}, high {out.get('high')} are not in order; "
                       "only the best estimate is kept")
         out.pop("low", None)
         out.pop("high", None)
     return out
-
-
-def _country(name: str) -> str | None:
-    """The ISO 3166-1 code of a country as GED names it (followthemoney's country names;
-    a former name in brackets, "Russia (Soviet Union)", and "Bosnia-Herzegovina" tried too)."""
-    if not name:
-        return None
-    from followthemoney.types import registry
-    tries = [name]
-    if "(" in name:
-        tries += [name.split("(")[0].strip(), name.split("(", 1)[1].rstrip(")").strip()]
-    tries.append(name.replace("-", " and "))
-    for t in tries:
-        code = registry.country.clean(t)
-        if code and re.fullmatch(r"[a-z]{2}", code):
-            return code.upper()
-    return None
 
 
 def _summary(r: Row, version: str, etype: str, event: dict) -> str:
@@ -358,10 +326,3 @@ def _document(document: str, version: str) -> dict:
             "notes": "One row per event of organized violence with at least one death; evidence items locate the "
                      "row by its id (ucdp-ged:<id>), which is the same event in every version since 1.9. "
                      "Licence: CC BY 4.0."}
-
-
-def _warn(report: ImportReport, message: str) -> None:
-    if len(report.warnings) < MAX_WARNINGS:
-        report.warnings.append(message)
-    elif len(report.warnings) == MAX_WARNINGS:
-        report.warnings.append("... (more warnings not listed)")
