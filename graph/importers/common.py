@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from typing import Iterable
 
@@ -60,6 +61,7 @@ def resolve_actor(incoming: str, record: dict, names: Iterable[str], crosswalk: 
     return record["id"]
 
 
+@lru_cache(maxsize=4096)   # an event file names a few hundred countries over and over
 def country_code(name: str) -> str | None:
     """The ISO 3166-1 alpha-2 code of a country as an event dataset names it (followthemoney's
     country names; a former name in brackets, "Russia (Soviet Union)", and "Bosnia-Herzegovina"
