@@ -6,12 +6,14 @@ import * as state from "./state.js";
 import { h, $, dates } from "./dom.js";
 import { GraphView } from "./view.js";
 import { setupConsole } from "./console.js";
+import { EventsPanel } from "./events.js";
 
 const FIRST_MONTH = "2000-01";
 const CONFIDENCE = ["low", "medium", "high"];
 
 let ontology;
 let graphView;
+let eventsPanel;
 let view = state.read();
 let overlay = null;          // a path or console result drawn over the view: {nodes, edges}
 let lastData = { nodes: [], edges: [] };
@@ -67,6 +69,7 @@ function syncTimeControls() {
 
 function setAsOf(day) {
   view.asOf = day;
+  if (!day) view.since = "";
   syncTimeControls();
   return refresh();
 }
@@ -136,6 +139,7 @@ function refresh({ relayout = true } = {}) {
       graphView.setData([], []);
       renderLists();
       status("Search an actor to start.");
+      await refreshEvents();
       return;
     }
     status("Loading…");
@@ -158,9 +162,17 @@ function refresh({ relayout = true } = {}) {
            (view.asOf ? ` as of ${view.asOf}` : " (all dates)") + ".");
     if (relayout) graphView.layout();
     if (view.selected && graphView.graph.hasNode(view.selected)) graphView.select(view.selected);
+    await refreshEvents();
   };
   refreshing = refreshing.then(run, run);
   return track(refreshing);
+}
+
+// The events panel follows the view's dates (since, as_of) and its selected actor.
+async function refreshEvents() {
+  try {
+    await eventsPanel.update({ since: view.since, until: view.asOf, actors: view.selected ? [view.selected] : [] });
+  } catch (e) { showError(e); }
 }
 
 function names() {
@@ -235,6 +247,7 @@ async function showActor(id, { focus = true } = {}) {
   view.selected = id;
   state.write(view);
   graphView.select(graphView.graph.hasNode(id) ? id : null);
+  eventsPanel.highlight([id]).catch(showError);
   let actor, rels;
   try {
     [actor, rels] = await Promise.all([
@@ -305,8 +318,16 @@ async function showRelation(id) {
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: () => openActor(r.source) }, `Open ${label(r.source)}`),
       h("button", { type: "button", onclick: () => openActor(r.target) }, `Open ${label(r.target)}`)),
-    h("h3", {}, `Evidence (${r.evidence.length})`),
-    h("ol", { class: "evidence" }, r.evidence.map((e) => h("li", {},
+    ...evidenceList(r.evidence),
+  );
+  $("details").focus();
+}
+
+// The sources of a relation or an event: each document (linked), where in it, what it says.
+function evidenceList(evidence) {
+  return [
+    h("h3", {}, `Evidence (${evidence.length})`),
+    h("ol", { class: "evidence" }, evidence.map((e) => h("li", {},
       h("p", { class: "doc" },
         h("a", { href: `/documents/${encodeURIComponent(e.document.id)}`, target: "_blank", rel: "noopener" },
           e.document.title || e.document.id),
@@ -317,6 +338,35 @@ async function showRelation(id) {
       e.summary ? h("p", { class: "summary" }, e.summary) : null,
       e.quote ? h("blockquote", {}, `“${e.quote}”`) : null,
       e.inference ? h("p", { class: "meta" }, "An inference, not stated by the document.") : null))),
+  ];
+}
+
+function openEvent(id) {
+  return track(showEvent(id));
+}
+
+async function showEvent(id) {
+  let e;
+  try { e = await api.get(`/events/${encodeURIComponent(id)}`); } catch (err) { showError(err); return; }
+  const when = e.date_end ? `${e.date} – ${e.date_end}` : e.date;
+  const deaths = Object.entries(e.deaths || {}).map(([k, v]) => `${k} ${v}`).join(", ");
+  details(
+    h("h2", {}, `${e.type.replaceAll("_", " ")}, ${when}${e.place ? `, ${e.place}` : ""}`),
+    h("dl", {},
+      h("dt", {}, "Date"), h("dd", {}, when),
+      e.place ? [h("dt", {}, "Place"), h("dd", {}, [e.place, e.admin1, e.country].filter(Boolean).join(", "))] : null,
+      e.latitude !== null && e.latitude !== undefined ? [h("dt", {}, "Coordinates"),
+        h("dd", {}, `${e.latitude}, ${e.longitude}` + (e.place_precision ? ` (${e.place_precision})` : ""))] : null,
+      deaths ? [h("dt", {}, "Deaths"), h("dd", {}, deaths)] : null,
+      h("dt", {}, "Confidence"), h("dd", {}, e.confidence),
+      h("dt", {}, "Status"), h("dd", {}, e.status),
+      e.notes ? [h("dt", {}, "Notes"), h("dd", {}, e.notes)] : null,
+      h("dt", {}, "Id"), h("dd", {}, h("code", {}, e.id))),
+    h("h3", {}, "Participants"),
+    h("ul", {}, e.participants.map((p) => h("li", {},
+      h("button", { type: "button", class: "link", onclick: () => openActor(p.actor) }, p.name || p.actor),
+      h("span", { class: "meta" }, ` ${p.role}`)))),
+    ...evidenceList(e.evidence),
   );
   $("details").focus();
 }
@@ -475,7 +525,17 @@ async function main() {
   graphView.addEventListener("edge", (e) => openRelation(e.detail));
   graphView.addEventListener("layout-started", () => performance.mark("cg:layout-started"));
   graphView.addEventListener("layout-settled", () => performance.mark("cg:layout-settled"));
-  window.explorer = { graphView, get data() { return lastData; }, refresh, get busy() { return pending > 0 || !graphView.settled; } };
+  eventsPanel = new EventsPanel($("map"), $("timeline"), $("events-status"));
+  eventsPanel.addEventListener("event", (e) => openEvent(e.detail));
+  // Brushing the timeline sets the view's dates: the graph as of the range's last day, the
+  // map's events within the range.
+  eventsPanel.addEventListener("brush", (e) => {
+    view.since = e.detail.since;
+    setAsOf(monthEnd(e.detail.until));
+  });
+  $("all-dates").addEventListener("click", () => setAsOf(""));
+  window.explorer = { graphView, events: eventsPanel, get data() { return lastData; }, refresh,
+                      get busy() { return pending > 0 || !graphView.settled || !eventsPanel.ready; } };
   setupControls();
   setupSearch();
   setupRelationList();

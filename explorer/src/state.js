@@ -12,6 +12,7 @@ export function read() {
     types: list("types"),
     depth: Math.min(3, Math.max(1, parseInt(p.get("depth") || "1", 10) || 1)),
     asOf: p.get("as_of") || "",
+    since: p.get("since") || "",     // the events' range starts here (YYYY-MM); as_of ends it
     minConfidence: p.get("min_confidence") || "",
     status: p.get("status") || "",
     selected: p.get("sel") || "",
@@ -23,6 +24,7 @@ export function write(view) {
   for (const k of LISTS) if (view[k].length) p.set(k, view[k].join(","));
   if (view.depth !== 1) p.set("depth", String(view.depth));
   if (view.asOf) p.set("as_of", view.asOf);
+  if (view.since) p.set("since", view.since);
   if (view.minConfidence) p.set("min_confidence", view.minConfidence);
   if (view.status) p.set("status", view.status);
   if (view.selected) p.set("sel", view.selected);

@@ -306,6 +306,84 @@ const journeys = {
     return { violations: result.violations.map((v) => `${v.id}:${v.impact}`) };
   },
 
+  // The events panel (issue 29): Tarhuna's 2020 events on the map at Tarhuna, on the timeline in 2020.
+  "map-puts-tarhunas-events-at-tarhuna": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    const seen = await page.evaluate(() => ({
+      mode: window.explorer.events.mode,
+      points: window.explorer.events.points.map((p) => ({ id: p.id, lat: p.lat, lon: p.lon, date: p.date, x: p.x })),
+      months: window.explorer.events.months.filter((m) => m.events).map((m) => m.period),
+      bars: document.querySelectorAll("#timeline rect[data-period]").length,
+    }));
+    const tarhuna = seen.points.filter((p) => Math.abs(p.lat - 32.43) < 0.05 && Math.abs(p.lon - 13.63) < 0.05);
+    expect(seen.mode === "points", `mode ${seen.mode}`);
+    expect(tarhuna.map((p) => p.id).sort().join() === "ev-ly-2020-06-05-tarhuna-recapture,ev-ly-2020-06-tarhuna-mass-graves",
+           `at Tarhuna: ${JSON.stringify(tarhuna)}`);
+    expect(tarhuna.every((p) => p.date.startsWith("2020") && p.x !== undefined), JSON.stringify(tarhuna));
+    expect(seen.months.includes("2020-06") && seen.bars === seen.months.filter((m) => m.length === 7).length,
+           `timeline: ${seen.months} (${seen.bars} bars)`);
+    return { points: seen.points.length, tarhuna: tarhuna.length, months: seen.months.length };
+  },
+
+  // Selecting an actor lights its events on the map and the timeline.
+  "selecting-an-actor-highlights-its-events": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    await openKaniyatBySearch(page);
+    await settled(page);
+    const lit = await page.evaluate(() => ({
+      points: window.explorer.events.points.filter((p) => p.lit).map((p) => p.id),
+      bars: [...document.querySelectorAll("#timeline rect.lit")].map((r) => r.dataset.period),
+      status: document.querySelector("#events-status").textContent,
+    }));
+    expect(lit.points.includes("ev-ly-2020-06-05-tarhuna-recapture") && lit.points.includes("ev-ly-2019-04-tripoli-offensive"),
+           `lit: ${lit.points}`);
+    expect(!lit.points.includes("ev-ly-2020-10-23-ceasefire"), `the ceasefire is not Kaniyat's: ${lit.points}`);
+    expect(lit.bars.includes("2020-06") && lit.status.includes("of the selected actor's"), JSON.stringify(lit));
+    return { lit: lit.points.length, bars: lit.bars.length };
+  },
+
+  // Clicking an event on the map opens it with its sources.
+  "clicking-an-event-shows-its-sources": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    await page.locator("#map").scrollIntoViewIfNeeded();
+    const at = await page.evaluate(() => window.explorer.events.screenPoint("ev-ly-2020-10-23-ceasefire"));
+    expect(at, "no point for the ceasefire");
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector("#details h2:text('ceasefire agreement, 2020-10-23, Geneva')");
+    await page.waitForSelector("#details .evidence a");
+    const href = await page.getAttribute("#details .evidence a", "href");
+    expect(href.startsWith("/documents/"), `document link ${href}`);
+    const text = await page.textContent("#details");
+    expect(text.includes("Participants") && text.includes("46.2, 6.15"), text.slice(0, 400));
+    return { document: href };
+  },
+
+  // Dragging across the timeline sets the view's dates: the graph as of the range's end, the
+  // map's events within the range.
+  "brushing-the-timeline-sets-the-dates": async (page) => {
+    await ready(page, "#seeds=kaniyat");
+    await page.locator("#timeline").scrollIntoViewIfNeeded();
+    const [from, to, y] = await page.evaluate(() => {
+      const ev = window.explorer.events;
+      const r = document.querySelector("#timeline").getBoundingClientRect();
+      return [ev.monthX("2020-01"), ev.monthX("2020-08"), r.top + r.height / 2];
+    });
+    await page.mouse.move(from, y);
+    await page.mouse.down();
+    await page.mouse.move(to, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => location.hash.includes("since=2020-01") && location.hash.includes("as_of=2020-08-31"));
+    await settled(page);
+    const shown = await page.evaluate(() => window.explorer.events.points.map((p) => p.date));
+    expect(shown.length && shown.every((d) => d >= "2020-01" && d <= "2020-08-31"), `events shown: ${shown}`);
+    expect((await page.inputValue("#as-of")) === "2020-08-31", "as_of not set");
+    expect(await page.locator("#timeline rect.brush").count() === 1, "no brush drawn");
+    await page.click("#all-dates");
+    await page.waitForFunction(() => !location.hash.includes("since=") && !location.hash.includes("as_of="));
+    await settled(page);
+    return { in_range: shown.length };
+  },
+
   "docs-link-to-the-explorer": async (page) => {
     await page.goto(`${BASE}/docs`);
     const link = page.getByRole("link", { name: "Explorer", exact: true });
