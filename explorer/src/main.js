@@ -248,11 +248,12 @@ async function showActor(id, { focus = true } = {}) {
   state.write(view);
   graphView.select(graphView.graph.hasNode(id) ? id : null);
   eventsPanel.highlight([id]).catch(showError);
-  let actor, rels;
+  let actor, rels, events;
   try {
-    [actor, rels] = await Promise.all([
+    [actor, rels, events] = await Promise.all([
       api.get(`/actors/${encodeURIComponent(id)}`),
       api.get(`/actors/${encodeURIComponent(id)}/relations`, { as_of: view.asOf, types: view.types, limit: 500 }),
+      api.get(`/actors/${encodeURIComponent(id)}/events`, { as_of: view.asOf, since: view.since, limit: 100 }),
     ]);
   } catch (e) { showError(e); return; }
   const groups = {};
@@ -292,6 +293,13 @@ async function showActor(id, { focus = true } = {}) {
           `${arrow} ${other}`),
           h("span", { class: "meta" }, ` ${dates(r)} · ${r.confidence} · ${r.status}`));
       })))),
+    h("h3", {}, `Events (${events.total})`),
+    h("ul", { class: "events" }, events.items.map((e) => {
+      const role = e.participants.find((p) => p.actor === id)?.role;
+      return h("li", {}, h("button", { type: "button", class: "link", dataset: { event: e.id }, onclick: () => openEvent(e.id) },
+        `${e.date} ${e.type.replaceAll("_", " ")}${e.place ? `, ${e.place}` : ""}`),
+        h("span", { class: "meta" }, ` ${role || ""} · ${e.evidence.length} source${e.evidence.length === 1 ? "" : "s"}`));
+    })),
   );
   if (focus) $("details").focus();
 }

@@ -339,6 +339,10 @@ const journeys = {
            `lit: ${lit.points}`);
     expect(!lit.points.includes("ev-ly-2020-10-23-ceasefire"), `the ceasefire is not Kaniyat's: ${lit.points}`);
     expect(lit.bars.includes("2020-06") && lit.status.includes("of the selected actor's"), JSON.stringify(lit));
+    // ... and under its details, each event opens with its sources.
+    await page.click("#details ul.events button[data-event='ev-ly-2020-06-05-tarhuna-recapture']");
+    await page.waitForSelector("#details h2:text('recapture, 2020-06-05, Tarhuna')");
+    await page.waitForSelector("#details .evidence a");
     return { lit: lit.points.length, bars: lit.bars.length };
   },
 
