@@ -134,10 +134,32 @@ def child_serve(seeds: str, store_dir: str) -> dict:
         out["buckets"] = {"month": len(client.get("/events/aggregate", params={"by": "month"}).json()["buckets"]),
                           "cell": len(client.get("/events/aggregate", params={"by": "cell"}).json()["buckets"])}
     store.close()
+    out["map"] = _map_first_frame(f"embedded:{Path(store_dir) / 'graph'}")
     out["timings"] = {k: percentiles(v) for k, v in timings.items()}
     floor_p50 = out["timings"]["floor: count every event (Cypher)"]["median_ms"]
     out["ratio_to_floor_median"] = {k: round(v["median_ms"] / floor_p50, 2) for k, v in out["timings"].items()}
     return out
+
+
+def _map_first_frame(store: str, runs: int = 3) -> dict:
+    """The Explorer's events panel over every event of `store`, in headless chromium
+    (benchmarks/events_map.mjs): median of `runs` page loads."""
+    import statistics
+    import subprocess
+    from .abuse import _free_port, _serve
+    port = _free_port()
+    server = _serve(store, port, [])
+    try:
+        out = subprocess.run(["node", str(HERE / "events_map.mjs"), f"http://127.0.0.1:{port}", str(runs)],
+                             capture_output=True, text=True, check=True, timeout=900, cwd=HERE.parent)
+    finally:
+        server.terminate()
+        server.wait(30)
+    loads = json.loads(out.stdout.strip().splitlines()[-1])
+    first = statistics.median(x["first_frame_ms"] for x in loads)
+    api = statistics.median(x["api_ms"] for x in loads)
+    return {"loads": loads, "first_frame_ms": round(first), "api_ms": round(api), "ratio": round(first / api, 2),
+            "mode": loads[0]["mode"], "cells": loads[0]["cells"], "events": loads[0]["events"]}
 
 
 def run(rows: int, repeats: int, work: Path) -> dict:
@@ -182,6 +204,12 @@ def markdown(result: dict, when: str) -> str:
              "| | median ms | p99 ms | × floor (median) |", "|---|---|---|---|"]
     for name, t in v["timings"].items():
         lines.append(f"| {name} | {t['median_ms']:.1f} | {t['p99_ms']:.1f} | {v['ratio_to_floor_median'][name]} |")
+    m = v["map"]
+    lines += ["", f"The Explorer's events panel over all {m['events']:,} events (no actor chosen), in headless chromium "
+              f"(`benchmarks/events_map.mjs`, median of {len(m['loads'])} page loads): the map draws {m['cells']} "
+              f"cells of 1° ({m['mode']}; a 2D canvas, no WebGL) and the timeline its months. Navigation to the first "
+              f"frame with both drawn: **{m['first_frame_ms']:,} ms**; the page's own aggregate requests, first "
+              f"start to last end: {m['api_ms']:,} ms (so {m['ratio']}× the API's answers)."]
     return "\n".join(lines) + "\n"
 
 

@@ -81,6 +81,9 @@ export class EventsPanel extends EventTarget {
     await this.highlight(actors);
     this.status();
     this.ready = true;
+    // A mark benchmarks/ged.py reads: the map and timeline of this update on screen (the task
+    // after the next frame's, which puts the drawn canvas on screen).
+    requestAnimationFrame(() => setTimeout(() => performance.mark("cg:events-drawn"), 0));
   }
 
   async highlight(actors) {
