@@ -165,7 +165,7 @@ def test_the_events_load_and_sit_at_tarhuna_in_2020(folder, store):
     ("inter1", "Aliens", "column 'inter1': 'Aliens' is not an actor type of the codebook"),
     ("time_precision", "4", "column 'time_precision': 4 is not 1, 2 or 3"),
     ("event_date", "June 2020", "column 'event_date': 'June 2020' is not a date"),
-    ("geo_precision", "0", "column 'geo_precision': 0 is not 1, 2 or 3"),
+    ("geo_precision", "0", "column 'geo_precision': 0 is not a code of the codebook (1, 2 or 3)"),
     ("fatalities", "-3", "column 'fatalities': -3 is not a number of deaths"),
     ("longitude", "200", "column 'longitude': 200.0 is outside -180..180"),
 ])

@@ -43,7 +43,7 @@ from typing import Callable
 
 from ..models import Actor
 from ..ontology import Ontology, default_ontology
-from .common import ImportFailed, ImportReport, coordinate, country_code, resolve_actor, slug, warn
+from .common import ImportFailed, ImportReport, place_fields, resolve_actor, slug, warn
 from .layouts import ACLED, not_this_layout, recognise
 from .matching import Crosswalk
 from .output import SeedFolder
@@ -189,23 +189,11 @@ def _event(r: Row, etype: str, document: str, version: str, report: ImportReport
             used.add((aid, role))
             participants.append({"actor": aid, "role": role})
     event: dict = {"id": f"acled-{slug(event_id, 40)}", "type": etype, "date": when.isoformat()}
-    if r.text("location"):
-        event["place"] = r.text("location")
-    country = country_code(r.text("country"))
-    if country:
-        event["country"] = country
-    elif r.text("country"):
-        warn(report, f"{r.where}: country {r.text('country')!r}: no ISO code found for the name")
-    for key in ("admin1", "admin2"):
-        if key in r.cells and r.text(key):
-            event[key] = r.text(key)
-    lat, lon = coordinate(r, "latitude"), coordinate(r, "longitude")
-    if lat is not None and lon is not None:
-        event["latitude"], event["longitude"] = lat, lon
-        geo = r.integer("geo_precision")
-        if geo not in GEO_PRECISION:
-            raise r.fail("geo_precision", f"{geo} is not 1, 2 or 3 (the codebook's codes)")
-        event["place_precision"] = GEO_PRECISION[geo]
+    fields, uncoded = place_fields(r, "location", {"admin1": "admin1", "admin2": "admin2"}, "geo_precision",
+                                   GEO_PRECISION, "1, 2 or 3")
+    event.update(fields)
+    if uncoded:
+        warn(report, f"{r.where}: country {uncoded!r}: no ISO code found for the name")
     fatalities = r.integer("fatalities")
     if fatalities is not None:
         if fatalities < 0:

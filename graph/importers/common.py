@@ -80,6 +80,33 @@ def country_code(name: str) -> str | None:
     return None
 
 
+def place_fields(row, place: str, admin: dict[str, str], precision: str, precisions: dict[int, str],
+                 codes: str) -> tuple[dict, str | None]:
+    """An event's place from an event dataset's row: the place name (column `place`), the
+    country's ISO code, admin units (field -> column), coordinates, and the precision code
+    (column `precision`) as the ontology's place precision (`precisions`; `codes` says which
+    codes the codebook has, for the error). Also the country name no ISO code was found for."""
+    out: dict = {}
+    if row.text(place):
+        out["place"] = row.text(place)
+    name = row.text("country")
+    code = country_code(name)
+    if code:
+        out["country"] = code
+    for key, column in admin.items():
+        if column in row.cells and row.text(column):
+            out[key] = row.text(column)
+    lat, lon = coordinate(row, "latitude"), coordinate(row, "longitude")
+    if lat is not None and lon is not None:
+        out["latitude"], out["longitude"] = lat, lon
+        value = row.integer(precision)
+        if value is not None:
+            if value not in precisions:
+                raise row.fail(precision, f"{value} is not a code of the codebook ({codes})")
+            out["place_precision"] = precisions[value]
+    return out, (name if name and not code else None)
+
+
 def coordinate(row, column: str) -> float | None:
     """A latitude or longitude cell in decimal degrees (None when empty); anything else, or a
     value out of range, is an ImportFailed naming the row and column."""

@@ -49,7 +49,7 @@ from typing import Callable
 from ..dates import PartialDate
 from ..models import Actor
 from ..ontology import Ontology, default_ontology
-from .common import ImportFailed, ImportReport, coordinate, country_code, slug, warn
+from .common import ImportFailed, ImportReport, place_fields, slug, warn
 from .layouts import UCDP_DOWNLOADS, UCDP_GED, not_this_layout, recognise
 from .output import SeedFolder
 from .tables import Row, read_table
@@ -180,24 +180,11 @@ def _event(r: Row, types: dict[int, str], book: ActorBook, document: str, versio
     if until is not None:
         event["date_end"] = str(until)
     place = r.text("where_coordinates")
-    if place:
-        event["place"] = place
-    country = country_code(r.text("country"))
-    if country:
-        event["country"] = country
-    elif r.text("country"):
-        unknown_countries[r.text("country")] += 1
-    for key, column in (("admin1", "adm_1"), ("admin2", "adm_2")):
-        if column in r.cells and r.text(column):
-            event[key] = r.text(column)
-    lat, lon = coordinate(r, "latitude"), coordinate(r, "longitude")
-    if lat is not None and lon is not None:
-        event["latitude"], event["longitude"] = lat, lon
-        prec = r.integer("where_prec")
-        if prec is not None:
-            if prec not in WHERE_PREC:
-                raise r.fail("where_prec", f"{prec} is not a code of the codebook (1-7)")
-            event["place_precision"] = WHERE_PREC[prec]
+    fields, uncoded = place_fields(r, "where_coordinates", {"admin1": "adm_1", "admin2": "adm_2"}, "where_prec",
+                                   WHERE_PREC, "1-7")
+    event.update(fields)
+    if uncoded:
+        unknown_countries[uncoded] += 1
     event["deaths"] = _deaths(r, report)
     event["identifiers"] = {"ucdp_ged": ged_id, "ucdp_conflict": r.code("conflict_new_id"),
                             "ucdp_dyad": r.code("dyad_new_id"), "ucdp_type_of_violence": str(violence)}
