@@ -68,19 +68,24 @@ def test_tarhuna_recaptured_maps_field_by_field(folder):
     assert (e["type"], e["date"], e["place"], e["admin1"], e["admin2"], e["country"]) == (
         "recapture", "2020-06-05", "Tarhuna", "Murqub", "Tarhuna", "LY")
     assert (e["latitude"], e["longitude"], e["place_precision"]) == (32.435, 13.634, "exact")   # geo_precision 1
-    assert e["participants"] == [{"actor": "gna", "role": "captor"}, {"actor": "acled-al-kaniyat-militia",
-                                                                       "role": "previous_holder"}]
+    assert e["participants"] == [{"actor": "gna", "role": "captor"}, {"actor": "kaniyat", "role": "previous_holder"}]
     assert e["deaths"] == {"best": 0} and e["identifiers"] == {"acled": "LBY9001", "acled_interaction": "13"}
     assert e["evidence"][0]["record"] == "acled:LBY9001" and "Libya Observer" in e["evidence"][0]["summary"]
 
 
-def test_actors_meet_the_graphs_by_name_and_near_names_go_to_review(folder):
+def test_actors_meet_the_graphs_by_name_and_near_names_go_to_review(folder, tmp_path):
     into, report = _import(folder)
     assert report.matched["ACLED actor 'Military Forces of Libya (2016-) Government of National Accord'"] == "gna"
     assert report.matched["ACLED actor 'LNA: Libyan National Army'"] == "haftar-forces"
     assert report.matched["ACLED actor 'Military Forces of Turkey (2016-)'"] == "turkey"
-    review = json.loads((into / "review-matches.json").read_text())
-    assert [(x["name"], x["candidate"]) for x in review] == [("Al Kaniyat Militia", "kaniyat")]
+    assert report.matched["ACLED actor 'Al Kaniyat Militia'"] == "kaniyat"     # "Kaniyat militia" without "Al"
+    assert json.loads((into / "review-matches.json").read_text()) == []
+    # a near name is sent to review, never merged
+    rows = _rows()
+    rows[1][rows[0].index("actor2")] = "Al Kaniyet Militia"
+    near, _ = _import(folder, _write(rows, tmp_path / "near.csv"), "near")
+    review = json.loads((near / "review-matches.json").read_text())
+    assert [(x["name"], x["candidate"]) for x in review] == [("Al Kaniyet Militia", "kaniyat")]
 
 
 def test_civilians_are_no_actor_and_the_other_side_is_the_perpetrator(folder):
@@ -145,6 +150,7 @@ def test_names_of_an_acled_actor():
         "Military Forces of Libya (2016-) Government of National Accord",
         "Military Forces of Libya Government of National Accord", "Government of National Accord", "Libya"]
     assert names_of("LNA: Libyan National Army") == ["LNA: Libyan National Army", "Libyan National Army", "LNA"]
+    assert names_of("Al Kaniyat Militia") == ["Al Kaniyat Militia", "Kaniyat Militia"]
 
 
 def test_the_events_load_and_sit_at_tarhuna_in_2020(folder, store):

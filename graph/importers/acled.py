@@ -68,6 +68,7 @@ INTER_NAMES = {
 }
 NOT_ACTORS = {RIOTERS, PROTESTERS, CIVILIANS}      # generic collectives: "Protesters (Libya)"
 GEO_PRECISION = {1: "exact", 2: "near", 3: "feature"}
+_ARTICLE = re.compile(r"^(?:al|el)[- ](?=\w)", re.IGNORECASE)
 _STATE_NAME = re.compile(r"^(military|police) forces of |^government of ", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"), 1)}
@@ -90,6 +91,9 @@ def names_of(name: str) -> list[str]:
     state = re.match(r"^(?:military|police) forces of (.+?)(?: \(|$)", name, re.IGNORECASE)
     if state:                        # a state's forces are found under the state: "Turkey"
         out.append(state.group(1).strip())
+    # ACLED writes the Arabic article as a word ("Al Kaniyat Militia"); curated names often
+    # leave it out ("Kaniyat militia") or join it ("al-Kaniyat"): try the name without it.
+    out += [_ARTICLE.sub("", n) for n in list(out) if _ARTICLE.match(n)]
     return [n for i, n in enumerate(out) if n and n not in out[:i]]
 
 
