@@ -16,7 +16,7 @@ import pytest
 from procs import free_port, serving
 
 CLI = Path(sys.executable).with_name("conflictgraph")
-FDS = 400   # the server's descriptor limit, soft and hard: its connection cap is 400 - 128
+FDS = 400   # the server's descriptor limit, soft and hard: its connection cap is 400 - 256
 
 
 @pytest.fixture(scope="module")
