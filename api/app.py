@@ -20,7 +20,7 @@ from conflictgraph.graph.store import GraphStore, open_store
 
 from . import explorer, models, problems
 from .admission import Lanes, client_watch
-from .encoding import GZIP_LEVEL, GZIP_MIN_BYTES, json_response
+from .encoding import GZIP_LEVEL, GZIP_MIN_BYTES, bytes_response
 from .body_limit import BodyLimit
 from .trailing_slash import TrailingSlash
 from .caching import ConditionalGet
@@ -120,8 +120,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                 result = service(request).store.research_query(
                     body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit,
                     cancelled=cancelled)
-                return json_response({"columns": result.columns, "rows": result.rows,
-                                      "truncated": result.truncated}, request)
+                return bytes_response(result.json_bytes(), "application/json", request)
             return await request.app.state.lanes.research.run(answer)
 
     errors_doc = {404: models.problem_response("No such actor, relation or document"),

@@ -50,6 +50,33 @@ class QueryResult:
         i = self.columns.index(name)
         return [row[i] for row in self.rows]
 
+    def json_bytes(self) -> bytes:
+        """The result as the API answers it: {"columns", "rows", "truncated"} in JSON."""
+        return orjson.dumps({"columns": self.columns, "rows": self.rows, "truncated": self.truncated},
+                            default=str, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+class EncodedResult(QueryResult):
+    """A result that arrived already as the API's JSON (a research worker's answer): passed on
+    as it is, and decoded only if its rows are read. Decoding a 32 MB answer, and encoding it
+    again, held the interpreter for the service's other threads and its event loop."""
+
+    def __init__(self, encoded: bytes):   # noqa: super().__init__ is not called: the fields are decoded lazily
+        self.encoded = encoded
+        self._decoded: dict | None = None
+
+    def _get(self, key: str):
+        if self._decoded is None:
+            self._decoded = orjson.loads(self.encoded)
+        return self._decoded[key]
+
+    columns = property(lambda self: self._get("columns"))
+    rows = property(lambda self: self._get("rows"))
+    truncated = property(lambda self: self._get("truncated"))
+
+    def json_bytes(self) -> bytes:
+        return self.encoded
+
 
 @lru_cache(maxsize=1024)
 def _lexical_facts(query: str) -> tuple[int, tuple[str, ...], tuple[str, ...], frozenset[str]]:

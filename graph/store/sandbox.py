@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from .. import errors
 from ..children import Child
-from .reader import CANCEL_POLL_S, QueryResult
+from .reader import CANCEL_POLL_S, EncodedResult, QueryResult
 from .confine import why_unconfinable
 
 # The walls a research query passes, each able to stop file access alone (sandbox_worker).
@@ -216,14 +216,13 @@ class QuerySandbox:
             worker.kill()
         else:
             self._idle.put(worker)
-        reply = json.loads(line)
-        if "error" in reply:
-            err = reply["error"]
-            cls = getattr(errors, err["type"], errors.QueryError)
-            if cls is errors.QuerySyntaxError:
-                raise cls(err["message"], err.get("line"), err.get("column"))
-            raise cls(err["message"])
-        return QueryResult(reply["columns"], reply["rows"], reply["truncated"])
+        if not line.startswith('{"error"'):
+            return EncodedResult(line.rstrip("\n").encode())   # passed on, not decoded (see EncodedResult)
+        err = json.loads(line)["error"]
+        cls = getattr(errors, err["type"], errors.QueryError)
+        if cls is errors.QuerySyntaxError:
+            raise cls(err["message"], err.get("line"), err.get("column"))
+        raise cls(err["message"])
 
     def close(self) -> None:
         while True:

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import ladybug
+import orjson
 from ladybug._backend import get_pybind_module
 
 from ..errors import ConflictGraphError, QueryError, WriteRejected, capped
@@ -169,7 +170,9 @@ def main() -> None:
     for line in sys.stdin:
         reply = worker.answer(json.loads(line))
         try:
-            print(json.dumps(reply), file=out, flush=True)
+            # orjson, as the API writes JSON (NaN becomes null, not the invalid NaN of json.dumps):
+            # the service passes a result on to the client as it is (reader.EncodedResult).
+            print(orjson.dumps(reply, default=str, option=orjson.OPT_SERIALIZE_NUMPY).decode(), file=out, flush=True)
         except MemoryError:
             print(json.dumps({"error": {"type": "QueryError", "message": "the result is too large "
                                         f"for the research-query memory limit ({args.memory_mb} MiB)"}}),
