@@ -179,6 +179,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=256)
 def code_only(query: str, keep_identifiers: bool = True) -> str:
     """The query with string literals replaced by '', comments and whitespace by a space.
 
