@@ -440,7 +440,7 @@ def main() -> None:
         saved.write_text(json.dumps({**previous, **result}, indent=2) + "\n")
         if "attacks" in result:
             from .report import replace_section
-            replace_section("Under attack", attacks_markdown(result["attacks"]))
+            replace_section("## Under attack", attacks_markdown(result["attacks"]))
 
 
 if __name__ == "__main__":
