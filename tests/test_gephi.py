@@ -161,3 +161,28 @@ def test_gephi_imports_a_10k_relation_export(store, tmp_path, ontology):
     report, = gephi_reports(path, no_merge=True)
     assert (report["nodes"], report["edges"]) == (500, 10_000)
     assert_gephi_reads(report, graph, ontology)
+
+
+def test_gephi_reads_exports_of_hostile_names(tmp_path, ontology):
+    """Issue 28: names holding control characters, a bidi override and U+FFFE (which a store
+    that predates the text rule may hold) once made every whole-graph export malformed XML.
+    Gephi's own importer reads both formats, with the characters XML cannot hold left out."""
+    hostile = "Evil\x01\x02\x0bCorp\x1f\ufffe"
+    graph = {"nodes": [{"id": "a", "name": hostile, "kind": "organization", "aliases": [hostile],
+                        "description": f"{hostile} \u202e", "identifiers": {}},
+                       {"id": "c", "name": "C", "kind": "state", "aliases": [], "identifiers": {}}],
+             "edges": [{"id": "r1", "type": "SANCTIONS", "source": "c", "target": "a", "directed": True,
+                        "start": "2020", "end": None, "confidence": "high", "status": "confirmed",
+                        "location": hostile, "properties": {"program": hostile},
+                        "evidence": [{"document": "d1"}]}]}
+    files = []
+    for fmt in ("gexf", "graphml"):
+        path = tmp_path / f"hostile.{fmt}"
+        path.write_bytes(FORMATS[fmt].write(graph, ontology))
+        files.append(path)
+    reports = gephi_reports(*files, no_merge=True)
+    assert len(reports) == 2
+    for report in reports:
+        assert [i for i in report["issues"] if i["level"] not in ("INFO",)] == [], report["issues"]
+        assert (report["nodes"], report["edges"]) == (2, 1)
+        assert report["labels"]["a"] == "EvilCorp"

@@ -91,7 +91,10 @@ def _value(values) -> pa.Array:
 
 
 def _token(values) -> pa.Array:
-    # xsd:token: no leading, trailing or repeated spaces
+    # xsd:token: no leading, trailing or repeated spaces. What XML cannot hold goes first: some
+    # of it (U+000B, U+001F) counts as whitespace, and "Evil\x0bCorp" would become "Evil Corp".
+    if _contains(values, _INVALID):
+        values = pc.replace_substring_regex(values, XML_INVALID_RE2, "")
     return pc.binary_join(pc.utf8_split_whitespace(pc.utf8_trim_whitespace(values)), " ")
 
 
