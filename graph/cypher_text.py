@@ -278,3 +278,28 @@ def case_depth(query: str) -> int:
 def operator_count(query: str) -> int:
     """How many operators the text holds outside strings, comments and `names`."""
     return len(_OPERATOR.findall(code_only(query, keep_identifiers=False)))
+
+
+_LABEL_AT = re.compile(r"([:|&!]\s*)(`?)([A-Za-z_][A-Za-z0-9_]*)\2(?![\w`])")
+
+
+def relabel(query: str, mapping: dict[str, str]) -> str:
+    """`query` with each node label of `mapping` replaced by its value, wherever the text uses
+    it as a label (after `:`, or `|`, `&`, `!` in a label expression) and nowhere else: not in
+    strings, comments, properties or parameters. Neo4j reads a kept version of the graph
+    through this (graph/store/neo4j_history.py): the same query, on that version's labels."""
+    masked = list(query)
+    for t in tokens(query):
+        if t.kind in ("comment", "string"):
+            masked[t.start:t.end] = " " * (t.end - t.start)
+    text = "".join(masked)
+    out, last = [], 0
+    for m in _LABEL_AT.finditer(text):
+        new = mapping.get(m.group(3))
+        if new is None:
+            continue
+        out.append(query[last:m.start(3)])
+        out.append(new)
+        last = m.end(3)
+    out.append(query[last:])
+    return "".join(out)

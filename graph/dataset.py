@@ -25,6 +25,7 @@ class SeedSet:
         self.ontology = ontology or default_ontology()
         self.path = Path(path)
         files = seed_files(self.path)
+        self.files = files    # what a version's manifest lists and digests (graph/versions.py)
         self.validator = RecordValidator(self.ontology)
         self.problems: list[Problem] = self.validator.problems
         self.warnings: list[Problem] = self.validator.warnings   # the sourcing rule's reports

@@ -76,6 +76,11 @@ def neo4j_cli_env(neo4j_server, monkeypatch) -> str:
     return uri
 
 
+def wipe_neo4j(store) -> None:
+    """An empty Neo4j database: no graph and no kept versions of one (a test's own start)."""
+    store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
+
+
 def make_store(kind: str, folder: Path, ontology, request):
     if kind.startswith("embedded"):
         return EmbeddedStore(folder / "graph", ontology, buffer_pool_mb=256,
@@ -83,7 +88,8 @@ def make_store(kind: str, folder: Path, ontology, request):
     uri, user, password, database = request.getfixturevalue("neo4j_server")
     from conflictgraph.graph.store.neo4j_store import Neo4jStore
     store = Neo4jStore(uri, ontology, user=user, password=password, database=database)
-    store.load(Dataset())  # every test starts from an empty graph
+    # Every test starts from an empty database: no graph and no kept versions of one.
+    wipe_neo4j(store)
     return store
 
 

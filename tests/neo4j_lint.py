@@ -7,7 +7,7 @@ import subprocess
 
 from conflictgraph.graph.ontology import Ontology
 from repo import REPO
-from conflictgraph.graph.store.neo4j_store import LOAD_ID_PROPERTY
+from conflictgraph.graph.store.neo4j_store import LOAD_ID_PROPERTY, NODE_LABELS, kept_label
 from conflictgraph.graph.ontology import PARTICIPATION
 from conflictgraph.graph.records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS,
                                          relation_columns)
@@ -17,10 +17,11 @@ SCRIPT = REPO / "tools" / "cypher_lint.mjs"
 
 def lint_schema(ontology: Ontology) -> dict:
     keys = (set(ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | set(EVENT_COLUMNS) | set(PARTICIPATION_COLUMNS)
-            | {"source", "target", "props", LOAD_ID_PROPERTY})
+            | {"source", "target", "props", LOAD_ID_PROPERTY, "seq", "current", "manifest", "recorded_at"})
     for t in ontology.relation_types:
         keys |= set(relation_columns(ontology, t))
-    return {"labels": ["Actor", "Document", "Event"],
+    # GraphVersion and a kept version's labels (template_expansions fills them for version 1)
+    return {"labels": [*NODE_LABELS, "GraphVersion", *(kept_label(label, 1) for label in NODE_LABELS)],
             "relationshipTypes": sorted([*ontology.relation_types, PARTICIPATION]), "propertyKeys": sorted(keys)}
 
 

@@ -26,10 +26,10 @@ def store_uri(request, tmp_path, monkeypatch):
         monkeypatch.setenv("CONFLICTGRAPH_STORE", uri)
         return uri
     uri = request.getfixturevalue("neo4j_cli_env")
-    from conflictgraph.graph.models import Dataset
     from conflictgraph.graph.store.factory import open_store
+    from conftest import wipe_neo4j
     store = open_store(uri)
-    store.load(Dataset())
+    wipe_neo4j(store)
     store.close()
     return uri
 

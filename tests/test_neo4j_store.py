@@ -17,6 +17,7 @@ from conflictgraph.graph.cli import app
 from conflictgraph.graph.models import Dataset
 from repo import REPO
 from conflictgraph.graph.store.neo4j_store import Neo4jStore
+from conftest import wipe_neo4j
 from seed_counts import ACTORS, DOCUMENTS, RELATIONS
 
 TESTS = Path(__file__).parent
@@ -26,7 +27,7 @@ TESTS = Path(__file__).parent
 def neo4j(neo4j_server, ontology):
     uri, user, password, database = neo4j_server
     store = Neo4jStore(uri, ontology, user=user, password=password, database=database)
-    store.load(Dataset())
+    wipe_neo4j(store)
     yield store
     store.close()
 

@@ -7,8 +7,11 @@ the sandbox that runs research queries (sandbox.py).
 A load writes a brand-new generation and only then points CURRENT at it, so a failed or
 killed load leaves the previous graph exactly as it was, and readers (the API service, a
 researcher's query) never see a half-written graph. Readers open the current generation
-read-only and move to a newer one on their next query. The generation before the current
-one is kept, so a reader still on it is not cut off; older ones are deleted by the next load.
+read-only and move to a newer one on their next query. Every generation is a version of the
+graph (graph/versions.py): kept under the retention policy (`keep_versions` newest and/or
+`keep_days`; all by default), listed by versions() and read by id (a pinned read opens that
+generation read-only, as it does the current one). A load whose version is the current one
+already writes nothing.
 """
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from typing import Any, Callable, Iterator
 import ladybug
 
 from ..dataset import SeedSet
-from ..errors import QuerySyntaxError, StoreDamaged, StoreEmpty, StoreUnavailable
+from ..errors import NotFound, QuerySyntaxError, StoreDamaged, StoreEmpty, StoreUnavailable
+from ..versions import manifest_for, now, pick
 from ..models import Dataset
 from ..ontology import Ontology
 from .base import GraphStore, LoadReport, Progress
@@ -63,8 +67,13 @@ class EmbeddedStore(GraphStore):
                  query_timeout_ms: int = 10_000, row_limit: int | None = 10_000,
                  query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True,
                  load_workers: int = 1, accept_unconfined_queries: bool = False,
-                 query_walls: frozenset[str] = frozenset(WALLS), result_max_bytes: int | None = RESULT_MAX_BYTES):
+                 query_walls: frozenset[str] = frozenset(WALLS), result_max_bytes: int | None = RESULT_MAX_BYTES,
+                 keep_versions: int | None = None, keep_days: float | None = None):
         super().__init__(ontology)
+        # The retention policy (None: no limit): the newest `keep_versions`, those younger than `keep_days`.
+        self.keep_versions, self.keep_days = keep_versions, keep_days
+        self._manifests: dict[str, dict] = {}             # generation -> its manifest (never changes)
+        self._pinned: dict[str, OpenGeneration] = {}      # kept generations open for pinned reads
         # Research queries run behind these walls (sandbox_worker); tests turn some off to
         # prove each of the others holds alone.
         self.query_walls, self.accept_unconfined_queries = frozenset(query_walls), accept_unconfined_queries
@@ -137,10 +146,52 @@ class EmbeddedStore(GraphStore):
         finally:
             generation.release(conn)
 
+    # Pinned reads keep this many old generations open at once (each holds a buffer pool).
+    PINNED_OPEN = 3
+
+    def _manifest(self, name: str) -> dict:
+        manifest = self._manifests.get(name)
+        if manifest is None:
+            manifest = self._manifests[name] = self.generations.manifest(name)
+        return manifest
+
+    def versions(self) -> list[dict[str, Any]]:
+        current = self.generations.pointer()
+        return [{**self._manifest(name), "generation": name, "current": name == current,
+                 "disk_bytes": self.generations.disk_bytes(name)} for name in self.generations.names()]
+
+    def _generation_of(self, version: str) -> str:
+        """The newest kept generation holding `version` (NotFound if none does)."""
+        for name in self.generations.names():
+            if self._manifest(name).get("id") == version:
+                return name
+        return pick(self.versions(), version)   # raises NotFound, naming what is kept
+
+    def _reader_at(self, version: str | None) -> OpenGeneration:
+        if version is None:
+            return self._current_reader()
+        current = self._current_reader()
+        name = self._generation_of(version)
+        if current.path.parent.name == name:
+            return current
+        with self._lock:
+            generation = self._pinned.pop(name, None)
+            if generation is None:
+                try:
+                    db = open_database(self.generations.db(name), True, self.buffer_pool_mb)
+                except RuntimeError as e:
+                    raise NotFound(f"version {version} cannot be opened any more "
+                                   f"({RETRY_HINT.sub('', str(e)).strip()})") from e
+                generation = OpenGeneration(db, None, self.generations.db(name))
+            self._pinned[name] = generation          # the most recently used last
+            while len(self._pinned) > self.PINNED_OPEN:
+                self._pinned.pop(next(iter(self._pinned))).retire()
+            return generation
+
     @contextmanager
-    def reading(self, *, timeout_ms: int | None = None,
-                row_limit: int | None = None) -> Iterator["_EmbeddedReader"]:
-        generation = self._current_reader()
+    def reading(self, *, timeout_ms: int | None = None, row_limit: int | None = None,
+                version: str | None = None) -> Iterator["_EmbeddedReader"]:
+        generation = self._reader_at(version)
         with self._connection(timeout_ms, generation) as conn:
             projection = ((lambda: generation.projection(self.ontology, self.buffer_pool_mb, self.projection_child_rows))
                           if self.use_projection else None)
@@ -153,11 +204,17 @@ class EmbeddedStore(GraphStore):
         return ProjectionGraphReader(projection) if projection is not None else super().graph_reader(reader)
 
     def version(self) -> str | None:
-        return self.current_generation()
+        name = self.current_generation()
+        return None if name is None else self._manifest(name).get("id")
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self, version: str | None = None) -> dict[str, Any]:
         # Counted once per generation: /health asks on every call, and the counts of a
         # published generation never change.
+        if version is not None:
+            generation = self._reader_at(version)
+            if generation.stats is None:
+                generation.stats = super().stats(version)
+            return copy.deepcopy(generation.stats)
         generation = self._current_reader()
         if generation.stats is None:
             counted = super().stats()
@@ -184,20 +241,20 @@ class EmbeddedStore(GraphStore):
                             accept_unconfined=self.accept_unconfined_queries,
                             result_max_bytes=self.result_max_bytes)
 
-    def _published_db(self) -> tuple[Path, str]:
+    def _published_db(self, version: str | None = None) -> tuple[Path, str]:
         # Opened here first, so a damaged store is reported the same way on every path.
-        generation = self._current_reader().path
+        generation = self._reader_at(version).path
         return generation, generation.parent.name
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
                        row_limit: int | None = None, timeout_ms: int | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> QueryResult:
+                       cancelled: Callable[[], bool] | None = None, version: str | None = None) -> QueryResult:
         # A researcher's text is not even read in this process: a worker confined by the
         # kernel checks it (text, nesting, parameters, then the engine's plan) under the
         # query's deadline and runs it (graph/store/sandbox_worker.py), with the same
         # explained refusals. Checked here, six clients sending 20 KB texts kept the service's
         # interpreter busy enough to hold /health at a 50 ms median.
-        db, generation = self._published_db()
+        db, generation = self._published_db(version)
         with self._lock:
             if self._sandbox is None:
                 self._sandbox = self._sandbox_for(self.query_walls)
@@ -218,6 +275,9 @@ class EmbeddedStore(GraphStore):
                 if box is not None:
                     box.close()
             self._sandbox = self._checker = None
+            for pinned in self._pinned.values():
+                pinned.retire()
+            self._pinned.clear()
             if self._reader is not None:
                 self._reader.retire()
                 self._reader = None
@@ -238,11 +298,20 @@ class EmbeddedStore(GraphStore):
         started = time.perf_counter()
         if "'" in str(self.root):
             raise StoreUnavailable(f"the store path {self.root} may not contain a quote character")
+        manifest = manifest_for(source, self.ontology)
         with self.generations.load_lock():
             try:
                 previous = self.current_generation()
             except StoreDamaged:
                 previous = None   # this load repairs the store
+            if previous is not None and self._manifest(previous).get("id") == manifest["id"]:
+                # The same files (or records) under the same ontology: the same graph.
+                done = self._manifest(previous)
+                return LoadReport(str(self.root), dict(done.get("counts") or {}),
+                                  dict(done.get("relations_by_type") or {}),
+                                  round(time.perf_counter() - started, 3), version=manifest["id"], unchanged=True)
+            self.generations.remove_unpublished()
+            seq = 1 + max((self._manifest(n).get("seq") or 0 for n in self.generations.names()), default=0)
             name = self.generations.new_name()
             gen_dir = self.generations.folder / name
             with self.generations.writing():
@@ -257,10 +326,18 @@ class EmbeddedStore(GraphStore):
                     (gen_dir / PROJECTION_DIR).mkdir()
                     build_projection_files(self.ontology, gen_dir / DB_FILE, gen_dir / PROJECTION_DIR,
                                            self.buffer_pool_mb)
+                done = report(str(self.root), source, by_type, started)
+                self.generations.write_manifest(name, {
+                    **manifest, "seq": seq, "recorded_at": now(), "counts": done.counts,
+                    "relations_by_type": dict(sorted(by_type.items()))})
                 self.generations.publish(name)
             except BaseException:
                 if self.generations.pointer() != name:   # never remove what CURRENT already names
                     shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
-            self.generations.prune(keep={name, previous})
-        return report(str(self.root), source, by_type, started)
+            ids = {n: self._manifest(n).get("id") for n in self.generations.names()}
+            removed = self.generations.prune(name, self.keep_versions, self.keep_days)
+        done.version = manifest["id"]
+        done.pruned = [ids.get(n, n) for n in removed]
+        done.seconds = round(time.perf_counter() - started, 3)
+        return done

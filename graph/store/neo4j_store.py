@@ -6,7 +6,10 @@ loads go through one managed write transaction, routed to the leader.
 
 Loading is atomic per load: one write transaction deletes what the new seed set no longer
 has and MERGEs everything else by id in UNWIND batches, then checks the counts before it
-commits. Readers see the old graph until the commit and the new one after it; a failure at
+commits. Versions are kept in the same database (one user database in Community): the
+load first moves the current version's nodes to labels of their own (Actor_v<seq>, ...),
+relationships and all, so every kept version is a graph apart that the same queries read
+with its labels (cypher_text.relabel); `:GraphVersion` nodes hold the manifests. Readers see the old graph until the commit and the new one after it; a failure at
 any point (or a killed loader) rolls the whole load back. Neo4j keeps a transaction's state
 in memory, so a load is limited to `max_tx_records` records; larger graphs are bulk-imported
 (neo4j-admin database import) rather than loaded through the driver.
@@ -19,6 +22,8 @@ import re
 import threading
 import time
 import uuid
+
+import orjson
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterator
 
@@ -26,6 +31,8 @@ from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx
 
 from ..cypher import query_text
+from ..cypher_text import relabel
+from ..versions import dropped, manifest_for, now, pick
 from ..errors import (ConflictGraphError, QueryAbandoned, QuerySyntaxError,
                       StoreEmpty, StoreUnavailable, WriteRejected)
 from ..dataset import SeedSet
@@ -52,13 +59,27 @@ log = logging.getLogger("conflictgraph.neo4j")
 # Written by loads on every node and relationship: the load that last wrote it, so one
 # transaction can upsert a stream and then delete whatever it did not write.
 LOAD_ID_PROPERTY = "load_id"
+NODE_LABELS = ("Actor", "Document", "Event")
+
+
+def kept_label(label: str, seq: int) -> str:
+    """The label a kept version's `label` nodes carry (graph/store/values.py reads it back)."""
+    return f"{label}_v{int(seq)}"
+
+
+def kept_labels(seq: int) -> dict[str, str]:
+    return {label: kept_label(label, seq) for label in NODE_LABELS}
+
+
+def _kept_index_name(label: str, seq: int) -> str:
+    return f"kept_{label.lower()}_v{int(seq)}_id"
 
 
 def schema_statements(ontology: Ontology) -> list[str]:
     """Constraints and indexes, each idempotent (IF NOT EXISTS)."""
     stmts = [query_text(name, "neo4j") for name in
              ("actor_id_unique", "document_id_unique", "event_id_unique", "actor_kind_index",
-              "actor_name_text_index")]
+              "actor_name_text_index", "graph_version_seq_unique")]
     expansions = template_expansions(ontology)
     return stmts + expansions["relation_id_index"] + expansions["relation_start_index"]
 
@@ -73,6 +94,14 @@ def template_expansions(ontology: Ontology) -> dict[str, list[str]]:
                               for t in ontology.relation_types],
         "relation_start_index": [query_text("relation_start_index", "neo4j", type=t, name=t.lower())
                                  for t in ontology.relation_types],
+        "keep_version_nodes": [query_text("keep_version_nodes", "neo4j", label=label, kept=kept_label(label, 1))
+                               for label in NODE_LABELS],
+        "drop_version_nodes": [query_text("drop_version_nodes", "neo4j", kept=kept_label(label, 1))
+                               for label in NODE_LABELS],
+        "kept_id_index": [query_text("kept_id_index", "neo4j", name=_kept_index_name(label, 1),
+                                     label=kept_label(label, 1)) for label in NODE_LABELS],
+        "drop_kept_id_index": [query_text("drop_kept_id_index", "neo4j", name=_kept_index_name(label, 1))
+                               for label in NODE_LABELS],
     }
 
 
@@ -140,10 +169,12 @@ def _syntax_error(message: str, text: str | None, shift: int) -> QuerySyntaxErro
 
 class _Neo4jReader(Reader):
     def __init__(self, tx, allowed: frozenset[str], row_limit: int | None, uri: str,
-                 byte_limit: int | None = None):
+                 byte_limit: int | None = None, labels: dict[str, str] | None = None):
         super().__init__("neo4j", allowed)
         self._tx, self._row_limit, self._uri = tx, row_limit, uri
         self._byte_limit = byte_limit   # for researchers' own queries only
+        # A kept version's labels: every text read through this reader is read on them.
+        self._labels = labels
 
     def classify(self, cypher: str, params: dict[str, Any]) -> None:
         """The planner's own verdict: only read-only queries (query type "r") may run."""
@@ -158,6 +189,8 @@ class _Neo4jReader(Reader):
     def _execute(self, cypher: str, params: dict[str, Any], row_limit: int | None, *,
                  trusted: bool) -> QueryResult:
         limit = row_limit if row_limit is not None else self._row_limit
+        if self._labels:
+            cypher = relabel(cypher, self._labels)
         try:
             if not trusted:
                 self.classify(cypher, params)
@@ -178,8 +211,10 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, ontology: Ontology, *, user: str = "neo4j", password: str = "",
                  database: str = "neo4j", query_timeout_ms: int = 10_000,
                  row_limit: int | None = 10_000, max_tx_records: int = NEO4J_MAX_TX_RECORDS,
-                 result_max_bytes: int | None = RESULT_MAX_BYTES):
+                 result_max_bytes: int | None = RESULT_MAX_BYTES,
+                 keep_versions: int | None = None, keep_days: float | None = None):
         super().__init__(ontology)
+        self.keep_versions, self.keep_days = keep_versions, keep_days   # retention (graph/versions.py)
         self.uri, self.database = uri, database
         self.query_timeout_ms, self.row_limit = query_timeout_ms, row_limit
         self.result_max_bytes = result_max_bytes
@@ -220,17 +255,22 @@ class Neo4jStore(GraphStore):
     # --- reading -------------------------------------------------------------------
     @contextmanager
     def reading(self, *, timeout_ms: int | None = None, row_limit: int | None = None,
-                metadata: dict[str, str] | None = None) -> Iterator["_Neo4jReader"]:
+                metadata: dict[str, str] | None = None, version: str | None = None) -> Iterator["_Neo4jReader"]:
         """One read transaction (routed to a reader on a cluster) for all queries of the block;
-        `metadata` is attached to it (SHOW TRANSACTIONS lists it)."""
+        `metadata` is attached to it (SHOW TRANSACTIONS lists it). `version`: a kept version,
+        read on its own labels."""
         self._ensure_connected()
+        labels = None
+        if version is not None:
+            info = pick(self.versions(), version)
+            labels = None if info["current"] else kept_labels(info["seq"])
         timeout = (timeout_ms or self.query_timeout_ms) / 1000
         try:
             with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
                 with session.begin_transaction(timeout=timeout, metadata=metadata) as tx:
                     yield _Neo4jReader(tx, self.allowed_procedures,
                                        row_limit if row_limit is not None else self.row_limit, self.uri,
-                                       self.result_max_bytes)
+                                       self.result_max_bytes, labels)
                     # Nothing to commit: a read transaction is rolled back when the block ends.
         except _DRIVER_ERRORS as e:
             # Only the driver's and the server's errors are translated: anything else raised
@@ -239,12 +279,13 @@ class Neo4jStore(GraphStore):
 
     def research_query(self, cypher: str, params: dict[str, Any] | None = None, *,
                        row_limit: int | None = None, timeout_ms: int | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> QueryResult:
+                       cancelled: Callable[[], bool] | None = None, version: str | None = None) -> QueryResult:
         """As every store's; when `cancelled()` turns true the server terminates the query's
         transaction (found by a token in its metadata), so an abandoned query stops costing
         the database at once rather than at its time limit."""
         if cancelled is None:
-            return super().research_query(cypher, params, row_limit=row_limit, timeout_ms=timeout_ms)
+            return super().research_query(cypher, params, row_limit=row_limit, timeout_ms=timeout_ms,
+                                          version=version)
         if cancelled():
             raise QueryAbandoned("the query was not run: its client went away while it waited")
         token = uuid.uuid4().hex
@@ -258,7 +299,8 @@ class Neo4jStore(GraphStore):
         watcher = threading.Thread(target=watch, name="research-query-watch", daemon=True)
         watcher.start()
         try:
-            with self.reading(timeout_ms=timeout_ms, row_limit=row_limit, metadata={_REQUEST_KEY: token}) as reader:
+            with self.reading(timeout_ms=timeout_ms, row_limit=row_limit, metadata={_REQUEST_KEY: token},
+                              version=version) as reader:
                 return reader.query(cypher, params)
         except ConflictGraphError as e:
             if cancelled():
@@ -278,8 +320,8 @@ class Neo4jStore(GraphStore):
         except _DRIVER_ERRORS as e:   # it may have finished meanwhile; its deadline still stands
             log.warning("could not stop an abandoned research query: %s", e)
 
-    def stats(self) -> dict[str, Any]:
-        st = super().stats()
+    def stats(self, version: str | None = None) -> dict[str, Any]:
+        st = super().stats(version)
         if not (st["actors"] or st["relations"] or st["documents"]):
             # A Neo4j database that was never loaded and one loaded with nothing look alike;
             # both have nothing to serve (the embedded store says the same).
@@ -287,8 +329,20 @@ class Neo4jStore(GraphStore):
         return st
 
     def version(self) -> str | None:
-        rows = self.run_named("load_id").rows
-        return rows[0][0] if rows else None
+        with self.reading() as reader:
+            rows = reader.run_named("version_current").rows or reader.run_named("load_id").rows
+        return rows[0][0] if rows else None   # load_id: a graph loaded before versions were kept
+
+    def versions(self) -> list[dict[str, Any]]:
+        out = []
+        for seq, version_id, current, manifest in self.run_named("versions_kept").rows:
+            try:
+                described = orjson.loads(manifest or "{}")
+            except orjson.JSONDecodeError:
+                described = {}
+            out.append({**described, "id": version_id, "seq": seq, "current": bool(current),
+                        "labels": None if current else kept_labels(seq)})
+        return out
 
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
         with self.reading() as reader:
@@ -307,11 +361,34 @@ class Neo4jStore(GraphStore):
         started = time.perf_counter()
         self.init_schema()
         load_id = uuid.uuid4().hex
+        manifest = manifest_for(source, self.ontology)
+        kept = self.versions()
+        current = next((v for v in kept if v["current"]), None)
+        if current is not None and current["id"] == manifest["id"]:
+            # The same files (or records) under the same ontology: the same graph.
+            return LoadReport(self.location, dict(current.get("counts") or {}),
+                              dict(current.get("relations_by_type") or {}),
+                              round(time.perf_counter() - started, 3), version=manifest["id"], unchanged=True)
+        seq = 1 + max((v["seq"] for v in kept), default=0)
+        recorded_at = now()
+        drop = dropped([(seq, recorded_at)] + [(v["seq"], v.get("recorded_at")) for v in kept],
+                       self.keep_versions, self.keep_days)
+        # The current version moves to labels of its own unless the policy drops it: then the
+        # load overwrites it in place, as a load did before versions were kept.
+        keep_current = current is not None and current["seq"] not in drop
 
         def work(tx) -> dict[str, int]:
             # A managed transaction may run this again after a transient error: everything,
             # the relation stream included, is produced afresh inside it.
             done, expected = 0, Counter()
+            if keep_current:
+                for label in NODE_LABELS:
+                    tx.run(query_text("keep_version_nodes", "neo4j", label=label,
+                                      kept=kept_label(label, current["seq"]))).consume()
+            for old in drop:
+                if current is None or old != current["seq"]:
+                    for label in NODE_LABELS:
+                        tx.run(query_text("drop_version_nodes", "neo4j", kept=kept_label(label, old))).consume()
 
             def write(stage: str, statement: str, rows: list[dict]) -> None:
                 nonlocal done
@@ -352,14 +429,31 @@ class Neo4jStore(GraphStore):
                          "delete_stale_actors", "delete_stale_documents"):
                 tx.run(query_text(name, "neo4j"), load_id=load_id).consume()
             # Raising here (LoadFailed) rolls the whole transaction back.
-            return check_stored(source, expected,
-                                stored_counts(lambda text: [list(rec.values()) for rec in tx.run(text)], "neo4j"))
+            by_type = check_stored(source, expected,
+                                   stored_counts(lambda text: [list(rec.values()) for rec in tx.run(text)], "neo4j"))
+            counted = report(self.location, source, by_type, started)
+            tx.run(query_text("record_version", "neo4j"), seq=seq, id=manifest["id"], recorded_at=recorded_at,
+                   dropped=drop, manifest=orjson.dumps({
+                       **manifest, "seq": seq, "recorded_at": recorded_at, "counts": counted.counts,
+                       "relations_by_type": dict(sorted(by_type.items()))}).decode()).consume()
+            return by_type
 
         try:
             with self._driver.session(database=self.database) as session:
                 by_type = session.execute_write(work)
+                # Index changes cannot share a transaction with writes: after the commit.
+                if keep_current:
+                    for label in NODE_LABELS:
+                        session.run(query_text("kept_id_index", "neo4j", name=_kept_index_name(label, current["seq"]),
+                                               label=kept_label(label, current["seq"]))).consume()
+                for old in drop:
+                    for label in NODE_LABELS:
+                        session.run(query_text("drop_kept_id_index", "neo4j",
+                                               name=_kept_index_name(label, old))).consume()
         except ConflictGraphError:
             raise
         except _DRIVER_ERRORS as e:
             raise _translate(e, self.uri) from e
-        return report(self.location, source, by_type, started)
+        done = report(self.location, source, by_type, started)
+        done.version, done.pruned = manifest["id"], [v["id"] for v in kept if v["seq"] in drop]
+        return done

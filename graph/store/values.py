@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import uuid
 from typing import Any
 
@@ -33,13 +34,23 @@ def _plain_props(value, out: dict | None = None) -> dict:
     return out
 
 
+# A kept version's node labels on Neo4j (graph/store/neo4j_history.py): shown as the label
+# they were published under, so a pinned answer reads as the current one does.
+_KEPT_LABEL = re.compile(r"(Actor|Document|Event)_v\d+")
+
+
+def _label(name: str) -> str:
+    m = _KEPT_LABEL.fullmatch(name)
+    return m.group(1) if m else name
+
+
 def plain(value: Any) -> Any:
     """Both engines' values as JSON-friendly Python: nodes {"_labels", props}, relationships
     {"_type", props}, paths {"nodes", "relationships"}, temporal values as ISO text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if _NODE and isinstance(value, _NODE):
-        return _plain_props(value, {"_labels": sorted(value.labels)})
+        return _plain_props(value, {"_labels": sorted(_label(x) for x in value.labels)})
     if _REL and isinstance(value, _REL):
         return _plain_props(value, {"_type": value.type})
     if _PATH and isinstance(value, _PATH):
