@@ -26,7 +26,8 @@ from .trailing_slash import TrailingSlash
 from .caching import ConditionalGet
 from .parameters import known_parameters_only
 from .analytics_routes import router as analytics_router
-from .routes import router, service
+from .version_routes import router as version_router
+from .routes import VersionParam, router, service
 
 log = logging.getLogger("conflictgraph")
 
@@ -95,7 +96,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"],
                            # what a frontend reads: the export's file name, the cache tag, when to retry
-                           expose_headers=["Content-Disposition", "ETag", "Retry-After"])
+                           expose_headers=["Content-Disposition", "ETag", "Retry-After", "ConflictGraph-Version"])
 
     @app.get("/health", response_model=models.Health, tags=["service"])
     def health(request: Request):
@@ -110,23 +111,30 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
                                                       "the engine cannot run within the limits"),
                          403: models.problem_response("A write, file access or forbidden procedure"),
                          504: models.problem_response("The server's time limit was reached")})
-    async def cypher(request: Request, body: models.CypherRequest):
+    async def cypher(request: Request, body: models.CypherRequest, version: VersionParam = None):
         """Runs one read-only statement with its parameters. Writes, file access and
         procedures outside a small catalogue allow-list are refused (403); the server's
         time limit (504) and row limit (`truncated`) apply, and neither can be raised
-        from the request."""
+        from the request. `version` (in the body or the query): on a kept version."""
+        if version and body.version and version != body.version:
+            raise errors.BadRequest(f"two versions asked for: {version} in the query, {body.version} in the body",
+                                    "version")
         async with client_watch(request) as cancelled:   # a client that leaves stops its query
             def answer():
-                result = service(request).store.research_query(
+                store = service(request).store.at(version or body.version)
+                served = store.version()
+                result = store.research_query(
                     body.query, body.params, timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit,
                     cancelled=cancelled)
-                return bytes_response(result.json_bytes(), "application/json", request)
+                return bytes_response(result.json_bytes(), "application/json", request,
+                                      {"ConflictGraph-Version": served} if served else None)
             return await request.app.state.lanes.research.run(answer)
 
     errors_doc = {404: models.problem_response("No such actor, relation or document"),
                   400: models.problem_response("The request cannot be answered")}
     app.include_router(router, responses=errors_doc)
     app.include_router(analytics_router, responses=errors_doc)
+    app.include_router(version_router, responses=errors_doc)
     explorer.install(app, Path(settings.explorer_dir) if settings.explorer_dir else EXPLORER_DIR)
     return app
 

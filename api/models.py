@@ -280,6 +280,8 @@ class CypherRequest(BaseModel):
     query: str = Field(min_length=1, max_length=20_000, description="One read-only Cypher statement.",
                        examples=["MATCH (a:Actor)-[:BACKS]->(b:Actor {id: $target}) RETURN a.id"])
     params: dict[str, Any] = Field(default_factory=dict, examples=[{"target": "haftar-forces"}])
+    version: str | None = Field(None, max_length=40, description="A kept version's id (GET /versions): run the "
+                                "query on the graph as it was then. Default: the current graph.")
 
 
 class CypherResponse(BaseModel):

@@ -5,6 +5,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
@@ -28,9 +29,19 @@ def service(request: Request) -> GraphService:
     return request.app.state.service
 
 
-async def _service(request: Request) -> GraphService:
+VersionParam = Annotated[str | None, Query(
+    max_length=40, description="A kept version's id (GET /versions): answer as the graph was in that version, "
+                               "whatever has been loaded since. Default: the current graph. Every answer names "
+                               "the version it comes from in its ConflictGraph-Version header.",
+    examples=["v3f0c9a1b2c4d"])]
+
+
+async def _service(request: Request, version: VersionParam = None) -> GraphService:
     # async: a sync dependency would take a thread of the shared pool for every request
-    return request.app.state.service
+    svc = request.app.state.service
+    if version:
+        svc = await anyio.to_thread.run_sync(svc.at, version)   # reads the store's list of versions
+    return svc
 
 
 def heavy(request: Request) -> Lane:

@@ -43,6 +43,8 @@ StoreOpt = typer.Option(None, "--store", help="Store location, e.g. embedded:./d
                         "(default: $CONFLICTGRAPH_STORE or embedded:data/graph).")
 # Progress bars only pay off when a load takes more than a moment.
 PROGRESS_THRESHOLD = 20_000
+VersionOpt = typer.Option(None, "--version", help="A kept version's id (`conflictgraph versions`): "
+                          "read the graph as it was then. Default: the current one.")
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -116,10 +118,13 @@ def _sourcing_report(seeds: SeedSet) -> None:
     for event in seeds.events:
         row(event, f"event: {event.type}")
     dating: Counter[str] = Counter()
+    from .contradictions import finder_for_seeds, relation_record
+    records = []
     try:
         for batch in seeds.relation_batches(1 << 14):
             for rel in batch:
                 row(rel, rel.type)
+                records.append(relation_record(rel))
                 dating[("bounded" if rel.start_unknown else "dated") if rel.start
                        else "unknown" if rel.start_unknown else "silent"] += 1
     except Invalid:
@@ -132,16 +137,48 @@ def _sourcing_report(seeds: SeedSet) -> None:
     out.print(f"Dated: {started} of {relations} relations have a start ({100 * started / (relations or 1):.0f}%; "
               f"{dating['bounded']} of them only the earliest date the sources allow); {dating['unknown']} say why "
               f"they have none (start_unknown); {dating['silent']} have neither", highlight=False)
+    _contradictions_report(finder_for_seeds(seeds, seeds.ontology).find(records))
+
+
+def _contradictions_report(found: list[dict]) -> None:
+    """Claims that disagree (graph/contradictions.py), each side with its sources."""
+    if not found:
+        out.print("Contradictions: none", highlight=False)
+        return
+    table = Table(title="Contradictions", show_lines=True)
+    for column in ("kind", "actors", "claims (dates, status, origin: sources)", "explained"):
+        table.add_column(column, overflow="fold")
+    for c in found:
+        sides = "\n".join(f"{s['relation']} {s['type']} {s.get('start') or '?'}–{s.get('end') or ''} {s['status']} "
+                          f"{s['origin']}: " + "; ".join(x["document"] + (f" ¶{x['paragraph']}" if x.get("paragraph")
+                                                                          else "") for x in s["sources"])
+                          for s in c["claims"])
+        table.add_row(c["kind"], ", ".join(c["actors"]), sides + f"\n({c['detail']})",
+                      (c["explained"]["why"] + (f" (see {c['explained']['see']})" if c["explained"].get("see") else ""))
+                      if c["explained"] else "no")
+    out.print(table)
+    unexplained = sum(1 for c in found if not c["explained"])
+    out.print(f"Contradictions: {len(found)} ({unexplained} unexplained)", highlight=False)
 
 
 @app.command()
 def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
-         batch_size: Optional[int] = typer.Option(None, help="Records per write batch.")) -> None:
-    """Validate, then replace the store's graph with the seed data, atomically.
+         batch_size: Optional[int] = typer.Option(None, help="Records per write batch."),
+         keep: Optional[int] = typer.Option(None, "--keep", min=1, help="Versions to keep, the newest (this one "
+                                            "included); default: CONFLICTGRAPH_KEEP_VERSIONS, else all."),
+         keep_days: Optional[float] = typer.Option(None, "--keep-days", min=0, help="Keep no version recorded "
+                                                   "longer ago than this; default: CONFLICTGRAPH_KEEP_DAYS, "
+                                                   "else no limit.")) -> None:
+    """Validate, then publish the seed data as the store's new version, atomically.
 
     Relations are validated as they stream into a new generation (embedded) or an open
-    transaction (Neo4j); one problem anywhere and nothing is published."""
+    transaction (Neo4j); one problem anywhere and nothing is published. Earlier versions
+    stay readable by id (`conflictgraph versions`) under the retention policy."""
     settings = Settings.from_env()
+    if keep is not None or keep_days is not None:
+        import dataclasses
+        settings = dataclasses.replace(settings, keep_versions=keep if keep is not None else settings.keep_versions,
+                                       keep_days=keep_days if keep_days is not None else settings.keep_days)
     try:
         dataset = SeedSet(path or SEED_DIR)
     except FileNotFoundError as e:
@@ -173,15 +210,79 @@ def load(path: Optional[Path] = PathArg, store: Optional[str] = StoreOpt,
     except ConflictGraphError as e:
         _fail(f"{e}\nThe previously loaded graph, if any, is unchanged.")
     c = report.counts
+    if report.unchanged:
+        out.print(f"[green]✓[/] unchanged: these files are version {report.version}, already current in "
+                  f"{escape(report.location)}; nothing was written", highlight=False)
+        return
     out.print(f"[green]✓[/] loaded {c['actors']} actors, {c['relations']} relations, "
               f"{c['documents']} documents, {c['events']} events into {escape(report.location)} "
-              f"in {report.seconds:.2f} s",
+              f"in {report.seconds:.2f} s: version {report.version}",
               highlight=False)
+    if report.pruned:
+        out.print(f"  the retention policy removed {len(report.pruned)} older version(s): {', '.join(report.pruned)}",
+                  highlight=False)
     for t, n in report.relations_by_type.items():
         out.print(f"  {t:<20} {n}", highlight=False)
     if dataset.warnings:
         err.print(f"[yellow]![/] {len(dataset.warnings)} claim(s) rest only on editorial notes or inference; "
                   "`conflictgraph validate` lists them", highlight=False)
+
+
+@app.command()
+def versions(store: Optional[str] = StoreOpt,
+             as_json: bool = typer.Option(False, "--json", help="Print the manifests as JSON.")) -> None:
+    """The versions of the graph the store keeps, newest first: id, when recorded, counts,
+    what went in, and the disk each takes (embedded)."""
+    try:
+        with open_store(store) as s:
+            kept = s.versions()
+    except ConflictGraphError as e:
+        _fail(str(e))
+    if as_json:
+        print(visible(json.dumps(kept, indent=2, ensure_ascii=False)))
+        return
+    if not kept:
+        out.print("no versions yet: run `conflictgraph load`", highlight=False)
+        return
+    table = Table()
+    for column in ("", "version", "seq", "recorded", "actors", "relations", "events", "documents", "went in", "disk"):
+        table.add_column(column)
+    for v in kept:
+        c = v.get("counts") or {}
+        went = [f"{len(v.get('seed_files') or [])} seed files"] if v.get("seed_files") else ["records in memory"]
+        went += [f"{i.get('importer', '?')}: {i.get('file', '?')}" for i in v.get("imports") or []]
+        disk = v.get("disk_bytes")
+        table.add_row("*" if v.get("current") else "", v["id"], str(v.get("seq", "")), v.get("recorded_at") or "",
+                      *(str(c.get(k, "")) for k in ("actors", "relations", "events", "documents")),
+                      Text(visible("; ".join(went))), f"{disk / 2**20:.1f} MB" if disk is not None else "")
+    out.print(table)
+    total = sum(v.get("disk_bytes") or 0 for v in kept)
+    out.print(f"{len(kept)} version(s) kept" + (f", {total / 2**20:.1f} MB on disk" if total else "") +
+              "; * is current", highlight=False)
+
+
+@app.command()
+def diff(old: str = typer.Argument(..., help="The older version's id."),
+         new: Optional[str] = typer.Argument(None, help="The newer version's id (default: the current one)."),
+         fmt: str = typer.Option("text", "--format", "-f", help="text (a readable report) or json."),
+         actors: Optional[str] = typer.Option(None, help="Comma-separated actor ids: only what concerns them."),
+         store: Optional[str] = StoreOpt) -> None:
+    """What changed between two versions: records added, removed or changed field by field,
+    each with its sources (as GET /changes)."""
+    from .changes import report
+    from .service import GraphService
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("use text or json", param_hint="--format")
+    try:
+        with open_store(store) as s:
+            found = GraphService(s).changes(old, new or "", [a.strip() for a in (actors or "").split(",")
+                                                              if a.strip()] or None)
+    except ConflictGraphError as e:
+        _fail(str(e))
+    if fmt == "json":
+        print(visible(json.dumps(found, indent=2, ensure_ascii=False)))
+    else:
+        print(visible(report(found)))
 
 
 @app.command("init-schema")
@@ -239,6 +340,7 @@ def _parse_param(text: str) -> tuple[str, Any]:
 def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
           param: list[str] = typer.Option([], "--param", "-p", help="name=value (JSON or text); repeatable."),
           fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+          version: Optional[str] = VersionOpt,
           store: Optional[str] = StoreOpt) -> None:
     """Run a read-only Cypher query against the store (writes are rejected)."""
     if fmt not in ("table", "json", "csv"):
@@ -246,7 +348,7 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
     params = dict(_parse_param(p) for p in param)
     try:
         with open_store(store) as s:
-            result = s.research_query(cypher, params)
+            result = s.at(version).research_query(cypher, params)
     except ConflictGraphError as e:
         _fail(str(e))
     # Every format is free of control characters (text_rules.visible): JSON keeps the data (an
@@ -300,8 +402,10 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
            events: bool = typer.Option(False, "--events", help="Add the events (with --as-of, those that had "
                                        "happened by then) as nodes joined to their participants (with --seeds: "
                                        "those inside the neighbourhood)."),
+           version: Optional[str] = VersionOpt,
            store: Optional[str] = StoreOpt) -> None:
-    """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import."""
+    """Export the graph, or a neighbourhood of it, for Gephi, Cytoscape, graphology, d3 or Neo4j import.
+    The file names the version it comes from in its own metadata."""
     from .export import FORMATS
     from .service import GraphService
     if fmt not in FORMATS:
@@ -310,7 +414,7 @@ def export(fmt: str = typer.Option("gexf", "--format", "-f", help="gexf, graphml
     seed_ids = [x.strip() for x in (seeds or "").split(",") if x.strip()]
     try:
         with open_store(store) as s:
-            svc = GraphService(s)
+            svc = GraphService(s.at(version))
             if not seed_ids:
                 pieces, *counts = svc.export_whole(flt, fmt, events)
             else:
@@ -475,9 +579,11 @@ import_app = typer.Typer(help="Bring in the field's datasets as seed folders (se
 app.add_typer(import_app, name="import")
 
 
-def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
+def _run_import(file: Path, into: Path, seeds: Path, run, importer: str = "", version: str | None = None) -> None:
     """Run an importer (`run(file, into, actors, progress)`) with a progress bar on a
-    terminal, and say what it wrote, what it matched and what it left out."""
+    terminal, and say what it wrote, what it matched and what it left out. The folder gets
+    an import.json (the importer, the file and its SHA-256, the dataset's version): the
+    versions of the graph it goes into say what went in (graph/versions.py)."""
     from rich.progress import BarColumn, Progress, TextColumn
 
     from .importers.matching import existing_actors
@@ -494,6 +600,9 @@ def _run_import(file: Path, into: Path, seeds: Path, run) -> None:
             report = run(file, into, actors, None)
     except ConflictGraphError as e:
         _fail(f"{e}\nNothing was written.")
+    from .versions import write_import_record
+    write_import_record(into, importer=importer or "import", source=file, counts=report.counts,
+                        dataset_version=version)
     c = report.counts
     events = f"{c['events']} events, " if c.get("events") else ""
     out.print(f"[green]✓[/] {c['actors']} new actors, {events}{c['relations']} relations, {c['documents']} document → "
@@ -536,7 +645,8 @@ def import_opensanctions(
     from .importers.opensanctions import import_file
     into = into or Path(seeds) / "imports" / "opensanctions"
     _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, dataset=dataset, version=version,
-                                                                  progress=p))
+                                                                  progress=p),
+                importer="opensanctions", version=version)
 
 
 @import_app.command("ucdp-esd")
@@ -564,7 +674,8 @@ def import_ucdp_esd(
         except ConflictGraphError:
             generation = "1.0-2011"   # the import itself says what is wrong with the file
         into = Path(seeds) / "imports" / f"ucdp-esd-{version or generation}"
-    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p),
+                importer="ucdp-esd", version=version)
 
 
 @import_app.command("ucdp-ged")
@@ -584,7 +695,8 @@ def import_ucdp_ged(
     from .importers.ucdp_ged import import_file, version_of
     version = version or version_of(file)
     into = into or Path(seeds) / "imports" / f"ucdp-ged-{version or 'unversioned'}"
-    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p),
+                importer="ucdp-ged", version=version)
 
 
 @import_app.command("acled")
@@ -601,7 +713,8 @@ def import_acled(
     ACLED's terms forbid redistributing its data: keep the import out of published seed sets."""
     from .importers.acled import import_file
     into = into or Path(seeds) / "imports" / "acled"
-    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p),
+                importer="acled", version=version)
 
 
 @import_app.command("ucdp-actors")
@@ -616,4 +729,5 @@ def import_ucdp_actors(
     actor it matches), so later UCDP imports reuse one actor per UCDP id."""
     from .importers.ucdp_actors import import_file
     into = into or Path(seeds) / "imports" / "ucdp-actors"
-    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p))
+    _run_import(file, into, seeds, lambda f, i, a, p: import_file(f, i, a, version=version, progress=p),
+                importer="ucdp-actors", version=version)

@@ -35,7 +35,7 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _Base.yaml_implicit_resolvers.items()}
 
 SECTIONS = ("actors", "relations", "documents", "events")
-SKIP_FILES = {"ontology.yaml", "ontology.yml"}
+SKIP_FILES = {"ontology.yaml", "ontology.yml", "contradictions.yaml"}   # not records
 YAML_SUFFIXES = (".yaml", ".yml")
 
 

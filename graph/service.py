@@ -7,6 +7,8 @@ Cypher or from the embedded store's projection: the service never knows which.
 """
 from __future__ import annotations
 
+import copy
+
 import sys
 import threading
 from collections import OrderedDict
@@ -15,10 +17,11 @@ from typing import Any, Callable, Iterator
 
 import orjson
 
-from . import analytics
+from . import analytics, changes, contradictions
 from .bounded import run_bounded
 from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
+from .versions import check_id, pick
 from .export import FORMATS, geojson
 from .export.tables import from_graph, with_events
 from .ontology import Ontology
@@ -118,6 +121,15 @@ class GraphService:
         self._analytics_cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
 
+    def at(self, version: str | None) -> "GraphService":
+        """This service reading a kept version of the graph (None: the current graph). The
+        analytics cache is shared: it is keyed by version already."""
+        if not version:
+            return self
+        pinned = copy.copy(self)
+        pinned.store = self.store.at(version)
+        return pinned
+
     @classmethod
     def from_settings(cls, store: GraphStore, settings) -> "GraphService":
         return cls(store, analytics_timeout_s=settings.analytics_timeout_s,
@@ -155,6 +167,50 @@ class GraphService:
         if isinstance(result, Exception):
             raise result
         return result
+
+    # --- versions, changes, contradictions ---------------------------------------------
+    def versions(self) -> list[dict[str, Any]]:
+        """The versions the store keeps, newest first (graph/versions.py)."""
+        return self.store.versions()
+
+    def version_info(self, version_id: str) -> dict[str, Any]:
+        return pick(self.store.versions(), check_id(version_id))
+
+    def changes(self, from_version: str, to_version: str = "", actors: list[str] | None = None) -> dict[str, Any]:
+        """What changed from one kept version to another (default: the current one), record
+        by record and field by field, with sources (graph/changes.py); with `actors`, only
+        what concerns them (a view's changes)."""
+        kept = self.store.versions()
+        a = pick(kept, check_id(from_version, "from"))
+        b = pick(kept, check_id(to_version, "to")) if to_version else next(v for v in kept if v["current"])
+        only = set(actors) if actors else None
+        out = changes.diff(changes.records(self.at(a["id"]), only), changes.records(self.at(b["id"]), only))
+        brief = ("id", "seq", "recorded_at", "counts")
+        return {"from": {k: a.get(k) for k in brief}, "to": {k: b.get(k) for k in brief},
+                **({"actors_filter": sorted(only)} if only else {}), **out}
+
+    def contradictions(self, actor: str = "", kind: str = "", source: str = "",
+                       explained: bool | None = None) -> list[dict[str, Any]]:
+        """Claims of this version that disagree, each side with its sources
+        (graph/contradictions.py); filtered by actor, kind, a cited document, explained."""
+        if kind and kind not in contradictions.KINDS:
+            raise BadRequest(f"unknown kind {kind!r}; one of {', '.join(contradictions.KINDS)}", "kind")
+        found = self._contradictions()
+        return [c for c in found if contradictions.matches(c, actor, kind, source, explained)]
+
+    def _contradictions(self) -> list[dict[str, Any]]:
+        version = self.store.version()
+        key = (version, "contradictions")
+        with self._cache_lock:
+            if version is not None and key in self._analytics_cache:
+                return self._analytics_cache[key]
+        recs = changes.records(self)
+        found = contradictions.Finder(self.ontology, recs["documents"], contradictions.load_explained(),
+                                      recs["events"]).find(recs["relations"].values())
+        if version is not None:
+            with self._cache_lock:
+                self._analytics_cache[key] = found
+        return found
 
     # --- the questions: filters checked here, answers from the store's GraphReader ----
     def health(self) -> dict[str, Any]:
@@ -256,16 +312,17 @@ class GraphService:
         documents its relations (and `events`) cite where the format carries them; `events`
         (neighbourhood_events) are added as nodes joined to their participants."""
         f = FORMATS[fmt]
+        version = self.store.version()   # named in the file's own metadata
         if events and f.stream_tables is not None:
             return b"".join(f.stream_tables(*with_events(*from_graph(graph, self.ontology), events, self.ontology),
-                                            self.ontology))
+                                            self.ontology, version=version))
         if events is not None:
             graph = {**graph, "events": events}
         if f.needs_documents:
             cited = sorted({ev["document"] if isinstance(ev["document"], str) else ev["document"]["id"]
                             for e in [*graph["edges"], *(events or [])] for ev in e.get("evidence") or []})
             graph = {**graph, "documents": self._documents_by_id(cited)}
-        return f.write(graph, self.ontology)
+        return f.write(graph, self.ontology, version=version)
 
     def whole_graph_tables_with_events(self, flt: RelationFilter, events: bool = False):
         """whole_graph_tables, with every event that had happened by `flt.as_of` (all, without
@@ -294,13 +351,13 @@ class GraphService:
         relations; with `events`, the events too (as nodes joined to their participants).
         Also the numbers of nodes and edges."""
         f = FORMATS[fmt]
+        version = self.store.version()   # named in the file's own metadata
         if f.stream_tables is not None:
             nodes, edges = self.whole_graph_tables_with_events(flt, events)
-            return f.stream_tables(nodes, edges, self.ontology), nodes.num_rows, edges.num_rows
+            return f.stream_tables(nodes, edges, self.ontology, version=version), nodes.num_rows, edges.num_rows
         if f.stream_pages is None:
             graph = self.whole_graph(flt)
             return iter([self.export(graph, fmt)]), len(graph["nodes"]), len(graph["edges"])
-        version = self.store.version()
         _, actors = self.search_actors("", "", 1, 0)
         _, relations = self.relations(flt, 1, 0)
 
@@ -314,7 +371,7 @@ class GraphService:
         stream = f.stream_pages(pages(lambda n, o: self.search_actors("", "", n, o), actors),
                                 pages(lambda n, o: self.relations(flt, n, o), relations),
                                 self._documents_by_id, self.ontology,
-                                self._event_pages(flt) if events else None)
+                                self._event_pages(flt) if events else None, version=version)
         return stream, actors, relations
 
     # --- events ------------------------------------------------------------------------

@@ -44,6 +44,20 @@ def _accept(name: str) -> bool:
     raise SystemExit(f"setting {name}={raw!r} must be 'accept' or 'refuse'")
 
 
+def _optional(name: str, kind, least):
+    """A number setting that is unset (no limit) unless given; at least `least`."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value < least or value != value:
+        raise SystemExit(f"setting {name}={raw!r} must be a number of at least {least} (or unset: no limit)")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str                  # CONFLICTGRAPH_STORE: embedded:PATH or neo4j://host:7687
@@ -72,6 +86,8 @@ class Settings:
     neo4j_database: str         # NEO4J_DATABASE
     neo4j_max_tx_records: int   # CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS: largest load done in one transaction
     explorer_dir: str = ""      # CONFLICTGRAPH_EXPLORER_DIR: the Explorer's built files (default: explorer/dist)
+    keep_versions: int | None = None   # CONFLICTGRAPH_KEEP_VERSIONS: versions a load keeps, the newest (default: all)
+    keep_days: float | None = None     # CONFLICTGRAPH_KEEP_DAYS: ... and none recorded longer ago (default: no limit)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -103,4 +119,6 @@ class Settings:
             neo4j_database=os.environ.get("NEO4J_DATABASE") or "neo4j",
             neo4j_max_tx_records=_int("CONFLICTGRAPH_NEO4J_MAX_TX_RECORDS", NEO4J_MAX_TX_RECORDS),
             explorer_dir=os.environ.get("CONFLICTGRAPH_EXPLORER_DIR", ""),
+            keep_versions=_optional("CONFLICTGRAPH_KEEP_VERSIONS", int, 1),
+            keep_days=_optional("CONFLICTGRAPH_KEEP_DAYS", float, 0),
         )

@@ -24,7 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Iterator
 
+from xml.sax.saxutils import escape as xml_escape
+
 import numpy as np
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -181,19 +184,23 @@ def _edge_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
                         "</edge>"))
 
 
-def write(graph, ontology: Ontology) -> bytes:
-    return b"".join(stream(*from_graph(graph, ontology), ontology))
+def write(graph, ontology: Ontology, *, version: str | None = None) -> bytes:
+    return b"".join(stream(*from_graph(graph, ontology), ontology, version=version))
 
 
-def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
-    """The document in pieces, from the tables of graph/export/tables.py."""
+def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology, *, version: str | None = None) -> Iterator[bytes]:
+    """The document in pieces, from the tables of graph/export/tables.py; `version`: the
+    graph version it was exported from, named in the file's own meta (keywords and
+    description), so a file on a reader's disk says which graph it holds."""
     node_names = sorted(present(nodes, [c for c in nodes.column_names if c not in NODE_COLUMNS]))
     extras = sorted(set(edges.column_names) - set(EDGE_FIELDS) - set(EDGE_COLUMNS))
     edge_names = present(edges, [n for n in (*EDGE_FIELDS, *extras) if n in edges.column_names])
     yield (f'<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="{NS}" xmlns:viz="{VIZ}" version="1.3">'
            f'<meta lastmodifieddate="{date.today().isoformat()}"><creator>ConflictGraph</creator>'
+           + (f"<keywords>conflictgraph-version:{xml_escape(version)}</keywords>" if version else "") +
            "<description>Actors and dated, sourced relations. Edge colour: green cooperative, red "
-           "hostile, grey structural; node colour by actor kind; node size by degree.</description></meta>"
+           "hostile, grey structural; node colour by actor kind; node size by degree."
+           + (f" ConflictGraph version {xml_escape(version)}." if version else "") + "</description></meta>"
            # No defaultedgetype: every edge states its own type, and Gephi (0.10) reads a graph
            # without one as mixed, keeping directed and undirected edges; with "directed" it
            # drops every undirected edge, and it does not know "mutual".

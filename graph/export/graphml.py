@@ -55,12 +55,14 @@ def _keys(cls: str, table: pa.Table, names: list[str]) -> str:
                    for n, t in keys)
 
 
-def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
+def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology, *, version: str | None = None) -> Iterator[bytes]:
+    """The document in pieces; `version` (the graph version exported) in the graph's <desc>."""
     node_names = present(nodes, [n for n in nodes.column_names if n not in NODE_COLUMNS])
     edge_names = present(edges, [n for n in edges.column_names if n not in EDGE_COLUMNS])
     yield (f'<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="{NS}">'
            f'{_keys("node", nodes, node_names)}{_keys("edge", edges, edge_names)}'
-           '<graph edgedefault="directed">').encode()
+           '<graph edgedefault="directed">'
+           + (f"<desc>ConflictGraph version {escape(xml_safe(version))}</desc>" if version else "")).encode()
     for rows in batches(nodes):
         parts = []
         for r in rows:
@@ -81,5 +83,5 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
     yield b"</graph></graphml>"
 
 
-def write(graph, ontology: Ontology) -> bytes:
-    return b"".join(stream(*from_graph(graph, ontology), ontology))
+def write(graph, ontology: Ontology, *, version: str | None = None) -> bytes:
+    return b"".join(stream(*from_graph(graph, ontology), ontology, version=version))

@@ -30,8 +30,9 @@ def _array(table: pa.Table, item: Callable[[dict[str, Any]], dict[str, Any]]) ->
 
 
 def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
-              node: Item, edge: Item) -> Callable[[pa.Table, pa.Table, Ontology], Iterator[bytes]]:
-    def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
+              node: Item, edge: Item) -> Callable[..., Iterator[bytes]]:
+    def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology, *, version: str | None = None) -> Iterator[bytes]:
+        """`version`: the graph version exported, as a top-level "conflictgraph" field."""
         lists = list_attributes(ontology)
 
         def node_item(r):
@@ -42,7 +43,8 @@ def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
         def edge_item(r):
             attrs = attributes(r, EDGE_COLUMNS, lists)
             return edge(r, {"attrs": attrs, "color": ontology.polarity_colors.get(attrs["polarity"])})
-        yield head + node_key
+        stamp = b'"conflictgraph":' + orjson.dumps({"version": version}) + b"," if version else b""
+        yield head[:1] + stamp + head[1:] + node_key
         yield from _array(nodes, node_item)
         yield edge_key
         yield from _array(edges, edge_item)
@@ -73,8 +75,8 @@ d3_stream = _streamer(
 
 
 def _writer(stream):
-    def write(graph, ontology: Ontology) -> bytes:
-        return b"".join(stream(*from_graph(graph, ontology), ontology))
+    def write(graph, ontology: Ontology, *, version: str | None = None) -> bytes:
+        return b"".join(stream(*from_graph(graph, ontology), ontology, version=version))
     return write
 
 

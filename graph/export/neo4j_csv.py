@@ -110,7 +110,8 @@ def _evidence(items: list[dict], cited: set[str]) -> list[dict]:
 
 def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[dict]],
            documents_for: Callable[[list[str]], list[dict]], ontology: Ontology,
-           event_batches: Iterable[list[dict]] | None = None, *, spreadsheet: bool = False) -> Iterator[bytes]:
+           event_batches: Iterable[list[dict]] | None = None, *, spreadsheet: bool = False,
+           version: str | None = None) -> Iterator[bytes]:
     """The zip, written as it goes: actors and relations (and events, if given) a batch at a
     time, then the documents they cite (their ids are all that is kept meanwhile)."""
     actor_cols = {k: v for k, v in ACTOR_COLUMNS.items() if k != "id"}
@@ -179,21 +180,21 @@ def stream(actor_batches: Iterable[list[dict]], relation_batches: Iterable[list[
                 for text in texts():
                     f.write(text.encode())
                     yield sink.take()
-        z.writestr("README.txt", __doc__.strip() + "\n")
+        z.writestr("README.txt", (f"ConflictGraph version {version}\n\n" if version else "") + __doc__.strip() + "\n")
     yield sink.take()
 
 
-def write(graph, ontology: Ontology, *, spreadsheet: bool = False) -> bytes:
+def write(graph, ontology: Ontology, *, spreadsheet: bool = False, version: str | None = None) -> bytes:
     """The zip of a graph in the API's shape; with graph["events"] (a list), events too."""
     documents = {d["id"]: d for d in graph.get("documents") or []}
     events = graph.get("events")
     return b"".join(stream([graph["nodes"]], [graph["edges"]],
                            lambda ids: [documents[i] for i in ids if i in documents], ontology,
-                           None if events is None else [events], spreadsheet=spreadsheet))
+                           None if events is None else [events], spreadsheet=spreadsheet, version=version))
 
 
-def write_spreadsheet(graph, ontology: Ontology) -> bytes:
-    return write(graph, ontology, spreadsheet=True)
+def write_spreadsheet(graph, ontology: Ontology, *, version: str | None = None) -> bytes:
+    return write(graph, ontology, spreadsheet=True, version=version)
 
 
 def stream_spreadsheet(*args, **kwargs) -> Iterator[bytes]:

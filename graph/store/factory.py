@@ -21,7 +21,8 @@ def open_store(uri: str | None = None, ontology: Ontology | None = None,
             return Neo4jStore(uri, ontology, user=settings.neo4j_user, password=settings.neo4j_password,
                               database=settings.neo4j_database, query_timeout_ms=settings.query_timeout_ms,
                               row_limit=settings.row_limit, max_tx_records=settings.neo4j_max_tx_records,
-                              result_max_bytes=settings.result_max_mb << 20)
+                              result_max_bytes=settings.result_max_mb << 20,
+                              keep_versions=settings.keep_versions, keep_days=settings.keep_days)
         except ValueError as e:  # the driver's verdict on a malformed URI
             raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {e}") from e
     from .embedded import EmbeddedStore
@@ -33,4 +34,5 @@ def open_store(uri: str | None = None, ontology: Ontology | None = None,
                          query_workers=settings.query_workers, query_memory_mb=settings.query_memory_mb,
                          projection=settings.projection, load_workers=settings.load_workers,
                          accept_unconfined_queries=settings.unconfined_queries,
-                         result_max_bytes=settings.result_max_mb << 20)
+                         result_max_bytes=settings.result_max_mb << 20,
+                         keep_versions=settings.keep_versions, keep_days=settings.keep_days)
