@@ -37,6 +37,7 @@ def _journey_names(which: str = "libya") -> list[str]:
 NAMES = _journey_names()
 SYNTHETIC_NAMES = _journey_names("synthetic")
 OPENSANCTIONS_NAMES = _journey_names("opensanctions")
+VERSIONS_NAMES = _journey_names("versions")
 
 
 def _run_journeys(env: dict, shots: Path, which: str = "libya") -> dict:
@@ -112,6 +113,42 @@ def opensanctions_journeys(tmp_path_factory):
                    capture_output=True, timeout=600)
     subprocess.run([*CLI, "load", str(seeds)], env=env, check=True, capture_output=True, timeout=600)
     return _run_journeys(env, SHOTS / "opensanctions", "opensanctions")
+
+
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def versions_journeys(request, tmp_path_factory):
+    """The journeys of a cited version, on each store: version A is the Libya seed, version B
+    the seed with the ACLED-layout fixture imported (tests/test_import_acled.py: Kaniyat's
+    events around Tarhuna, so a view of Kaniyat changes between the two)."""
+    from conflictgraph.graph.paths import SEED_DIR
+    _need_browser()
+    work = tmp_path_factory.mktemp("explorer-versions")
+    seeds = work / "seed"
+    shutil.copytree(SEED_DIR, seeds)
+    env = {**os.environ}
+    if request.param == "embedded":
+        env["CONFLICTGRAPH_STORE"] = f"embedded:{work / 'graph'}"
+    else:
+        from conftest import wipe_neo4j
+        from conflictgraph.graph.store.neo4j_store import Neo4jStore
+        from conflictgraph.graph.ontology import default_ontology
+        uri, user, password, database = request.getfixturevalue("neo4j_server")
+        env.update(CONFLICTGRAPH_STORE=uri, NEO4J_USER=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+        with Neo4jStore(uri, default_ontology(), user=user, password=password, database=database) as store:
+            wipe_neo4j(store)
+    subprocess.run([*CLI, "load", str(seeds)], env=env, check=True, capture_output=True, timeout=600)
+    acled = ROOT / "tests" / "fixtures" / "acled" / "acled-layout-libya.csv"
+    subprocess.run([*CLI, "import", "acled", str(acled), "--seeds", str(seeds), "--version", "fixture"], env=env,
+                   check=True, capture_output=True, timeout=600)
+    subprocess.run([*CLI, "load", str(seeds)], env=env, check=True, capture_output=True, timeout=600)
+    return _run_journeys(env, SHOTS / f"versions-{request.param}", "versions")
+
+
+@pytest.mark.parametrize("name", VERSIONS_NAMES)
+def test_versions_journey(versions_journeys, name):
+    assert name in versions_journeys, f"{name} did not run"
+    result = versions_journeys[name]
+    assert result["ok"], f"{name}: {result.get('error')} (screenshot: {result['screenshot']})"
 
 
 @pytest.mark.parametrize("name", OPENSANCTIONS_NAMES)

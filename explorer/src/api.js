@@ -9,8 +9,18 @@ export class ApiError extends Error {
   }
 }
 
-function query(params = {}) {
+// The version the whole page reads (a kept version's id, from the link), or "" for the
+// current graph. Every read asks for it, except the calls about versions themselves.
+let pinned = "";
+const UNPINNED = ["/versions", "/changes", "/ontology"];
+
+export function pin(version) {
+  pinned = version || "";
+}
+
+function query(params = {}, path = "") {
   const q = new URLSearchParams();
+  if (pinned && !UNPINNED.some((p) => path.startsWith(p))) q.set("version", pinned);
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length)) {
       q.set(k, Array.isArray(v) ? v.join(",") : String(v));
@@ -21,7 +31,7 @@ function query(params = {}) {
 }
 
 export function url(path, params) {
-  return path + query(params);
+  return path + query(params, path);
 }
 
 async function answer(response) {
@@ -43,6 +53,6 @@ export async function post(path, body) {
   return answer(await fetch(path, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
+    body: JSON.stringify(pinned ? { ...body, version: pinned } : body),
   }));
 }

@@ -248,12 +248,13 @@ async function showActor(id, { focus = true } = {}) {
   state.write(view);
   graphView.select(graphView.graph.hasNode(id) ? id : null);
   eventsPanel.highlight([id]).catch(showError);
-  let actor, rels, events;
+  let actor, rels, events, disputed;
   try {
-    [actor, rels, events] = await Promise.all([
+    [actor, rels, events, disputed] = await Promise.all([
       api.get(`/actors/${encodeURIComponent(id)}`),
       api.get(`/actors/${encodeURIComponent(id)}/relations`, { as_of: view.asOf, types: view.types, limit: 500 }),
       api.get(`/actors/${encodeURIComponent(id)}/events`, { as_of: view.asOf, since: view.since, limit: 100 }),
+      api.get("/contradictions", { actor: id }),
     ]);
   } catch (e) { showError(e); return; }
   const groups = {};
@@ -293,6 +294,7 @@ async function showActor(id, { focus = true } = {}) {
           `${arrow} ${other}`),
           h("span", { class: "meta" }, ` ${dates(r)} · ${r.confidence} · ${r.status}`));
       })))),
+    ...contradictionList(disputed.items),
     h("h3", {}, `Events (${events.total})`),
     h("ul", { class: "events" }, events.items.map((e) => {
       const role = e.participants.find((p) => p.actor === id)?.role;
@@ -309,8 +311,12 @@ function openRelation(id) {
 }
 
 async function showRelation(id) {
-  let r;
-  try { r = await api.get(`/relations/${encodeURIComponent(id)}`); } catch (e) { showError(e); return; }
+  let r, disputed;
+  try {
+    r = await api.get(`/relations/${encodeURIComponent(id)}`);
+    disputed = (await api.get("/contradictions", { actor: r.source })).items
+      .filter((c) => c.claims.some((claim) => claim.relation === id));
+  } catch (e) { showError(e); return; }
   const byId = names();
   const label = (a) => byId[a] || a;
   details(
@@ -326,9 +332,120 @@ async function showRelation(id) {
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: () => openActor(r.source) }, `Open ${label(r.source)}`),
       h("button", { type: "button", onclick: () => openActor(r.target) }, `Open ${label(r.target)}`)),
+    ...contradictionList(disputed),
     ...evidenceList(r.evidence),
   );
   $("details").focus();
+}
+
+// ---- contradictions and changes ---------------------------------------------------------
+
+function sourceRefs(refs) {
+  return h("ul", { class: "sources" }, refs.map((ref) => h("li", {},
+    h("a", { href: `/documents/${encodeURIComponent(ref.document)}`, target: "_blank", rel: "noopener" }, ref.document),
+    ref.paragraph ? `, paragraph ${ref.paragraph}` : "", ref.record ? `, record ${ref.record}` : "")));
+}
+
+// The claims that disagree with this actor's or this relation's, each opening both sides.
+function contradictionList(items) {
+  if (!items.length) return [];
+  return [
+    h("h3", {}, `Contradictions (${items.length})`),
+    h("ul", { class: "contradictions" }, items.map((c) => h("li", {},
+      h("button", { type: "button", class: "link", dataset: { contradiction: c.id }, onclick: () => showContradiction(c) },
+        `${c.kind}: ${c.claims.map((s) => `${s.source} ${s.type} ${s.target}`).join(" / ")}`),
+      h("span", { class: "meta" }, c.explained ? " · explained" : " · unexplained")))),
+  ];
+}
+
+function showContradiction(c) {
+  const byId = names();
+  const label = (a) => byId[a] || a;
+  details(
+    h("h2", {}, `Contradiction: ${c.kind}`),
+    h("p", {}, `${c.description} (${c.detail}).`),
+    c.explained
+      ? h("p", { class: "explained" }, `Explained: ${c.explained.why}`, c.explained.see ? ` See ${c.explained.see}.` : "")
+      : h("p", { class: "unexplained" }, "Not explained by the editors."),
+    ...c.claims.map((s) => h("section", { class: "claim" },
+      h("h3", {}, `${label(s.source)} ${s.type} ${label(s.target)}`),
+      h("p", { class: "meta" }, `${s.start || "?"} – ${s.end || ""} · ${s.confidence} · ${s.status} · ${s.origin} claim`),
+      h("button", { type: "button", onclick: () => openRelation(s.relation) }, "Open this claim"),
+      h("h4", {}, `Sources (${s.sources.length})`),
+      sourceRefs(s.sources))),
+  );
+  $("details").focus();
+}
+
+// What changed in the view between two versions: its actors' records added, removed or
+// changed, each relation and event with its sources.
+async function showChanges(from) {
+  const to = "";   // the current version
+  const actors = graphView.graph.nodes();
+  let found;
+  try {
+    found = await api.get("/changes", { from, to, actors: actors.length ? actors : undefined });
+  } catch (e) { showError(e); return; }
+  const item = (section, verb) => (x) => {
+    let what = x.name || x.title || x.id;
+    if (section === "relations") what = `${x.source} ${x.type} ${x.target}`;
+    if (section === "events") what = `${x.type.replaceAll("_", " ")} ${x.date}${x.place ? `, ${x.place}` : ""}`;
+    return h("li", { dataset: { change: `${section}:${verb}` } },
+      section === "relations" && verb !== "removed"
+        ? h("button", { type: "button", class: "link", onclick: () => openRelation(x.id) }, what)
+        : section === "events" && verb !== "removed"
+          ? h("button", { type: "button", class: "link", onclick: () => openEvent(x.id) }, what) : what,
+      h("span", { class: "meta" }, ` ${verb}`),
+      section === "relations" || section === "events" ? sourceRefs(x.sources || []) : null);
+  };
+  details(
+    h("h2", {}, `Changes from ${found.from.id} to ${found.to.id}`),
+    h("p", { class: "meta" }, `${found.from.recorded_at} → ${found.to.recorded_at}` +
+      (found.actors_filter ? ` · the ${found.actors_filter.length} actors in view` : " · the whole graph")),
+    ...["actors", "relations", "events", "documents"].map((section) => {
+      const c = found[section];
+      const n = found.summary[section];
+      return h("section", { class: "changes", dataset: { section } },
+        h("h3", {}, `${section[0].toUpperCase()}${section.slice(1)}: ${n.added} added, ${n.removed} removed, ${n.changed} changed`),
+        h("ul", {}, c.added.map(item(section, "added")), c.removed.map(item(section, "removed")),
+          c.changed.map((x) => h("li", { dataset: { change: `${section}:changed` } }, `${x.id}: ${Object.keys(x.fields).join(", ")}`,
+            h("span", { class: "meta" }, " changed"),
+            section === "relations" || section === "events" ? sourceRefs(x.sources || []) : null))));
+    }),
+  );
+  $("details").focus();
+}
+
+let versionNote = () => {};
+
+async function setupVersions() {
+  let kept;
+  try { kept = await api.get("/versions"); } catch (e) { showError(e); return; }
+  const label = (v) => `${v.id} · ${(v.recorded_at || "").slice(0, 16).replace("T", " ")}${v.current ? " (current)" : ""}`;
+  $("version").replaceChildren(h("option", { value: "" }, "current"),
+    ...kept.items.filter((v) => !v.current).map((v) => h("option", { value: v.id }, label(v))));
+  $("changes-from").replaceChildren(...kept.items.map((v) => h("option", { value: v.id }, label(v))));
+  const note = versionNote = () => {
+    const read = kept.items.find((v) => v.id === view.version);
+    $("version").value = view.version && read && !read.current ? view.version : "";
+    $("version-note").textContent = view.version
+      ? (read ? `Reading version ${view.version}, recorded ${read.recorded_at}; the current one is ${kept.current}.`
+              : `Version ${view.version} is not kept by this server.`)
+      : `Reading the current version, ${kept.current}.`;
+    // "Changes since": from the version read, if it is an old one, else the one before.
+    const since = view.version || kept.items.find((v) => v.id !== kept.current)?.id;
+    if (since) $("changes-from").value = since;
+    $("changes-since").disabled = kept.items.length < 2;
+  };
+  note();
+  $("version").addEventListener("change", async (e) => {
+    view.version = e.target.value;
+    api.pin(view.version);
+    note();
+    await refresh();
+    if (view.selected) await openActor(view.selected, { focus: false });
+  });
+  $("changes-since").addEventListener("click", () => track(showChanges($("changes-from").value)));
 }
 
 // The sources of a relation or an event: each document (linked), where in it, what it says.
@@ -522,6 +639,7 @@ function setupControls() {
 }
 
 async function main() {
+  api.pin(view.version);
   try {
     ontology = await api.get("/ontology");
   } catch (e) {
@@ -557,7 +675,10 @@ async function main() {
     showError,
   });
   fillDatalist();
-  window.addEventListener("hashchange", () => { view = state.read(); overlay = null; refresh(); });
+  window.addEventListener("hashchange", () => {
+    view = state.read(); api.pin(view.version); versionNote(); overlay = null; refresh();
+  });
+  await track(setupVersions());
   syncTimeControls();
   await refresh();
   if (view.selected) await openActor(view.selected, { focus: false });

@@ -16,6 +16,7 @@ export function read() {
     minConfidence: p.get("min_confidence") || "",
     status: p.get("status") || "",
     selected: p.get("sel") || "",
+    version: p.get("version") || "",  // a kept version of the graph; "" is the current one
   };
 }
 
@@ -28,6 +29,7 @@ export function write(view) {
   if (view.minConfidence) p.set("min_confidence", view.minConfidence);
   if (view.status) p.set("status", view.status);
   if (view.selected) p.set("sel", view.selected);
+  if (view.version) p.set("version", view.version);
   const hash = p.toString().replaceAll("%2C", ",").replaceAll("%3A", ":");
   if (location.hash.slice(1) !== hash) history.replaceState(null, "", hash ? `#${hash}` : location.pathname);
 }

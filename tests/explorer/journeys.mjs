@@ -479,9 +479,71 @@ const opensanctions = {
   },
 };
 
+// Two versions kept (tests/test_explorer.py): A, the Libya seed; B, the seed with the
+// ACLED-layout fixture's events imported (Kaniyat's around Tarhuna among them). What a reader of a paper that cites A relies on.
+async function olderVersion(page) {
+  const kept = await (await page.request.get(`${BASE}/versions`)).json();
+  expect(kept.items.length === 2, `two versions kept: ${JSON.stringify(kept.items.map((v) => v.id))}`);
+  return { a: kept.items.find((v) => !v.current).id, b: kept.current };
+}
+
+const versions = {
+  "a-link-to-an-old-version-reads-it-and-shows-the-changes-since": async (page) => {
+    const { a, b } = await olderVersion(page);
+    const asked = [];
+    page.on("request", (r) => { const u = new URL(r.url()); if (u.pathname !== "/" && !u.pathname.startsWith("/assets")) asked.push(u); });
+    await ready(page, `#seeds=kaniyat&sel=kaniyat&version=${a}`);
+    await page.waitForSelector("#details h2:text('Kaniyat militia')");
+    const note = await page.textContent("#version-note");
+    expect(note.includes(`Reading version ${a}`) && note.includes(b), `version note: ${note}`);
+    const reads = asked.filter((u) => /^\/(actors|relations|subgraph|events|contradictions)/.test(u.pathname));
+    expect(reads.length >= 4 && reads.every((u) => u.searchParams.get("version") === a),
+           `reads not pinned to ${a}: ${reads.filter((u) => u.searchParams.get("version") !== a).map(String)}`);
+    const eventsAtA = await page.textContent("#details h3:text-matches('^Events')");
+    // the changes since A: what the import added, each with its sources
+    expect(await page.inputValue("#changes-from") === a, "changes since the version read");
+    await page.click("#changes-since");
+    await page.waitForSelector(`#details h2:text('Changes from ${a} to ${b}')`);
+    const added = page.locator("#details li[data-change='events:added']");
+    expect(await added.count() > 0, "no event added since A in the view");
+    const first = await added.first().textContent();
+    expect(first.includes("record acled:"), `an added event without its source record: ${first}`);
+    expect(await page.locator("#details li[data-change$=':removed']").count() === 0, "nothing was removed");
+    // the current version, chosen in the page, has more of Kaniyat's events than A had
+    await page.selectOption("#version", "");
+    await page.waitForFunction(() => document.querySelector("#version-note").textContent.startsWith("Reading the current"));
+    await page.waitForSelector("#details h2:text('Kaniyat militia')");
+    await settled(page);
+    const eventsNow = await page.textContent("#details h3:text-matches('^Events')");
+    expect(eventsNow !== eventsAtA, `events at A (${eventsAtA}) and now (${eventsNow}) alike`);
+    return { a, b, eventsAtA, eventsNow, added: await added.count() };
+  },
+
+  "a-contradiction-opens-with-both-claims-and-their-sources": async (page) => {
+    const { a } = await olderVersion(page);
+    await ready(page, `#seeds=kaniyat&sel=kaniyat&version=${a}`);
+    await page.waitForSelector("#details h3:text('Contradictions (1)')");
+    await page.click("#details ul.contradictions button");
+    await page.waitForSelector("#details h2:text('Contradiction: polarity')");
+    const claims = page.locator("#details section.claim");
+    expect(await claims.count() === 2, "both claims");
+    const text = await page.textContent("#details");
+    expect(text.includes("Explained:") && text.includes("April 2019"), `explanation: ${text.slice(0, 300)}`);
+    for (const i of [0, 1]) {
+      const sources = claims.nth(i).locator("ul.sources a");
+      expect(await sources.count() > 0, `claim ${i} without sources`);
+      expect((await sources.first().getAttribute("href")).startsWith("/documents/"), "a source links its document");
+    }
+    await claims.nth(0).locator("button:text('Open this claim')").click();
+    await page.waitForSelector("#details .evidence li");
+    expect(await page.locator("#details h3:text('Contradictions (1)')").count() === 1, "the claim shows its contradiction");
+    return { claims: 2 };
+  },
+};
+
 // JOURNEYS=synthetic or JOURNEYS=opensanctions selects the journeys above (a service on a
 // synthetic graph, or the seed with an OpenSanctions import); the default is the Libya seed's.
-const chosen = { synthetic, opensanctions }[process.env.JOURNEYS] || journeys;
+const chosen = { synthetic, opensanctions, versions }[process.env.JOURNEYS] || journeys;
 
 if (BASE === "--list") {
   console.log(Object.keys(chosen).join("\n"));
