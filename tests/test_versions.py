@@ -71,3 +71,39 @@ def test_retention_keeps_the_newest_and_drops_the_rest(store, seed_dataset, mini
     store.keep_versions = 1
     store.load(seed_dataset)
     assert [v["id"] for v in store.versions()] == [store.version()]
+
+
+def test_twenty_loads_keep_the_disk_within_the_retention_policy(store, mini_dir):
+    # A store that loads every night must not grow without bound: with `keep 3`, twenty
+    # loads leave three versions, and (embedded) three generations' worth of disk.
+    store.keep_versions = 3
+    sizes = []
+    for i in range(20):
+        (mini_dir / "extra.yaml").write_text(
+            f"documents:\n  - id: doc-night-{i}\n    title: Nightly document {i}\n", encoding="utf-8")
+        store.load(read_dataset(mini_dir))
+        kept = store.versions()
+        assert len(kept) == min(i + 1, 3)
+        sizes.append(max(v.get("disk_bytes") or 0 for v in kept))
+    assert [v["seq"] for v in store.versions()] == [20, 19, 18]
+    if hasattr(store, "generations"):     # the embedded store states the disk each version costs
+        on_disk = sum(store.generations.disk_bytes(n) for n in
+                      (p.name for p in store.generations.folder.iterdir()))
+        assert on_disk == sum(v["disk_bytes"] for v in store.versions())
+        assert on_disk <= 3 * max(sizes)
+    else:                                  # Neo4j: three versions' nodes, nothing else
+        nodes = store._driver.execute_query("MATCH (n) WHERE NOT n:GraphVersion RETURN count(n)",
+                                            database_=store.database).records[0][0]
+        assert nodes == 3 * (4 + 2)        # the mini set's 4 actors and 1 + 1 documents, per version
+
+
+def test_research_queries_on_two_versions_keep_a_worker_each(embedded_store, seed_dataset, mini_dir):
+    # A worker opens one generation (half a second); a researcher comparing the current graph
+    # with a cited version must not pay that on every query.
+    embedded_store.load(read_dataset(mini_dir))
+    old = embedded_store.version()
+    embedded_store.load(seed_dataset)
+    for _ in range(4):
+        assert embedded_store.research_query(ACTOR_COUNT).rows == [[len(seed_dataset.actors)]]
+        assert embedded_store.research_query(ACTOR_COUNT, version=old).rows == [[4]]
+    assert embedded_store._sandbox.spawned == 2
