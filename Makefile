@@ -98,5 +98,6 @@ bench: install
 	$(BIN)/python -m benchmarks.imports --save
 	$(BIN)/python -m benchmarks.ucdp --save
 	$(BIN)/python -m benchmarks.ged --save
+	$(BIN)/python -m benchmarks.versions --save
 	@if command -v java >/dev/null && command -v mvn >/dev/null; then $(MAKE) --no-print-directory java-tools \
 	    && $(BIN)/python -m benchmarks.neo4j --size $(SIZE); else echo "no java/mvn: Neo4j benchmark skipped"; fi

@@ -110,6 +110,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
               responses={400: models.problem_response("Syntax error (with line and column), or a query "
                                                       "the engine cannot run within the limits"),
                          403: models.problem_response("A write, file access or forbidden procedure"),
+                         404: models.problem_response("The version asked for is not kept (GET /versions)"),
                          504: models.problem_response("The server's time limit was reached")})
     async def cypher(request: Request, body: models.CypherRequest, version: VersionParam = None):
         """Runs one read-only statement with its parameters. Writes, file access and

@@ -1,55 +1,21 @@
 """What changed between two versions of the graph: records added, removed or changed, field
 by field, each with the sources it rests on.
 
-Both versions are read whole through the service's own questions (the same answers the
-API gives for each), so the comparison is the same on every store. A relation's or an
+Both versions are read whole through the service's own questions (GraphService.records:
+the same answers the API gives for each), so the comparison is the same on every store. A relation's or an
 event's evidence is compared item by item: a changed claim lists the evidence items it
 gained and lost, not two long lists. Records are compared as the API shows them, so what a
 reader sees change is what is reported.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import orjson
 
 SECTIONS = ("actors", "relations", "events", "documents")
-PAGE = 1000
 # Shown beside each record in a report: the field that names it.
 _TITLE = {"actors": "name", "relations": "type", "events": "type", "documents": "title"}
-
-
-def _pages(fetch) -> Iterator[dict[str, Any]]:
-    offset, total = 0, None
-    while total is None or offset < total:
-        items, total = fetch(PAGE, offset)
-        yield from items
-        offset += PAGE
-        if not items:
-            break
-
-
-def records(svc, actors: set[str] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every record of the graph `svc` reads, by section and id; with `actors`, only those
-    actors, the relations touching one of them, the events one took part in, and the
-    documents those cite (a view's records)."""
-    from .service import EventFilter, RelationFilter
-    out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SECTIONS}
-    for a in _pages(lambda n, o: svc.search_actors("", "", n, o)):
-        if actors is None or a["id"] in actors:
-            out["actors"][a["id"]] = a
-    for r in _pages(lambda n, o: svc.relations(RelationFilter(), n, o)):
-        if actors is None or r["source"] in actors or r["target"] in actors:
-            out["relations"][r["id"]] = r
-    for e in _pages(lambda n, o: svc.events(EventFilter(), "", n, o)):
-        if actors is None or any(p["actor"] in actors for p in e["participants"]):
-            out["events"][e["id"]] = e
-    cited = {ev["document"] for section in ("relations", "events") for rec in out[section].values()
-             for ev in rec.get("evidence") or []}
-    for d in _pages(lambda n, o: svc.documents(n, o)):
-        if actors is None or d["id"] in cited:
-            out["documents"][d["id"]] = d
-    return out
 
 
 def _key(item: dict[str, Any]) -> bytes:

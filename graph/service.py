@@ -184,10 +184,39 @@ class GraphService:
         a = pick(kept, check_id(from_version, "from"))
         b = pick(kept, check_id(to_version, "to")) if to_version else next(v for v in kept if v["current"])
         only = set(actors) if actors else None
-        out = changes.diff(changes.records(self.at(a["id"]), only), changes.records(self.at(b["id"]), only))
+        out = changes.diff(self.at(a["id"]).records(only), self.at(b["id"]).records(only))
         brief = ("id", "seq", "recorded_at", "counts")
         return {"from": {k: a.get(k) for k in brief}, "to": {k: b.get(k) for k in brief},
                 **({"actors_filter": sorted(only)} if only else {}), **out}
+
+    def records(self, actors: set[str] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every record of this version, by section and id, as the API shows them; with
+        `actors`, only those actors, the relations touching one of them, the events one took
+        part in, and the documents those cite (a view's records)."""
+        def pages(fetch) -> Iterator[dict[str, Any]]:
+            offset, total = 0, None
+            while total is None or offset < total:
+                items, total = fetch(EXPORT_PAGE, offset)
+                yield from items
+                offset += EXPORT_PAGE
+                if not items:
+                    break
+        out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in changes.SECTIONS}
+        for a in pages(lambda n, o: self.search_actors("", "", n, o)):
+            if actors is None or a["id"] in actors:
+                out["actors"][a["id"]] = a
+        for r in pages(lambda n, o: self.relations(RelationFilter(), n, o)):
+            if actors is None or r["source"] in actors or r["target"] in actors:
+                out["relations"][r["id"]] = r
+        for e in pages(lambda n, o: self.events(EventFilter(), "", n, o)):
+            if actors is None or any(p["actor"] in actors for p in e["participants"]):
+                out["events"][e["id"]] = e
+        cited = {ev["document"] for section in ("relations", "events") for rec in out[section].values()
+                 for ev in rec.get("evidence") or []}
+        for d in pages(lambda n, o: self.documents(n, o)):
+            if actors is None or d["id"] in cited:
+                out["documents"][d["id"]] = d
+        return out
 
     def contradictions(self, actor: str = "", kind: str = "", source: str = "",
                        explained: bool | None = None) -> list[dict[str, Any]]:
@@ -204,7 +233,7 @@ class GraphService:
         with self._cache_lock:
             if version is not None and key in self._analytics_cache:
                 return self._analytics_cache[key]
-        recs = changes.records(self)
+        recs = self.records()
         found = contradictions.Finder(self.ontology, recs["documents"], contradictions.load_explained(),
                                       recs["events"]).find(recs["relations"].values())
         if version is not None:
