@@ -23,7 +23,9 @@ from conflictgraph.graph.versions import file_digest, manifest_for
 GED = Path(__file__).parent / "fixtures" / "ucdp" / "ged" / "ged231-excerpt.csv"
 PINNED_READS = ["/actors?limit=1000", "/actors/kaniyat", "/relations?limit=1000", "/events?limit=1000",
                 "/actors/kaniyat/events", "/subgraph?seeds=kaniyat&depth=2", "/documents?limit=1000",
-                "/events/aggregate?by=month", "/contradictions"]
+                "/events/aggregate?by=month", "/contradictions", "/actors/kaniyat/relations?direction=both",
+                "/relations/ly-gna-fights-kaniyat", "/events/ev-ly-2020-06-05-tarhuna-recapture",
+                "/paths?source=russia&target=gna", "/analytics/centrality?metric=degree"]
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
