@@ -167,6 +167,19 @@ def _syntax_error(message: str, text: str | None, shift: int) -> QuerySyntaxErro
     return QuerySyntaxError(detail, line, column)
 
 
+def _versions(rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """The rows of cypher/store/versions_kept as the versions' manifests, newest first."""
+    out = []
+    for seq, version_id, current, manifest in rows:
+        try:
+            described = orjson.loads(manifest or "{}")
+        except orjson.JSONDecodeError:
+            described = {}
+        out.append({**described, "id": version_id, "seq": seq, "current": bool(current),
+                    "labels": None if current else kept_labels(seq)})
+    return out
+
+
 class _Neo4jReader(Reader):
     def __init__(self, tx, allowed: frozenset[str], row_limit: int | None, uri: str,
                  byte_limit: int | None = None, labels: dict[str, str] | None = None):
@@ -260,14 +273,15 @@ class Neo4jStore(GraphStore):
         `metadata` is attached to it (SHOW TRANSACTIONS lists it). `version`: a kept version,
         read on its own labels."""
         self._ensure_connected()
-        labels = None
-        if version is not None:
-            info = pick(self.versions(), version)
-            labels = None if info["current"] else kept_labels(info["seq"])
         timeout = (timeout_ms or self.query_timeout_ms) / 1000
         try:
             with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
                 with session.begin_transaction(timeout=timeout, metadata=metadata) as tx:
+                    labels = None
+                    if version is not None:   # resolved in the read's own transaction: one round trip
+                        kept = _versions([list(r.values()) for r in tx.run(query_text("versions_kept", "neo4j"))])
+                        info = pick(kept, version)
+                        labels = None if info["current"] else kept_labels(info["seq"])
                     yield _Neo4jReader(tx, self.allowed_procedures,
                                        row_limit if row_limit is not None else self.row_limit, self.uri,
                                        self.result_max_bytes, labels)
@@ -334,15 +348,7 @@ class Neo4jStore(GraphStore):
         return rows[0][0] if rows else None   # load_id: a graph loaded before versions were kept
 
     def versions(self) -> list[dict[str, Any]]:
-        out = []
-        for seq, version_id, current, manifest in self.run_named("versions_kept").rows:
-            try:
-                described = orjson.loads(manifest or "{}")
-            except orjson.JSONDecodeError:
-                described = {}
-            out.append({**described, "id": version_id, "seq": seq, "current": bool(current),
-                        "labels": None if current else kept_labels(seq)})
-        return out
+        return _versions(self.run_named("versions_kept").rows)
 
     def engine_read_only_check(self, cypher: str, params: dict[str, Any] | None = None) -> None:
         with self.reading() as reader:
