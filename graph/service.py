@@ -160,10 +160,7 @@ class GraphService:
         except (ComputationTimeout, ComputationTooLarge) as e:
             result = e   # kept too: the same question on the same graph would only fail again
         if version is not None and self.store.version() == version:
-            with self._cache_lock:
-                self._analytics_cache[key] = result
-                while len(self._analytics_cache) > ANALYTICS_CACHE_SIZE:
-                    self._analytics_cache.popitem(last=False)
+            self._remember(key, result)
         if isinstance(result, Exception):
             raise result
         return result
@@ -174,7 +171,7 @@ class GraphService:
         return self.store.versions()
 
     def version_info(self, version_id: str) -> dict[str, Any]:
-        return pick(self.store.versions(), check_id(version_id))
+        return self.store.version_info(version_id)
 
     def changes(self, from_version: str, to_version: str = "", actors: list[str] | None = None) -> dict[str, Any]:
         """What changed from one kept version to another (default: the current one), record
@@ -237,9 +234,15 @@ class GraphService:
         found = contradictions.Finder(self.ontology, recs["documents"], contradictions.load_explained(),
                                       recs["events"]).find(recs["relations"].values())
         if version is not None:
-            with self._cache_lock:
-                self._analytics_cache[key] = found
+            self._remember(key, found)
         return found
+
+    def _remember(self, key: tuple, value: Any) -> None:
+        """Keep an answer derived from one version (the oldest go first past the cache's size)."""
+        with self._cache_lock:
+            self._analytics_cache[key] = value
+            while len(self._analytics_cache) > ANALYTICS_CACHE_SIZE:
+                self._analytics_cache.popitem(last=False)
 
     # --- the questions: filters checked here, answers from the store's GraphReader ----
     def health(self) -> dict[str, Any]:

@@ -66,16 +66,29 @@ def _need_browser():
         pytest.fail("the Explorer is not built: run `make explorer` (make test does)")
 
 
+def _store_env(request, work: Path, wipe: bool = False) -> dict:
+    """The environment of a service on the store `request.param` names (embedded: in `work`);
+    with `wipe`, a Neo4j database emptied of earlier graphs and their kept versions."""
+    env = {**os.environ}
+    if request.param == "embedded":
+        env["CONFLICTGRAPH_STORE"] = f"embedded:{work / 'graph'}"
+        return env
+    uri, user, password, database = request.getfixturevalue("neo4j_server")
+    env.update(CONFLICTGRAPH_STORE=uri, NEO4J_USER=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+    if wipe:
+        from conftest import wipe_neo4j
+        from conflictgraph.graph.ontology import default_ontology
+        from conflictgraph.graph.store.neo4j_store import Neo4jStore
+        with Neo4jStore(uri, default_ontology(), user=user, password=password, database=database) as store:
+            wipe_neo4j(store)
+    return env
+
+
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def journeys(request, tmp_path_factory):
     """{journey name: its result}, all journeys run once against a service on this store."""
     _need_browser()
-    env = {**os.environ}
-    if request.param == "embedded":
-        env["CONFLICTGRAPH_STORE"] = f"embedded:{tmp_path_factory.mktemp('explorer') / 'graph'}"
-    else:
-        uri, user, password, database = request.getfixturevalue("neo4j_server")
-        env.update(CONFLICTGRAPH_STORE=uri, NEO4J_USER=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+    env = _store_env(request, tmp_path_factory.mktemp("explorer"))
     subprocess.run([*CLI, "load"], env=env, check=True, capture_output=True, timeout=600)
     return _run_journeys(env, SHOTS / request.param)
 
@@ -125,17 +138,7 @@ def versions_journeys(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("explorer-versions")
     seeds = work / "seed"
     shutil.copytree(SEED_DIR, seeds)
-    env = {**os.environ}
-    if request.param == "embedded":
-        env["CONFLICTGRAPH_STORE"] = f"embedded:{work / 'graph'}"
-    else:
-        from conftest import wipe_neo4j
-        from conflictgraph.graph.store.neo4j_store import Neo4jStore
-        from conflictgraph.graph.ontology import default_ontology
-        uri, user, password, database = request.getfixturevalue("neo4j_server")
-        env.update(CONFLICTGRAPH_STORE=uri, NEO4J_USER=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
-        with Neo4jStore(uri, default_ontology(), user=user, password=password, database=database) as store:
-            wipe_neo4j(store)
+    env = _store_env(request, work, wipe=True)
     subprocess.run([*CLI, "load", str(seeds)], env=env, check=True, capture_output=True, timeout=600)
     acled = ROOT / "tests" / "fixtures" / "acled" / "acled-layout-libya.csv"
     subprocess.run([*CLI, "import", "acled", str(acled), "--seeds", str(seeds), "--version", "fixture"], env=env,

@@ -54,13 +54,18 @@ def test_unknown_and_malformed_versions_are_named(loaded_store):
     assert e.value.parameter == "version"
 
 
+def _load_with_document(store, folder, i: int) -> None:
+    """Load `folder` with one more document than before: a new version each time."""
+    (folder / "extra.yaml").write_text(f"documents:\n  - id: doc-extra-{i}\n    title: Extra document {i}\n",
+                                       encoding="utf-8")
+    store.load(read_dataset(folder))
+
+
 def test_retention_keeps_the_newest_and_drops_the_rest(store, seed_dataset, mini_dir, tmp_path):
     store.keep_versions = 2
     ids = []
     for i in range(4):
-        (mini_dir / "libya_extra.yaml").write_text(
-            f"documents:\n  - id: doc-extra-{i}\n    title: Extra document {i}\n", encoding="utf-8")
-        store.load(read_dataset(mini_dir))
+        _load_with_document(store, mini_dir, i)
         ids.append(store.version())
     assert len(set(ids)) == 4
     assert [v["id"] for v in store.versions()] == [ids[3], ids[2]]
@@ -79,9 +84,7 @@ def test_twenty_loads_keep_the_disk_within_the_retention_policy(store, mini_dir)
     store.keep_versions = 3
     sizes = []
     for i in range(20):
-        (mini_dir / "extra.yaml").write_text(
-            f"documents:\n  - id: doc-night-{i}\n    title: Nightly document {i}\n", encoding="utf-8")
-        store.load(read_dataset(mini_dir))
+        _load_with_document(store, mini_dir, i)
         kept = store.versions()
         assert len(kept) == min(i + 1, 3)
         sizes.append(max(v.get("disk_bytes") or 0 for v in kept))

@@ -62,6 +62,10 @@ class GraphStore(ABC):
         with `seq`, `recorded_at`, `counts`, `current` and what it costs on disk."""
         return []
 
+    def version_info(self, version: str) -> dict[str, Any]:
+        """One kept version's manifest, as versions() lists it (NotFound if not kept)."""
+        return pick(self.versions(), check_id(version))
+
     def at(self, version: str | None) -> "GraphStore":
         """This store as of a kept version (None or "": as it is now, following loads)."""
         if not version:
@@ -146,7 +150,7 @@ class PinnedStore(GraphStore):
         super().__init__(owner.ontology)
         self.owner, self.pinned = owner, check_id(version)
         self.dialect, self.allowed_procedures = owner.dialect, owner.allowed_procedures
-        self.info = pick(owner.versions(), self.pinned)     # NotFound when not kept
+        owner.version_info(self.pinned)     # NotFound when not kept, before any read
 
     @property
     def location(self) -> str:
@@ -173,6 +177,9 @@ class PinnedStore(GraphStore):
 
     def versions(self) -> list[dict[str, Any]]:
         return self.owner.versions()
+
+    def version_info(self, version: str) -> dict[str, Any]:
+        return self.owner.version_info(version)
 
     def at(self, version: str | None) -> GraphStore:
         return self.owner.at(version)

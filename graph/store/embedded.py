@@ -28,7 +28,7 @@ import ladybug
 
 from ..dataset import SeedSet
 from ..errors import NotFound, QuerySyntaxError, StoreDamaged, StoreEmpty, StoreUnavailable
-from ..versions import manifest_for, now, pick
+from ..versions import check_id, manifest_for, now, pick
 from ..models import Dataset
 from ..ontology import Ontology
 from .base import GraphStore, LoadReport, Progress
@@ -156,9 +156,15 @@ class EmbeddedStore(GraphStore):
         return manifest
 
     def versions(self) -> list[dict[str, Any]]:
-        current = self.generations.pointer()
-        return [{**self._manifest(name), "generation": name, "current": name == current,
-                 "disk_bytes": self.generations.disk_bytes(name)} for name in self.generations.names()]
+        return [self._described(name) for name in self.generations.names()]
+
+    def version_info(self, version: str) -> dict[str, Any]:
+        # One generation's manifest and disk, not every generation's: every pinned request asks.
+        return self._described(self._generation_of(check_id(version)))
+
+    def _described(self, name: str) -> dict[str, Any]:
+        return {**self._manifest(name), "generation": name, "current": name == self.generations.pointer(),
+                "disk_bytes": self.generations.disk_bytes(name)}
 
     def _generation_of(self, version: str) -> str:
         """The newest kept generation holding `version` (NotFound if none does)."""
