@@ -40,6 +40,32 @@ class Actor(BaseModel):
     identifiers: dict[str, str] = Field(description="External identifiers by scheme, e.g. wikidata.")
 
 
+class SearchMatch(BaseModel):
+    field: Literal["name", "alias", "identifier", "id"] = Field(description="Which value matched.")
+    value: str = Field(description="The value that matched, as stored.")
+    how: Literal["exact", "prefix", "tokens", "fuzzy"] = Field(
+        description="exact: the value is the query; prefix: the value starts with it; tokens: every "
+                    "query word starts a word of the value; fuzzy: some word only within a typo or two.")
+
+
+class SearchHit(Actor):
+    match: SearchMatch
+
+
+class SearchResults(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "q": "kaniat", "terms": ["kaniat"], "complete": True,
+        "items": [{"id": "kaniyat", "name": "Kaniyat militia", "kind": "armed_group",
+                   "aliases": ["al-Kaniyat"], "country": "LY", "description": None, "identifiers": {},
+                   "match": {"field": "name", "value": "Kaniyat militia", "how": "fuzzy"}}]}]})
+    q: str
+    terms: list[str] = Field(description="The query's words as compared: case folded, any script "
+                                         "transliterated to ASCII.")
+    complete: bool = Field(description="False when more actors matched than one search looks at "
+                                       "(2,000): the best of those are shown; type more.")
+    items: list[SearchHit] = Field(description="Best first.")
+
+
 class ActorDetail(Actor):
     model_config = ConfigDict(json_schema_extra=None)   # the Actor example lacks the degree
     degree: dict[str, int] = Field(description="Number of relations of each type, either direction.")

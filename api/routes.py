@@ -122,6 +122,20 @@ def list_actors(svc: Service,
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
+@router.get("/search", response_model=models.SearchResults, tags=["actors"],
+            summary="Search actors as you type: prefix, words, typos, any script")
+def search_actors(svc: Service,
+                  q: Annotated[str, Query(min_length=1, max_length=200, description=(
+                      "What was typed. Matches an actor's name, an alias, an identifier or its id "
+                      "when every word of q starts a word of it (haf finds Haftar) or is within a typo "
+                      "or two of one, first letter kept (hiftar finds Haftar); case, accents and "
+                      "script do not matter (حفتر finds Haftar's transliteration)."))],
+                  kind: Annotated[Literal[tuple(_ONTOLOGY.actor_kinds)] | None, Query(  # type: ignore[valid-type]
+                      description="Only actors of this kind.")] = None,
+                  limit: Annotated[int, Query(ge=1, le=50, description="How many to return, best first.")] = 10):
+    return svc.search(q, kind or "", limit)
+
+
 @router.get("/actors/{actor_id}", response_model=models.ActorDetail, tags=["actors"],
             summary="One actor, with its degree by relation type")
 def get_actor(svc: Service, actor_id: ActorId):

@@ -23,7 +23,7 @@ from conflictgraph.graph.ontology import default_ontology
 from conflictgraph.graph.service import GraphService, RelationFilter
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.store.embedded_schema import StagingArea, stage_relations
-from conflictgraph.graph.records import ACTOR_COLUMNS, DOCUMENT_COLUMNS, actor_row, document_row
+from conflictgraph.graph.records import DOCUMENT_COLUMNS, STORED_ACTOR_COLUMNS, actor_stored_row, document_row
 from conflictgraph.graph.synth import generate
 
 from . import queries
@@ -51,7 +51,7 @@ def stage_raw(seed_dir: Path, folder: Path) -> None:
     src = SeedSet(seed_dir, o)
     staging = StagingArea(folder)
     staging.add("Document", [document_row(d) for d in src.documents], DOCUMENT_COLUMNS)
-    staging.add("Actor", [actor_row(a) for a in src.actors], ACTOR_COLUMNS)
+    staging.add("Actor", [actor_stored_row(a) for a in src.actors], STORED_ACTOR_COLUMNS)
     for batch in src.relation_batches(50_000):
         stage_relations(staging, batch, o)
     staging.finish()

@@ -32,7 +32,7 @@ from conflictgraph.graph.service import GraphService, RelationFilter
 from conflictgraph.graph.store import neo4j_store
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.store.neo4j_store import Neo4jStore, _node_params, _relation_params
-from conflictgraph.graph.records import actor_row, document_row, relation_row
+from conflictgraph.graph.records import actor_stored_row, document_row, relation_row
 from conflictgraph.graph.synth import generate
 
 
@@ -68,7 +68,7 @@ def raw_load(store: Neo4jStore, source: SeedSet) -> float:
     with store._driver.session(database=store.database) as s:
         with s.begin_transaction() as tx:
             for label, items, shape in (("Document", source.documents, document_row),
-                                        ("Actor", source.actors, actor_row)):
+                                        ("Actor", source.actors, actor_stored_row)):
                 for i in range(0, len(items), BATCH):
                     tx.run(RAW_NODES.replace("__LABEL__", label),
                            rows=[_node_params(shape(x)) for x in items[i:i + BATCH]]).consume()

@@ -17,6 +17,7 @@ from typing import Any
 
 from .models import DEATH_ESTIMATES, Actor, Document, Event, Relation
 from .ontology import Ontology
+from .search import search_text, search_values
 
 # An exported relation's evidence summaries, one per line: analysts read them in Gephi's data
 # laboratory. (A line break, not the list separator '|': a summary is prose and may contain one.)
@@ -26,6 +27,9 @@ EVIDENCE_SEPARATOR = "\n"
 # order in both stores.
 ACTOR_COLUMNS = {"id": "string", "name": "string", "kind": "string", "aliases": "string_list",
                  "country": "string", "description": "string", "identifiers": "string_list"}
+# What the stores keep of an actor: its columns, and the tokens search finds it by
+# (graph/search.py; derived, so not part of what a version's id digests).
+STORED_ACTOR_COLUMNS = ACTOR_COLUMNS | {"search_text": "string", "search_values": "string"}
 DOCUMENT_COLUMNS = {"id": "string", "title": "string", "kind": "string", "publisher": "string",
                     "date": "string", "date_precision": "string", "language": "string",
                     "url": "string", "cites": "string_list", "archive_ref": "string", "notes": "string",
@@ -72,6 +76,13 @@ def actor_row(a: Actor) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases),
             "country": a.country, "description": a.description,
             "identifiers": identifier_texts(a.identifiers)}
+
+
+def actor_stored_row(a: Actor) -> dict[str, Any]:
+    """actor_row, with what search finds and ranks it by (graph/search.py)."""
+    row = actor_row(a)
+    row["search_text"], row["search_values"] = search_text(row), search_values(row)
+    return row
 
 
 def document_row(d: Document) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 
 import orjson
 
-from . import analytics, changes, contradictions
+from . import analytics, changes, contradictions, search
 from .bounded import run_bounded
 from .errors import BadRequest, ComputationTimeout, ComputationTooLarge, NotFound, StoreUnavailable
 from .dates import PartialDate
@@ -257,6 +257,21 @@ class GraphService:
         with self.store.reading() as r:
             rows, total = page(r, "actors", {"q": q.strip().lower(), "kind": kind}, limit, offset)
         return [actor_from_properties(row[0]) for row in rows], total
+
+    def search(self, q: str, kind: str = "", limit: int = 10) -> dict[str, Any]:
+        """Search as you type (graph/search.py): the best `limit` actors for `q`, each with
+        the value it matched by and how; `complete` is false when more actors matched than
+        a search looks at (CANDIDATES: type more)."""
+        if kind and kind not in self.ontology.actor_kinds:
+            raise BadRequest(f"unknown actor kind {kind!r}; known: {', '.join(self.ontology.actor_kinds)}",
+                             "kind")
+        terms = search.query_terms(q)
+        if not terms:
+            raise BadRequest("q has no letters or digits to search for", "q")
+        with self.store.graph_reading() as g:
+            found, complete = g.search(terms, kind, limit)
+        return {"q": q, "terms": terms, "complete": complete,
+                "items": [actor_from_properties(props) | {"match": match} for props, match in found]}
 
     def actor(self, actor_id: str) -> dict[str, Any]:
         with self.store.graph_reading() as g:

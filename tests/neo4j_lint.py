@@ -9,14 +9,14 @@ from conflictgraph.graph.ontology import Ontology
 from repo import REPO
 from conflictgraph.graph.store.neo4j_store import LOAD_ID_PROPERTY, NODE_LABELS, kept_label
 from conflictgraph.graph.ontology import PARTICIPATION
-from conflictgraph.graph.records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS,
+from conflictgraph.graph.records import (STORED_ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS,
                                          relation_columns)
 
 SCRIPT = REPO / "tools" / "cypher_lint.mjs"
 
 
 def lint_schema(ontology: Ontology) -> dict:
-    keys = (set(ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | set(EVENT_COLUMNS) | set(PARTICIPATION_COLUMNS)
+    keys = (set(STORED_ACTOR_COLUMNS) | set(DOCUMENT_COLUMNS) | set(EVENT_COLUMNS) | set(PARTICIPATION_COLUMNS)
             | {"source", "target", "props", LOAD_ID_PROPERTY, "seq", "current", "manifest", "recorded_at"})
     for t in ontology.relation_types:
         keys |= set(relation_columns(ontology, t))

@@ -174,6 +174,10 @@ def test_documents_and_ontology(client):
     ("/paths", {"source": "usa", "target": "usa"}, "target"),
     ("/paths", {"source": "usa", "target": "gna", "max_hops": 9}, "max_hops"),
     ("/subgraph", {"seeds": " , "}, "seeds"),
+    ("/search", {}, "q"),
+    ("/search", {"q": "-- ?"}, "q"),        # nothing searchable left
+    ("/search", {"q": "haf", "kind": "militia"}, "kind"),
+    ("/search", {"q": "haf", "limit": 51}, "limit"),
 ])
 def test_bad_parameters_are_422_naming_the_parameter(client, path, params, parameter):
     body = problem(client.get(path, params=params), 422)

@@ -1,2 +1,2 @@
-// After a load drops a kept version: the index on its ids goes with it.
+// After a load drops a kept version: an index made for it (its ids, its search) goes with it.
 DROP INDEX __NAME__ IF EXISTS

@@ -531,18 +531,28 @@ function setupSearch() {
     if (active >= 0) input.setAttribute("aria-activedescendant", `result-${active}`);
   };
   const choose = (i) => { const a = items[i]; if (!a) return; close(); input.value = a.name; open(a.id); };
+  let asked = 0;   // answers to older keystrokes arriving late are dropped
+  // Why an actor was offered when it is not by its name as typed: "alias LNA", "spelt Haftar".
+  const why = (m) => (m.field === "name" ? (m.how === "fuzzy" ? ` · close to ${m.value}` : "")
+    : ` · ${m.field} ${m.value}`);
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const q = input.value.trim();
-    if (!q) { close(); return; }
+    if (!q || !/[\p{L}\p{N}]/u.test(q)) { close(); return; }
     timer = setTimeout(async () => {
-      try { items = (await api.get("/actors", { q, limit: 10 })).items; } catch (e) { showError(e); return; }
+      const mine = ++asked;
+      let found;
+      try { found = await api.get("/search", { q, limit: 10 }); } catch (e) { showError(e); return; }
+      if (mine !== asked) return;
+      items = found.items;
       active = items.length ? 0 : -1;
       list.replaceChildren(...(items.length ? items.map((a, i) => h("li", {
         id: `result-${i}`, role: "option", "aria-selected": String(i === active),
         onmousedown: (ev) => { ev.preventDefault(); choose(i); } },
-        h("span", {}, a.name), h("span", { class: "kind" }, ` ${a.kind} · ${a.id}`)))
-        : [h("li", { role: "option", "aria-disabled": "true" }, "No actor matches.")]));
+        h("span", {}, a.name), h("span", { class: "kind" }, ` ${a.kind} · ${a.id}${why(a.match)}`)))
+        : [h("li", { role: "option", "aria-disabled": "true" }, "No actor matches.")]),
+        ...(found.complete ? [] : [h("li", { role: "option", "aria-disabled": "true" },
+          "Many more actors match: type more.")]));
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       mark();

@@ -19,7 +19,7 @@ from ..cypher import query_text
 from ..dataset import SeedSet
 from ..errors import StoreUnavailable
 from ..ontology import PARTICIPATION, Ontology
-from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS, actor_row,
+from ..records import (DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS, STORED_ACTOR_COLUMNS, actor_stored_row,
                        document_row, event_row, participation_rows)
 from .base import Progress
 from .embedded_schema import StagingArea, schema_statements, stage_relations
@@ -92,7 +92,7 @@ class BulkLoader:
                 staged("documents", len(batch))
             for i in range(0, len(source.actors), batch_size):
                 batch = source.actors[i:i + batch_size]
-                staging.add("Actor", [actor_row(a) for a in batch], ACTOR_COLUMNS)
+                staging.add("Actor", [actor_stored_row(a) for a in batch], STORED_ACTOR_COLUMNS)
                 staged("actors", len(batch))
             for i in range(0, len(source.events), batch_size):
                 batch = source.events[i:i + batch_size]

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from ..ontology import PARTICIPATION, Ontology
 from ..models import Relation
-from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, relation_columns, relation_table_columns,
+from ..records import (STORED_ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, relation_columns, relation_table_columns,
                        relation_values)
 
 _TYPES = {"string": "STRING", "string_list": "STRING[]", "boolean": "BOOLEAN", "double": "DOUBLE",
@@ -35,7 +35,7 @@ def _columns_ddl(columns: dict[str, str], primary: str | None = None) -> str:
 
 def schema_statements(ontology: Ontology) -> list[str]:
     stmts = [
-        f"CREATE NODE TABLE Actor({_columns_ddl(ACTOR_COLUMNS, 'id')})",
+        f"CREATE NODE TABLE Actor({_columns_ddl(STORED_ACTOR_COLUMNS, 'id')})",
         f"CREATE NODE TABLE Document({_columns_ddl(DOCUMENT_COLUMNS, 'id')})",
         f"CREATE NODE TABLE Event({_columns_ddl(EVENT_COLUMNS, 'id')})",
         f"CREATE REL TABLE {PARTICIPATION}(FROM Actor TO Event, role STRING)",

@@ -18,6 +18,7 @@ from ..errors import NotFound
 from ..export.tables import from_graph
 from ..ontology import Ontology
 from ..records import actor_from_properties, relation_from_properties
+from ..search import CANDIDATES, INDEX_HITS, lucene_query, match, rank, text_has
 from .reader import Reader
 
 # Where a query takes "all the rows" as a LIMIT: the largest 64-bit integer both engines accept.
@@ -51,6 +52,10 @@ class GraphReader(Protocol):
 
     def actor_names(self, actor_ids: list[str]) -> dict[str, str]:
         """id -> name, for the ids that exist."""
+
+    def search(self, terms: list[str], kind: str, limit: int) -> tuple[list[tuple[dict, dict]], bool]:
+        """The best `limit` actors for the query tokens `terms` (graph/search.py), as
+        (stored properties, match), and whether every candidate was looked at."""
 
     def relations(self, params: dict[str, Any], limit: int, offset: int) -> tuple[list[dict], int]:
         """A page of relations passing `params`, in id order, and how many pass."""
@@ -155,6 +160,25 @@ class CypherGraphReader:
                   for row in self.r.run_named("actors_by_id", ids=sorted(distance)).rows}
         nodes = [actors[a] | {"distance": d} for a, d in sorted(distance.items(), key=lambda x: (x[1], x[0]))]
         return {"nodes": nodes, "edges": sorted(edges.values(), key=lambda e: e["id"])}
+
+    def search(self, terms, kind, limit):
+        if self.r.dialect == "neo4j":
+            # The current graph's full-text index, or the one made for a kept version's label.
+            label = (self.r.kept_labels or {}).get("Actor", "Actor")
+            lucene = lucene_query(terms) + (f" +kind:{kind}" if kind else "")
+            rows = self.r.run_named("search_actors", index=f"{label.lower()}_search", lucene=lucene,
+                                    cap=INDEX_HITS).rows
+            read_all = len(rows) < INDEX_HITS
+        else:
+            rows = self.r.run_named("search_actors_scan", initials=sorted({t[0] for t in terms}), kind=kind).rows
+            read_all = True
+        # The index over-collects: keep those with a token for every term (as the embedded
+        # index's candidates are), then rank.
+        kept = [(aid, aid, values) for aid, text, values in rows if all(text_has(text or "", t) for t in terms)]
+        top = rank(terms, kept[:CANDIDATES], limit)
+        found = {row[0]["id"]: row[0] for row in self.r.run_named("actors_by_id", ids=[h for h, _, _ in top]).rows} \
+            if top else {}
+        return [(found[h], match(found[h], i, key)) for h, i, key in top], read_all and len(kept) <= CANDIDATES
 
     def whole_graph(self, params):
         actors = self.r.run_named("actors_page", q="", kind="", offset=0, limit=EVERY_ROW).rows

@@ -43,7 +43,7 @@ from .base import GraphStore, LoadReport, Progress
 from . import engine_errors
 from .loading import check_stored, report, stored_counts
 from .reader import CANCEL_POLL_S, RESULT_MAX_BYTES, QueryResult, Reader, collect_rows
-from ..records import actor_row, document_row, event_row, participation_rows, relation_row
+from ..records import actor_stored_row, document_row, event_row, participation_rows, relation_row
 from .values import plain
 
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: \d+\)\)")
@@ -75,11 +75,19 @@ def _kept_index_name(label: str, seq: int) -> str:
     return f"kept_{label.lower()}_v{int(seq)}_id"
 
 
+def _search_index_name(label: str) -> str:
+    """The full-text index searching `label` (Actor or a kept Actor_v<seq>): graph_readers asks for it."""
+    return f"{label.lower()}_search"
+
+
+INDEX_WAIT_S = 600   # a full-text index over a million actors populates in well under this
+
+
 def schema_statements(ontology: Ontology) -> list[str]:
     """Constraints and indexes, each idempotent (IF NOT EXISTS)."""
     stmts = [query_text(name, "neo4j") for name in
              ("actor_id_unique", "document_id_unique", "event_id_unique", "actor_kind_index",
-              "actor_name_text_index", "graph_version_seq_unique")]
+              "actor_name_text_index", "actor_search_index", "graph_version_seq_unique")]
     expansions = template_expansions(ontology)
     return stmts + expansions["relation_id_index"] + expansions["relation_start_index"]
 
@@ -102,6 +110,8 @@ def template_expansions(ontology: Ontology) -> dict[str, list[str]]:
                                      label=kept_label(label, 1)) for label in NODE_LABELS],
         "drop_kept_id_index": [query_text("drop_kept_id_index", "neo4j", name=_kept_index_name(label, 1))
                                for label in NODE_LABELS],
+        "kept_search_index": [query_text("kept_search_index", "neo4j", name=_search_index_name(kept_label("Actor", 1)),
+                                         label=kept_label("Actor", 1))],
     }
 
 
@@ -188,6 +198,7 @@ class _Neo4jReader(Reader):
         self._byte_limit = byte_limit   # for researchers' own queries only
         # A kept version's labels: every text read through this reader is read on them.
         self._labels = labels
+        self.kept_labels = labels or None
 
     def classify(self, cypher: str, params: dict[str, Any]) -> None:
         """The planner's own verdict: only read-only queries (query type "r") may run."""
@@ -261,6 +272,9 @@ class Neo4jStore(GraphStore):
             with self._driver.session(database=self.database) as session:
                 for stmt in stmts:
                     session.run(stmt).consume()
+                # Made on a graph already loaded, the search index fills in the background.
+                session.run(query_text("await_index", "neo4j"), name=_search_index_name("Actor"),
+                            seconds=INDEX_WAIT_S).consume()
         except Exception as e:  # noqa: BLE001
             raise _translate(e, self.uri) from e
         return stmts
@@ -416,7 +430,7 @@ class Neo4jStore(GraphStore):
                     progress(stage, done, total)
 
             for label, items, shape in (("Document", source.documents, document_row),
-                                        ("Actor", source.actors, actor_row),
+                                        ("Actor", source.actors, actor_stored_row),
                                         ("Event", source.events, event_row)):
                 for i in range(0, len(items), batch_size):
                     write(label.lower() + "s", upsert_nodes_statement(label),
@@ -452,10 +466,17 @@ class Neo4jStore(GraphStore):
                     for label in NODE_LABELS:
                         session.run(query_text("kept_id_index", "neo4j", name=_kept_index_name(label, current["seq"]),
                                                label=kept_label(label, current["seq"]))).consume()
+                    actors = kept_label("Actor", current["seq"])
+                    session.run(query_text("kept_search_index", "neo4j", name=_search_index_name(actors),
+                                           label=actors)).consume()
+                    session.run(query_text("await_index", "neo4j"), name=_search_index_name(actors),
+                                seconds=INDEX_WAIT_S).consume()
                 for old in drop:
                     for label in NODE_LABELS:
                         session.run(query_text("drop_kept_id_index", "neo4j",
                                                name=_kept_index_name(label, old))).consume()
+                    session.run(query_text("drop_kept_id_index", "neo4j",
+                                           name=_search_index_name(kept_label("Actor", old)))).consume()
         except ConflictGraphError:
             raise
         except _DRIVER_ERRORS as e:

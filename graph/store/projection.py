@@ -15,6 +15,7 @@ questions on the same graph and compares every answer.
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import date
 from typing import Any, Callable, Iterator
 
@@ -30,7 +31,9 @@ from ..records import (EVIDENCE_SEPARATOR, actor_from_properties, node_size, par
                        relation_from_properties)
 from ..export.shape import edge_columns, node_columns
 from ..export.tables import conform
+from ..search import match, rank
 from .graph_readers import EVERY_ROW, no_actor
+from .search_index import SearchIndex
 
 def _day(iso: str) -> int:
     return day_key(date.fromisoformat(iso))
@@ -121,6 +124,8 @@ class Projection:
         self.symmetric = np.array([not t.directed for t in ontology.relation_types.values()])
         self.out_ptr, self.out_edges = _csr(self.src, n)
         self.in_ptr, self.in_edges = _csr(self.dst, n)
+        self._search: SearchIndex | None = None
+        self._search_lock = threading.Lock()
 
     @classmethod
     def build(cls, ontology: Ontology, fetch: Callable[[str], pa.Table]) -> "Projection":
@@ -130,13 +135,25 @@ class Projection:
     def fetch_tables(ontology: Ontology, fetch: Callable[[str], pa.Table]) -> tuple[pa.Table, pa.Table]:
         """A generation's actors and relations, read whole through `fetch` (Cypher text ->
         Arrow table); a `type` column holds each relation's position in the ontology."""
-        actors = fetch(query_text("projection_actors", "embedded"))
+        try:
+            actors = fetch(query_text("projection_actors", "embedded"))
+        except RuntimeError as e:
+            if "search_text" not in str(e):
+                raise
+            actors = fetch(query_text("projection_actors_unsearchable", "embedded"))
         parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
             part = fetch(query_text("projection_relations", "embedded", type=name, columns=columns))
             parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
         return actors, pa.concat_tables(parts, promote_options="default")
+
+    def search_index(self) -> SearchIndex:
+        """The actors' search index, built on first use (once)."""
+        with self._search_lock:
+            if self._search is None:
+                self._search = SearchIndex(self.actors)
+            return self._search
 
     @property
     def nbytes(self) -> int:
@@ -425,6 +442,16 @@ class ProjectionGraphReader:
     def whole_graph(self, params):
         return {"nodes": [actor_from_properties(a) for a in self.p.actors.to_pylist()],
                 "edges": self.p.relations(params, EVERY_ROW, 0)[0]}
+
+    def search(self, terms, kind, limit):
+        index = self.p.search_index()
+        kinds = self.p.actors.column("kind")
+        of_kind = (lambda found: found[pc.equal(kinds.take(pa.array(found)), kind).to_numpy(zero_copy_only=False)]
+                   ) if kind else None
+        positions, complete = index.candidates(terms, of_kind)
+        top = rank(terms, index.rows(positions), limit)
+        props = self.p.actor_rows([h for h, _, _ in top])
+        return [(p, match(p, i, key)) for p, (_, i, key) in zip(props, top)], complete
 
     def export_tables(self, params):
         return self.p.export_tables(params)

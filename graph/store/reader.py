@@ -158,6 +158,8 @@ class Reader(ABC):
     def __init__(self, dialect: str, allowed_procedures: frozenset[str]):
         self.dialect = dialect
         self.allowed_procedures = allowed_procedures
+        # A kept version read under labels of its own (Neo4j): {label: kept label}, else None.
+        self.kept_labels: dict[str, str] | None = None
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *,
               row_limit: int | None = None) -> QueryResult:

@@ -61,6 +61,23 @@ const journeys = {
     return { clicks: 2 };
   },
 
+  // Search as you type forgives a typo and reads other scripts: "kaniat" offers the
+  // Kaniyat militia, and Haftar written in Arabic offers Khalifa Haftar, saying why.
+  "search-typo-and-script": async (page) => {
+    await ready(page);
+    await page.fill("#search", "kaniat");
+    const first = page.locator("#search-results li[role=option]").first();
+    await first.waitFor();
+    expect((await first.textContent()).startsWith("Kaniyat militia"), `first offer: ${await first.textContent()}`);
+    await page.fill("#search", "خليفة حفتر");
+    await page.waitForSelector("#search-results li[role=option] >> text=Khalifa Haftar");
+    const offer = await page.locator("#search-results li[role=option]").first().textContent();
+    expect(offer.includes("close to Khalifa Haftar"), `no reason shown: ${offer}`);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#details h2:text('Khalifa Haftar')");
+    return { offer };
+  },
+
   "keyboard-only-search": async (page) => {
     await ready(page);
     for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.id === "search")); i++) {
