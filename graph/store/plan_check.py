@@ -120,9 +120,14 @@ def plan_operators(plan: str) -> tuple[list[tuple[int, str]], list[str]]:
 def check_plan(pconn, wrap, query: str, params: dict[str, Any]) -> None:
     """Step 3: EXPLAIN on the engine, every operator and table function allow-listed.
     `wrap` turns the engine's raw result into a ladybug QueryResult."""
-    prepared = pconn.prepare("EXPLAIN " + query, {})
+    # Prepared with the parameters the query will run with: the engine plans once, for
+    # these values' types, and does not plan again when it executes (as it does for a
+    # statement prepared without them); the plan checked is the plan for this call.
+    prepared = pconn.prepare("EXPLAIN " + query, params)
     if not prepared.is_success():
         message = prepared.get_error_message()
+        if "Parameter" in message and "not found" in message:
+            raise MissingParameters(message)
         if "read-only database" in message:
             raise WriteRejected("writes are not allowed: research queries are read-only, and the "
                                 "engine refuses this one on the read-only database")
