@@ -16,7 +16,7 @@ from .embedded_loader import build_projection_files
 from .generations import PROJECTION_DIR
 from .ladybug_engine import run
 from .projection import Projection
-from .projection_build import arrow_fetcher, read_tables
+from .projection_build import arrow_fetcher, open_projection
 
 
 class OpenGeneration:
@@ -65,12 +65,12 @@ class OpenGeneration:
                 if (written / "relations.arrow").is_file():
                     # Written by the load, mapped read-only: every service process on this
                     # generation shares the same pages.
-                    self._projection = Projection(ontology, *read_tables(written))
+                    self._projection = open_projection(ontology, written)
                 elif self.relation_count() > child_rows:   # a generation from before that
                     with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
                         build_projection_files(ontology, self.path, Path(tmp), buffer_pool_mb)
                         # Mapped files stay readable after the folder is removed.
-                        self._projection = Projection(ontology, *read_tables(Path(tmp)))
+                        self._projection = open_projection(ontology, Path(tmp))
                 else:
                     conn = self.acquire()
                     try:

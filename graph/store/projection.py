@@ -14,9 +14,11 @@ questions on the same graph and compares every answer.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -63,13 +65,20 @@ def _joined(lists) -> pa.Array:
                       pa.nulls(len(lists), pa.string()))
 
 
+EVIDENCE_SUMMARIES = "evidence_summaries"   # a column of the projection's relations, derived
+
+
 def _summaries(evidence_json: pa.ChunkedArray) -> pa.Array:
-    """Each relation's evidence summaries, one per line (records.EVIDENCE_SEPARATOR)."""
-    out = []
-    for text in evidence_json.to_pylist():
-        lines = [e["summary"] for e in orjson.loads(text) if e.get("summary")] if text else []
-        out.append(EVIDENCE_SEPARATOR.join(lines) or None)
-    return pa.array(out, pa.string())
+    """Each relation's evidence summaries, one per line (records.EVIDENCE_SEPARATOR); read
+    64k relations at a time, so the texts are never all Python strings at once."""
+    parts = []
+    for start in range(0, len(evidence_json), 65536):
+        out = []
+        for text in evidence_json.slice(start, 65536).to_pylist():
+            lines = [e["summary"] for e in orjson.loads(text) if e.get("summary")] if text else []
+            out.append(EVIDENCE_SEPARATOR.join(lines) or None)
+        parts.append(pa.array(out, pa.string()))
+    return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
 
 
 def _codes(column: pa.ChunkedArray, vocabulary: list[str]) -> np.ndarray:
@@ -95,21 +104,58 @@ def _gather(ptr: np.ndarray, edges: np.ndarray, nodes: np.ndarray) -> tuple[np.n
     return edges[offsets], np.repeat(nodes, lengths)
 
 
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks) if column.num_chunks \
+        else pa.array([], column.type)
+
+
+class _SortedIds:
+    """The sorted id column as a sequence bisect can search: no Python copy of a million ids."""
+
+    def __init__(self, ids: pa.Array):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i: int) -> str:
+        return self.ids[i].as_py()
+
+
+# The projection's arrays, as written beside its tables by the load (save_arrays) and mapped
+# read-only by every service process on the generation: their pages are shared, not copied.
+ARRAYS = ("physical", "src", "dst", "type", "confidence", "status", "start", "end",
+          "out_ptr", "out_edges", "in_ptr", "in_edges")
+
+
 class Projection:
-    def __init__(self, ontology: Ontology, actors: pa.Table, relations: pa.Table):
+    def __init__(self, ontology: Ontology, actors: pa.Table, relations: pa.Table,
+                 arrays: dict[str, np.ndarray] | None = None):
+        """`arrays`: ARRAYS computed by an earlier Projection of the same tables (its
+        `actors` written as they were, sorted), e.g. mapped from files."""
         self.ontology = ontology
         self.type_names = list(ontology.relation_types)
+        self.symmetric = np.array([not t.directed for t in ontology.relation_types.values()])
+        self._search: SearchIndex | None = None
+        self._search_lock = threading.Lock()
+        rels = relations.combine_chunks()   # no copy when already one chunk (a mapped file)
+        self.rows = rels.drop_columns(["source", "target", "type"])
+        if arrays is not None:
+            self.actors = actors.combine_chunks()
+            self._ids = _SortedIds(_one_chunk(self.actors.column("id")))
+            self.n_actors = self.actors.num_rows
+            for name in ARRAYS:
+                setattr(self, name, arrays[name])
+            return
         # One chunk per column: take() on a column of many chunks (the engine hands results
         # over in small ones) concatenates them first, on every call.
         self.actors = actors.take(pc.sort_indices(actors, [("id", "ascending")])).combine_chunks()
-        self.actor_ids: list[str] = self.actors.column("id").to_pylist()
+        self._ids = _SortedIds(_one_chunk(self.actors.column("id")))
         # Positions follow id order, so comparing positions compares ids.
-        self.index = {a: i for i, a in enumerate(self.actor_ids)}
-        n = len(self.actor_ids)
+        n = self.n_actors = self.actors.num_rows
         # Relations are numbered in id order (so sorting numbers sorts ids); the Arrow rows
         # stay where the engine put them and `physical` maps a number to its row: sorting
         # the table itself would hold two copies of every text at once.
-        rels = relations.combine_chunks()   # no copy when already one chunk (a mapped file)
         order = pc.sort_indices(rels, [("id", "ascending")]).to_numpy().astype(np.int64)
         self.physical = order
         ids = self.actors.column("id")
@@ -120,12 +166,28 @@ class Projection:
         self.status = _codes(rels["status"], list(ontology.statuses))[order]
         self.start = _day_keys(rels["start_date"], True, NO_START)[order]
         self.end = _day_keys(rels["end_date"], False, NO_END)[order]
-        self.rows = rels.drop_columns(["source", "target", "type"])
-        self.symmetric = np.array([not t.directed for t in ontology.relation_types.values()])
         self.out_ptr, self.out_edges = _csr(self.src, n)
         self.in_ptr, self.in_edges = _csr(self.dst, n)
-        self._search: SearchIndex | None = None
-        self._search_lock = threading.Lock()
+
+    def save_arrays(self, folder: Path) -> None:
+        """ARRAYS as .npy files in `folder` (for `arrays=` through load_arrays)."""
+        for name in ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name))
+
+    @staticmethod
+    def load_arrays(folder: Path) -> dict[str, np.ndarray] | None:
+        """save_arrays' files mapped read-only, or None if the folder has none."""
+        if not all((folder / f"{name}.npy").is_file() for name in ARRAYS):
+            return None
+        return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+
+    def position(self, actor_id: str) -> int:
+        """The actor's position (in id order), -1 if there is none."""
+        i = bisect.bisect_left(self._ids, actor_id)
+        return i if i < self.n_actors and self._ids[i] == actor_id else -1
+
+    def ids_of(self, positions) -> list[str]:
+        return self.actors.column("id").take(pa.array(np.asarray(positions, dtype=np.int64))).to_pylist()
 
     @classmethod
     def build(cls, ontology: Ontology, fetch: Callable[[str], pa.Table]) -> "Projection":
@@ -146,7 +208,11 @@ class Projection:
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
             part = fetch(query_text("projection_relations", "embedded", type=name, columns=columns))
             parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
-        return actors, pa.concat_tables(parts, promote_options="default")
+        relations = pa.concat_tables(parts, promote_options="default")
+        # Each relation's evidence summaries, as the exports show them: parsed from the JSON
+        # once here (with the load, for large graphs), not per export.
+        summaries = _summaries(relations["evidence_json"]) if relations.num_rows else pa.array([], pa.string())
+        return actors, relations.append_column(EVIDENCE_SUMMARIES, summaries)
 
     def search_index(self) -> SearchIndex:
         """The actors' search index, built on first use (once)."""
@@ -179,13 +245,13 @@ class Projection:
         src, dst = self.src[e], self.dst[e]
         sym = self._lookup(p.get("symmetric", ()), self.type_names)[t]
         if p.get("source"):
-            s = self.index.get(p["source"], -1)
+            s = self.position(p["source"])
             ok &= (src == s) | (sym & (dst == s))
         if p.get("target"):
-            s = self.index.get(p["target"], -1)
+            s = self.position(p["target"])
             ok &= (dst == s) | (sym & (src == s))
         if p.get("either"):
-            s = self.index.get(p["either"], -1)
+            s = self.position(p["either"])
             ok &= (src == s) | (dst == s)
         if p.get("as_of"):
             ok &= holds_on(self.start[e], self.end[e], _day(p["as_of"]))
@@ -208,16 +274,17 @@ class Projection:
     def relation_dicts(self, edges) -> list[dict[str, Any]]:
         edges = np.asarray(edges, dtype=np.int64)
         rows = self.rows.take(pa.array(self.physical[edges])).to_pylist()
-        names, ids, onto = self.type_names, self.actor_ids, self.ontology
-        return [relation_from_properties(names[t], ids[s], ids[d], row, onto)
-                for t, s, d, row in zip(self.type[edges].tolist(), self.src[edges].tolist(),
-                                        self.dst[edges].tolist(), rows)]
+        names, onto = self.type_names, self.ontology
+        return [relation_from_properties(names[t], s, d, row, onto)
+                for t, s, d, row in zip(self.type[edges].tolist(), self.ids_of(self.src[edges]),
+                                        self.ids_of(self.dst[edges]), rows)]
 
     def actor_rows(self, positions) -> list[dict[str, Any]]:
         return self.actors.take(pa.array(np.asarray(positions, dtype=np.int64))).to_pylist()
 
     def find_actors(self, actor_ids) -> dict[str, int]:
-        return {a: self.index[a] for a in actor_ids if a in self.index}
+        found = {a: self.position(a) for a in actor_ids}
+        return {a: i for a, i in found.items() if i >= 0}
 
     # --- exports -------------------------------------------------------------------
     def export_tables(self, p: dict[str, Any]) -> tuple[pa.Table, pa.Table]:
@@ -226,7 +293,7 @@ class Projection:
         everything = np.arange(self.type.size, dtype=np.int32)
         edges = everything[self._mask(everything, p)]
         # Only the columns an export shows (evidence is counted, not copied).
-        shown = [c for c in self.rows.column_names if c not in ("evidence_json", "notes")]
+        shown = [c for c in self.rows.column_names if c not in ("evidence_json", "notes", EVIDENCE_SUMMARIES)]
         where = pa.array(self.physical[edges])
         rows = self.rows.select(shown).take(where)
         evidence = pc.count_substring(self.rows["evidence_json"].fill_null(""), '"document":')
@@ -250,13 +317,14 @@ class Projection:
             "evidence_count": pc.take(evidence, where),
             "documents": _joined(rows["document_ids"]),
             "events": _joined(rows["event_ids"]),
-            "evidence": _summaries(self.rows["evidence_json"].take(where)),
+            "evidence": (self.rows[EVIDENCE_SUMMARIES].take(where) if EVIDENCE_SUMMARIES in self.rows.column_names
+                         else _summaries(self.rows["evidence_json"].take(where))),   # files from before
         }
         columns["evidence_count"] = pc.cast(columns["evidence_count"], pa.int64())
         for name in sorted({n for x in specs for n in x.properties}):
             values = rows[name]
             columns[name] = _joined(values) if pa.types.is_list(values.type) else values
-        degree = np.bincount(np.concatenate([self.src[edges], self.dst[edges]]), minlength=len(self.actor_ids))
+        degree = np.bincount(np.concatenate([self.src[edges], self.dst[edges]]), minlength=self.n_actors)
         a = self.actors
         nodes: dict[str, Any] = {"id": a["id"], "label": a["name"], "size": pa.array(node_size(degree)),
                                  "name": a["name"], "kind": a["kind"], "country": a["country"],
@@ -296,8 +364,8 @@ class Projection:
         anchor = p.get("either") or p.get("source") or p.get("target")
         if anchor:
             # Every match touches the anchor: look there instead of at every relation.
-            a = self.index.get(anchor)
-            if a is None:
+            a = self.position(anchor)
+            if a < 0:
                 return [], 0
             candidates = np.unique(np.concatenate([self.out_edges[self.out_ptr[a]:self.out_ptr[a + 1]],
                                                    self.in_edges[self.in_ptr[a]:self.in_ptr[a + 1]]]))
@@ -308,7 +376,7 @@ class Projection:
 
     def subgraph(self, seeds: list[int], depth: int, p: dict[str, Any]):
         """(actor positions with distances, relation positions) of the rings around seeds."""
-        distance = np.full(len(self.actor_ids), -1, dtype=np.int32)
+        distance = np.full(self.n_actors, -1, dtype=np.int32)
         frontier = np.unique(np.asarray(seeds, dtype=np.int32))
         distance[frontier] = 0
         met = []
@@ -328,7 +396,7 @@ class Projection:
                        limit: int) -> list[tuple[list[int], list[int]]]:
         """All shortest paths (any direction) of at most max_hops relations, the first
         `limit` in (actors, relations) order, as (actor positions, relation positions)."""
-        n = len(self.actor_ids)
+        n = self.n_actors
         ds, dt = np.full(n, -1, np.int32), np.full(n, -1, np.int32)
         ds[source], dt[target] = 0, 0
         fs, ft = np.array([source], np.int32), np.array([target], np.int32)
@@ -429,7 +497,7 @@ class ProjectionGraphReader:
         found = self.p.shortest_paths(ends[source], ends[target], max_hops, params, limit)
         used = sorted({e for _, edges in found for e in edges})
         rels = dict(zip(used, self.p.relation_dicts(used)))
-        return [{"actors": [self.p.actor_ids[a] for a in actors], "relations": [rels[e] for e in edges],
+        return [{"actors": self.p.ids_of(actors), "relations": [rels[e] for e in edges],
                  "length": len(edges)} for actors, edges in found]
 
     def subgraph(self, seeds, depth, params):
