@@ -10,7 +10,6 @@ engine's Cypher: the graph says `start_date`/`end_date` where seed files say `st
 """
 from __future__ import annotations
 
-import json
 
 import orjson
 from typing import Any
@@ -163,7 +162,7 @@ def _evidence(props: dict[str, Any]) -> list[dict[str, Any]]:
     # `paragraph` and `record` too: one of them locates the item in its document.
     return [{**e, "paragraph": e.get("paragraph"), "record": e.get("record"), "quote": e.get("quote"),
              "inference": bool(e.get("inference"))}
-            for e in json.loads(props.get("evidence_json") or "[]")]
+            for e in orjson.loads(props.get("evidence_json") or "[]")]
 
 
 def event_row(e: Event) -> dict[str, Any]:
