@@ -255,7 +255,7 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.save:
         (HERE / "results-search.json").write_text(json.dumps(result, indent=2) + "\n")
-        replace_section("Search", report(result))
+        replace_section("## Search", report(result))
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -183,7 +183,7 @@ def main() -> None:
     print(json.dumps(results, indent=2))
     if args.save:
         (HERE / "results-versions.json").write_text(json.dumps(results, indent=2) + "\n")
-        replace_section("Versions", render(results))
+        replace_section("## Versions", render(results))
 
 
 def render(r: dict) -> str:

@@ -36,7 +36,6 @@ from .confine import ConfinementUnavailable, confine, limit_files
 from .ladybug_engine import fetch, translate as _translate
 
 ACCEPTED_CACHE = 512
-PREPARED_CACHE = 128   # statements hold their plans: fewer than verdicts
 
 
 def runtime_paths() -> list[Path]:
@@ -64,7 +63,6 @@ class Worker:
         # Texts the engine wall accepted, with their parameters' types: the generation is
         # fixed for a worker's life, so the same text plans to the same operators.
         self.accepted: OrderedDict[tuple, None] = OrderedDict()
-        self.prepared: OrderedDict[tuple, object] = OrderedDict()   # (text, parameter types) -> statement
         # Read before the kernel closes /proc: the memory limit is set from it later.
         self.status = open("/proc/self/status")
         get_pybind_module()     # the engine's library is loaded now, not after confinement
@@ -114,21 +112,15 @@ class Worker:
         # prepare() takes exactly one statement: `a; b` cannot run here whatever the walls.
         try:
             # Prepared with its parameters, the statement is planned once (prepared without
-            # them, the engine plans it again when it runs); kept for the text's next call.
-            key = (query, tuple(sorted((k, type(v).__name__) for k, v in params.items())))
-            prepared = self.prepared.pop(key, None)
-            if prepared is None:
-                prepared = self.engine.prepare(query, params)
-                if not prepared.is_success():
-                    raise RuntimeError(prepared.get_error_message())
+            # them, the engine plans it again when it runs). Statements are not kept between
+            # calls: each holds memory of its own (128 kept pushed a worker past its bound).
+            prepared = self.engine.prepare(query, params)
+            if not prepared.is_success():
+                raise RuntimeError(prepared.get_error_message())
             result = self.wrap(self.engine.execute(prepared, params))
         except RuntimeError as e:
             raise _translate_worker(e) from e
         got = fetch(result, row_limit, _translate_worker, byte_limit)
-        # Kept only once it has answered (a statement that failed, e.g. out of memory, goes).
-        self.prepared[key] = prepared
-        if len(self.prepared) > PREPARED_CACHE:
-            self.prepared.popitem(last=False)
         return {"columns": got.columns, "rows": got.rows, "truncated": got.truncated}
 
     def answer(self, req: dict) -> dict:
