@@ -62,7 +62,7 @@ class SearchResults(BaseModel):
     terms: list[str] = Field(description="The query's words as compared: case folded, any script "
                                          "transliterated to ASCII.")
     complete: bool = Field(description="False when more actors matched than one search looks at "
-                                       "(2,000): the best of those are shown; type more.")
+                                       "(1,000): the best of those are shown; type more.")
     items: list[SearchHit] = Field(description="Best first.")
 
 

@@ -34,11 +34,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from normality import normalize
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 # A query is answered from at most this many candidates; past that the answer says it is
 # not complete ("type more"), and which candidates were looked at is up to each store.
-CANDIDATES = 2000
+CANDIDATES = 1000
 # Neo4j's full-text index over-collects (its typos ignore the first letter): it is asked for
 # this many, which are then checked on their tokens (text_has) before CANDIDATES applies.
 INDEX_HITS = 4 * CANDIDATES
@@ -188,15 +189,16 @@ def rank(terms: list[str], rows: Iterable[tuple[Any, str, str]], limit: int) -> 
     lines = pc.list_flatten(nested)
     starts = nested.offsets.to_numpy()[:-1]
     position = np.arange(len(lines)) - starts[parent]
-    parsed = pc.extract_regex(lines, r"^(?P<f>\d)\|(?P<n>\d+)\|(?P<t>.*)$")
-    field = pc.struct_field(parsed, "f").cast(pa.int8()).to_numpy()
-    length = pc.struct_field(parsed, "n").cast(pa.int32()).to_numpy()
-    text = pc.struct_field(parsed, "t")
+    parts = pc.split_pattern(lines, "|", max_splits=2)   # field|length|tokens
+    field = pc.list_element(parts, 0).cast(pa.int8()).to_numpy()
+    length = pc.list_element(parts, 1).cast(pa.int32()).to_numpy()
+    text = pc.list_element(parts, 2)
     words = (pc.count_substring(text, " ").to_numpy() + 1) * (pc.utf8_length(text).to_numpy() > 0)
     query = " ".join(terms)
     every = np.ones(len(lines), dtype=bool)
+    padded = pc.binary_join_element_wise(" ", text, "")   # " tok tok": a token starts after a space
     for t in dict.fromkeys(terms):
-        every &= pc.match_substring_regex(text, f"(^| ){t}").to_numpy(zero_copy_only=False)
+        every &= pc.match_substring(padded, " " + t).to_numpy(zero_copy_only=False)
     graded = np.where(pc.equal(text, query).to_numpy(zero_copy_only=False), 0,
                       np.where(pc.starts_with(text, query).to_numpy(zero_copy_only=False), 1,
                                np.where(every, 2, 9))).astype(np.int8)
@@ -218,10 +220,79 @@ def rank(terms: list[str], rows: Iterable[tuple[Any, str, str]], limit: int) -> 
             for i, p in zip(best.tolist(), parent[best].tolist())]
 
 
+def _near_words(term: str, words: pa.Array) -> np.ndarray:
+    """Which distinct word tokens `term` matches by prefix, typo or skeleton (fuzzy_equal),
+    computed for all of them at once: rapidfuzz compares in C++, Arrow builds the skeletons."""
+    n = len(words)
+    ok = pc.starts_with(words, term).to_numpy(zero_copy_only=False)
+    same_first = pc.starts_with(words, term[0]).to_numpy(zero_copy_only=False)
+    lengths = pc.utf8_length(words).to_numpy()
+    listed = words.to_pylist()
+    k = edits(term)
+    if k:
+        near = np.zeros(n, dtype=bool)
+        for _, _, i in process.extract(term, listed, scorer=OSA.distance, score_cutoff=k, limit=None):
+            near[i] = True
+        ok |= near & same_first & (np.abs(lengths - len(term)) <= k)
+    skel = skeleton(term)
+    ks = skeleton_edits(skel)
+    if ks is not None:
+        skels = _skeletons(words)
+        has_skel = pc.utf8_length(skels).to_numpy() > 0
+        if ks == 0:
+            close = pc.equal(skels, skel).to_numpy(zero_copy_only=False)
+        else:
+            close = np.zeros(n, dtype=bool)
+            for _, _, i in process.extract(skel, skels.to_pylist(), scorer=OSA.distance, score_cutoff=ks, limit=None):
+                close[i] = True
+            close &= np.abs(pc.utf8_length(skels).to_numpy() - len(skel)) <= ks
+        ok |= close & has_skel & same_first
+    return ok
+
+
+_VOWEL_BYTES = np.zeros(256, dtype=bool)
+_VOWEL_BYTES[list(b"aeiouy")] = True
+
+
+def _skeletons(words: pa.Array) -> pa.Array:
+    """skeleton() of every word (tokens: ASCII letters and digits) at once, on the bytes:
+    '' for a word with a digit or not starting with a letter; else its first letter, then
+    each later letter that is not a vowel and differs from the last such letter before it."""
+    words = words.cast(pa.string())
+    if len(words) == 0:
+        return pa.array([], pa.string())
+    offsets = np.frombuffer(words.buffers()[1], dtype=np.int32)[words.offset:words.offset + len(words) + 1]
+    data = np.frombuffer(words.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    offsets = offsets - offsets[0]
+    lengths = np.diff(offsets)
+    starts = offsets[:-1]
+    is_start = np.zeros(data.size, dtype=bool)
+    is_start[starts[lengths > 0]] = True
+    kept = is_start | ~_VOWEL_BYTES[data]
+    # The last kept-or-start byte before each byte, within its word.
+    last = np.where(kept, np.arange(data.size), -1)
+    last = np.maximum.accumulate(last)
+    before = np.concatenate([[-1], last[:-1]])
+    word_of = np.repeat(np.arange(len(words)), lengths)
+    same_word = before >= np.repeat(starts, lengths)
+    keep = is_start | (~_VOWEL_BYTES[data] & ~(same_word & (data == data[np.maximum(before, 0)])))
+    digit = (data >= 48) & (data <= 57)
+    bad = np.zeros(len(words), dtype=bool)
+    np.logical_or.at(bad, word_of, digit)
+    bad |= (lengths == 0)
+    nonempty = lengths > 0
+    bad[nonempty] |= ~((data[starts[nonempty]] >= 97) & (data[starts[nonempty]] <= 122))
+    keep &= ~bad[word_of]
+    counts = np.bincount(word_of[keep], minlength=len(words)).astype(np.int32)
+    new_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.StringArray.from_buffers(len(words), pa.py_buffer(new_offsets.tobytes()),
+                                       pa.py_buffer(data[keep].tobytes()))
+
+
 def _fuzzy_lines(terms: list[str], texts: pa.Array) -> np.ndarray:
     """Which of these values' token texts match every term by prefix, typo or skeleton (grade
-    3 in `_grade`): each distinct token is compared once, in Python, and the answers spread
-    back to the values with Arrow."""
+    3 in `_grade`): each distinct token is compared once, with C++ and Arrow kernels, and
+    the answers spread back to the values."""
     if not len(texts):
         return np.zeros(0, dtype=bool)
     nested = pc.split_pattern(texts, " ")
@@ -229,10 +300,9 @@ def _fuzzy_lines(terms: list[str], texts: pa.Array) -> np.ndarray:
     flat = pc.list_flatten(nested)
     distinct = pc.unique(flat)
     code = pc.index_in(flat, value_set=distinct).to_numpy()
-    words = distinct.to_pylist()
     every = np.ones(len(texts), dtype=bool)
     for t in dict.fromkeys(terms):
-        ok = np.fromiter((v.startswith(t) or fuzzy_equal(t, v) for v in words), dtype=bool, count=len(words))
+        ok = _near_words(t, distinct)
         has = np.zeros(len(texts), dtype=bool)
         has[owner[ok[code]]] = True
         every &= has

@@ -121,7 +121,7 @@ def test_search_within_a_kind(loaded_store, seed_dataset):
 
 
 SYNTH_QUERIES = ["alka", "Alkani", "alkanni", "alakni", "ha ru", "zanmo ber", "shador", "shadr",
-                 "vel", "ostya", "riya", "moh", "s-armed", "kar", "tarhu", "dorvel ostri"]
+                 "vel", "ostya", "riya", "moh", "sr-armed-group-12", "kar", "tarhu", "dorvel ostri"]
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +200,11 @@ def test_rank_computed_by_columns_is_grade_value_by_value(synthetic):
         graded = sorted((m[0], p["id"], m[1]) for p in props if (m := grade(terms, search_values(p), p["id"])))
         want = [(aid, i, key) for key, aid, i in graded[:15]]
         assert rank(terms, [(p["id"], p["id"], search_values(p)) for p in props], 15) == want, q
+
+
+def test_skeletons_by_column_are_skeleton_word_by_word(synthetic):
+    import pyarrow as pa
+    from conflictgraph.graph.search import _skeletons
+    words = sorted({t for a in synthetic.actors for v in (a.name, *a.aliases, a.id) for t in tokens(v)})
+    words += ["ffafa", "tatta", "aa", "2020", "x1", "oeuvre", "abba"]
+    assert _skeletons(pa.array(words)).to_pylist() == [skeleton(w) for w in words]
