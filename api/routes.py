@@ -20,7 +20,7 @@ from conflictgraph.graph.service import (EventFilter, GraphService, MAX_HOPS, MA
 
 from . import models
 from .admission import Lane
-from .encoding import bytes_response, json_response
+from .encoding import bytes_response, json_response, streamed_response
 
 router = APIRouter()
 
@@ -261,7 +261,7 @@ async def events_geojson(request: Request, svc: Service,
                          min_deaths: MinDeaths = 0):
     flt = _event_filter(types, as_of, since, until, "", country, bbox, min_deaths)
     pieces = await heavy(request).run(svc.events_geojson, flt, actor or "")
-    return StreamingResponse(pieces, media_type="application/geo+json",
+    return streamed_response(pieces, "application/geo+json", request,
                              headers={"Content-Disposition": 'attachment; filename="conflictgraph-events.geojson"'})
 
 
@@ -354,7 +354,7 @@ async def export(request: Request, svc: Service, format: Annotated[Literal[tuple
     flt = _filter(types, as_of, None, None, None, None)
     f = FORMATS[format]
     pieces, _, _ = await heavy(request).run(svc.export_whole, flt, format, events)
-    return StreamingResponse(pieces, media_type=f.media_type,
+    return streamed_response(pieces, f.media_type, request,
                              headers={"Content-Disposition": f'attachment; filename="conflictgraph.{f.extension}"'})
 
 
@@ -374,9 +374,9 @@ async def gephi_stream(request: Request, svc: Service, seeds: Annotated[str | No
             graph = svc.subgraph(_seeds(seeds), depth, flt)
             return graph, (svc.neighbourhood_events([n["id"] for n in graph["nodes"]], flt.as_of) if events else None)
         graph, found = await heavy(request).run(neighbourhood)
-        return StreamingResponse(subgraph_events(graph, svc.ontology, found), media_type="application/json")
+        return streamed_response(subgraph_events(graph, svc.ontology, found), "application/json", request)
     tables = await heavy(request).run(svc.whole_graph_tables_with_events, flt, events)
-    return StreamingResponse(stream_events(*tables, svc.ontology), media_type="application/json")
+    return streamed_response(stream_events(*tables, svc.ontology), "application/json", request)
 
 
 @router.get("/documents", response_model=models.Page[models.Document], tags=["documents"],

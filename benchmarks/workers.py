@@ -75,10 +75,13 @@ def measure(store: str, workers: int, concurrency: int, requests: int) -> dict:
     base = f"http://127.0.0.1:{port}"
     try:
         paths = _paths(base)
-        for p in paths:   # every worker has built its projection view before the clock starts
-            for _ in range(4 * workers):
-                httpx.get(base + p.split("|", 1)[1], timeout=120)
-        time.sleep(1)
+        # Every worker warms its projection and search index in the background once started;
+        # each path is asked on fresh connections (the kernel hands them to the workers in
+        # turn) so that no worker meets a path cold inside the measured window.
+        for p in paths:
+            for _ in range(8 * workers):
+                httpx.get(base + p.split("|", 1)[1], timeout=120, headers={"Connection": "close"})
+        time.sleep(3)
         servers = [p for p in descendants(server.pid) if p != server.pid or workers == 1]
         before = {p: _cpu(p) for p in servers}
         started = time.perf_counter()
@@ -115,7 +118,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store", required=True)
     ap.add_argument("--concurrency", type=int, default=16)
-    ap.add_argument("--requests", type=int, default=400)
+    ap.add_argument("--requests", type=int, default=1500)
     ap.add_argument("--workers", default="1,2,4")
     ap.add_argument("--save", action="store_true")
     args = ap.parse_args()

@@ -52,15 +52,24 @@ _SPECIAL = tuple(raw.encode() for raw, _ in _ESCAPES)
 _INVALID = (*(bytes([b]) for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)), b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
+def _data(chunk) -> bytes:
+    """The bytes of a string array's texts, back to back: only its rows' part of the data
+    buffer (a slice of a large column shares the whole column's buffer: copying all of it
+    for every slice made a million-relation GEXF spend most of its time copying)."""
+    if len(chunk) == 0 or chunk.buffers()[2] is None:
+        return b""
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=width, count=chunk.offset + len(chunk) + 1)
+    start, end = int(offsets[chunk.offset]), int(offsets[-1])
+    return chunk.buffers()[2].slice(start, end - start).to_pybytes()
+
+
 def _contains(values, needles) -> bool:
-    """Whether any text holds one of `needles`: a byte search over the value buffers (memchr
-    speed; a sliced array's buffer may hold more than its rows, which only costs a pass)."""
+    """Whether any text holds one of `needles`: a byte search over the rows' bytes (memchr speed)."""
     for chunk in getattr(values, "chunks", [values]):
-        data = chunk.buffers()[2]
-        if data is not None:
-            raw = data.to_pybytes()
-            if any(c in raw for c in needles):
-                return True
+        raw = _data(chunk)
+        if any(c in raw for c in needles):
+            return True
     return False
 
 
@@ -142,14 +151,7 @@ def _declare(cls: str, table: pa.Table, names: list[str]) -> str:
 def _bytes(values) -> bytes:
     """All the texts of a string array, back to back: its data buffer between the first
     and last offsets (no Python string per row)."""
-    out = []
-    for chunk in getattr(values, "chunks", [values]):
-        if len(chunk) == 0:
-            continue
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=width, count=chunk.offset + len(chunk) + 1)
-        out.append(chunk.buffers()[2].to_pybytes()[offsets[chunk.offset]:offsets[-1]])
-    return b"".join(out)
+    return b"".join(_data(chunk) for chunk in getattr(values, "chunks", [values]))
 
 
 def _in_order(pool: ThreadPoolExecutor, work, items, ahead: int = 2) -> Iterator[bytes]:
