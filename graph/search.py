@@ -25,7 +25,6 @@ the query), `tokens` (every query token starts a token of the value), `fuzzy`; t
 """
 from __future__ import annotations
 
-import heapq
 import re
 from functools import lru_cache
 from typing import Any, Iterable

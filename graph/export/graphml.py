@@ -11,14 +11,16 @@ apart.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..ontology import Ontology
 from ..text_rules import xml_safe
-from .rows import batches, flat_attributes, present
+from .gexf import CHUNK, _bytes, _escape, _join, _text
+from .rows import present
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
 
@@ -36,14 +38,26 @@ def _type(t: pa.DataType) -> str:
         "double" if pa.types.is_floating(t) else "string"
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return escape(xml_safe(str(v)))   # characters XML cannot hold are dropped, whatever the store holds
+def _data_columns(t: pa.Table, names: list[str]) -> pa.Array:
+    """Each row's <data> elements for these columns, none where a value is null."""
+    if not names:
+        return pa.array([""] * t.num_rows, pa.string())
+    return _join(*[_join(f"<data key={quoteattr(n)}>", _value_text(t[n]), "</data>").fill_null("") for n in names])
 
 
-def _data(attrs: dict[str, Any]) -> str:
-    return "".join(f'<data key={quoteattr(k)}>{_value(v)}</data>' for k, v in attrs.items())
+def _value_text(values) -> pa.Array:
+    text = _text(values)
+    return _escape(text) if pa.types.is_string(values.type) else text
+
+
+def _colour_data(keys, palette: dict, default: str) -> pa.Array:
+    """The r, g, b <data> elements of each row, by its key in `palette`."""
+    choices = list(palette)
+    elements = pa.array(["".join(f'<data key="{c}">{v}</data>' for c, v in zip(_RGB, _rgb(palette[k])))
+                         for k in choices]
+                        + ["".join(f'<data key="{c}">{v}</data>' for c, v in zip(_RGB, _rgb(default)))])
+    position = pc.index_in(keys, value_set=pa.array(choices, keys.type)).fill_null(len(choices))
+    return pc.take(elements, position)
 
 
 def _keys(cls: str, table: pa.Table, names: list[str]) -> str:
@@ -63,23 +77,21 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology, *, version: str
            f'{_keys("node", nodes, node_names)}{_keys("edge", edges, edge_names)}'
            '<graph edgedefault="directed">'
            + (f"<desc>ConflictGraph version {escape(xml_safe(version))}</desc>" if version else "")).encode()
-    for rows in batches(nodes):
-        parts = []
-        for r in rows:
-            attrs = flat_attributes(r, NODE_COLUMNS)
-            attrs["label"] = r.get("label") or r["id"]
-            attrs.update(zip(_RGB, _rgb(ontology.node_colors.get(r.get("kind"), "#7f7f7f"))))
-            parts.append(f'<node id={quoteattr(xml_safe(r["id"]))}>{_data(attrs)}</node>')
-        yield "".join(parts).encode()
-    for rows in batches(edges):
-        parts = []
-        for r in rows:
-            attrs = flat_attributes(r, EDGE_COLUMNS)
-            attrs["label"] = attrs["relation_type"]
-            attrs.update(zip(_RGB, _rgb(ontology.polarity_colors.get(attrs.get("polarity"), "#999999"))))
-            parts.append(f'<edge id={quoteattr(xml_safe(r["id"]))} source={quoteattr(xml_safe(r["source"]))} '
-                         f'target={quoteattr(xml_safe(r["target"]))}>{_data(attrs)}</edge>')
-        yield "".join(parts).encode()
+    # Column by column with Arrow, as GEXF is written (gexf.py's escaping and joins), a slice
+    # of rows at a time: a row-by-row writer took 40 s for a million relations.
+    for start in range(0, nodes.num_rows, CHUNK):
+        t = nodes.slice(start, CHUNK)
+        label = pc.if_else(pc.fill_null(pc.equal(t["label"], ""), True), t["id"], t["label"]) \
+            if "label" in t.column_names else t["id"]
+        colours = _colour_data(t["kind"], ontology.node_colors, "#7f7f7f")
+        yield _bytes(_join('<node id="', _escape(t["id"]), '">', _data_columns(t, node_names),
+                           '<data key="label">', _escape(_text(label)), "</data>", colours, "</node>"))
+    for start in range(0, edges.num_rows, CHUNK):
+        t = edges.slice(start, CHUNK)
+        colours = _colour_data(t["polarity"], ontology.polarity_colors, "#999999")
+        yield _bytes(_join('<edge id="', _escape(t["id"]), '" source="', _escape(t["source"]), '" target="',
+                           _escape(t["target"]), '">', _data_columns(t, edge_names),
+                           '<data key="label">', _escape(t["relation_type"]), "</data>", colours, "</edge>"))
     yield b"</graph></graphml>"
 
 
