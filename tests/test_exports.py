@@ -315,3 +315,64 @@ def test_the_paged_csv_stream_holds_what_the_whole_graph_writer_does(service, fi
         got = list(csv.reader(io.StringIO(paged.read(name).decode())))
         want = list(csv.reader(io.StringIO(whole.read(name).decode())))
         assert got[0] == want[0] and sorted(got[1:]) == sorted(want[1:]), name
+
+
+@pytest.mark.parametrize("fmt", ["cytoscape", "graphology", "d3"])
+def test_json_exports_written_by_column_hold_what_a_row_by_row_writer_does(ontology, fmt):
+    """The JSON formats are written column by column (export/json_columns.py); a row by row
+    reference, from the same tables with orjson, must read back the same, hostile text included."""
+    import json
+
+    import orjson
+
+    from conflictgraph.graph.export.rows import degree, list_attributes
+    from conflictgraph.graph.export.shape import EDGE_COLUMNS, LIST_SEPARATOR, NODE_COLUMNS
+
+    def batches(table):
+        yield table.to_pylist()
+
+    def attributes(row, own, lists):
+        return {k: (v.split(LIST_SEPARATOR) if k in lists else v)
+                for k, v in row.items() if k not in own and v is not None}
+    from conflictgraph.graph.export.tables import from_graph
+    hostile = 'Q"uote\\back\nline\ttab\x01\x1f "end" \u2028 é'
+    graph = {"nodes": [{"id": "a", "name": hostile, "kind": "organization", "aliases": [hostile, "plain"],
+                        "description": None, "identifiers": {"wikidata": "Q1"}},
+                       {"id": "c", "name": "", "kind": "no-such-kind", "aliases": [], "identifiers": {}}],
+             "edges": [{"id": "r1", "type": "SANCTIONS", "source": "c", "target": "a", "directed": True,
+                        "start": "2020", "end": None, "confidence": "high", "status": "confirmed",
+                        "location": hostile, "properties": {"program": hostile},
+                        "evidence": [{"document": "d1", "summary": hostile}]},
+                       {"id": "r2", "type": "FIGHTS", "source": "a", "target": "c", "directed": False,
+                        "start": None, "end": None, "confidence": "low", "status": "alleged",
+                        "properties": {}, "evidence": []}]}
+    nodes, edges = from_graph(graph, ontology)
+    lists = list_attributes(ontology)
+    got = json.loads(FORMATS[fmt].write(graph, ontology))     # strict JSON
+    rows_n = [r for rows in batches(nodes) for r in rows]
+    rows_e = [r for rows in batches(edges) for r in rows]
+    colour = {r["id"]: ontology.node_colors.get(r.get("kind"), "#7f7f7f") for r in rows_n}
+    n_attrs = {r["id"]: attributes(r, NODE_COLUMNS, lists) for r in rows_n}
+    e_attrs = {r["id"]: attributes(r, EDGE_COLUMNS, lists) for r in rows_e}
+    label = {r["id"]: r.get("label") or r["id"] for r in rows_n}
+    if fmt == "d3":
+        want_nodes = [{"id": r["id"], **n_attrs[r["id"]], "degree": degree(r["size"]), "color": colour[r["id"]]}
+                      for r in rows_n]
+        assert got["nodes"] == want_nodes
+        assert got["links"] == [{"id": r["id"], "source": r["source"], "target": r["target"], **e_attrs[r["id"]]}
+                                for r in rows_e]
+    elif fmt == "graphology":
+        assert got["nodes"] == [{"key": r["id"], "attributes": {"label": label[r["id"]], **n_attrs[r["id"]],
+                                                                "size": 1 + degree(r["size"]), "color": colour[r["id"]]}}
+                                for r in rows_n]
+        assert got["edges"] == [{"key": r["id"], "source": r["source"], "target": r["target"],
+                                 "undirected": not r["directed"],
+                                 "attributes": {"label": r["relation_type"], **e_attrs[r["id"]],
+                                                "color": ontology.polarity_colors.get(r["polarity"])}}
+                                for r in rows_e]
+    else:
+        assert got["elements"]["nodes"][0]["data"] == {"id": "a", "label": label["a"], **n_attrs["a"],
+                                                       "degree": degree(rows_n[0]["size"]), "color": colour["a"]}
+        assert [e["data"]["label"] for e in got["elements"]["edges"]] == [r["relation_type"] for r in rows_e]
+    assert orjson.loads(FORMATS[fmt].write(graph, ontology)) == got
+    assert n_attrs["a"]["name"] == hostile and n_attrs["a"]["aliases"] == [hostile, "plain"]   # compared whole

@@ -1,7 +1,7 @@
 """JSON exports for frontends: Cytoscape.js elements, graphology, d3 nodes/links.
 
-Each is written as a stream from the export tables (graph/export/rows.py), a slice of rows
-at a time; `write`-style functions join the stream for a graph in the API's shape.
+Each is written as a stream from the export tables, a slice of rows at a time, column by
+column (graph/export/json_columns.py); `write`-style functions join the stream for a graph in the API's shape.
 """
 from __future__ import annotations
 
@@ -9,69 +9,85 @@ from typing import Any, Callable, Iterator
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..ontology import Ontology
-from .rows import attributes, batches, degree, list_attributes
+from . import json_columns as jc
+from .rows import list_attributes
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
 
-Item = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+Members = Callable[[pa.Table, dict[str, Any]], list[jc.Member]]
 
 
-def _array(table: pa.Table, item: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterator[bytes]:
-    """A JSON array of item(row) for every row, in slices."""
-    yield b"["
-    first = True
-    for rows in batches(table):
-        if rows:
-            yield (b"" if first else b",") + b",".join(orjson.dumps(item(r)) for r in rows)
-            first = False
-    yield b"]"
+def _colours(keys, palette: dict, default: str | None) -> pa.Array:
+    """Each row's colour from `palette` by its key, as a JSON string (null: JSON null)."""
+    choices = list(palette)
+    texts = pa.array([orjson.dumps(palette[k]).decode() for k in choices] + [orjson.dumps(default).decode()])
+    position = pc.index_in(keys, value_set=pa.array(choices, keys.type)).fill_null(len(choices))
+    return pc.take(texts, position)
 
 
 def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
-              node: Item, edge: Item) -> Callable[..., Iterator[bytes]]:
+              node: Members, edge: Members) -> Callable[..., Iterator[bytes]]:
     def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology, *, version: str | None = None) -> Iterator[bytes]:
         """`version`: the graph version exported, as a top-level "conflictgraph" field."""
         lists = list_attributes(ontology)
 
-        def node_item(r):
-            return node(r, {"attrs": attributes(r, NODE_COLUMNS, lists), "degree": degree(r["size"]),
-                            "color": ontology.node_colors.get(r.get("kind"), "#7f7f7f"),
-                            "label": r.get("label") or r["id"]})
+        def attrs(t: pa.Table, own) -> list[jc.Member]:
+            return [(n, jc.value(t[n], n in lists)) for n in t.column_names if n not in own]
 
-        def edge_item(r):
-            attrs = attributes(r, EDGE_COLUMNS, lists)
-            return edge(r, {"attrs": attrs, "color": ontology.polarity_colors.get(attrs["polarity"])})
+        def node_items(t: pa.Table) -> pa.Array:
+            size = t["size"].to_numpy(zero_copy_only=False)
+            label = t["label"] if "label" in t.column_names else t["id"]
+            label = pc.if_else(pc.fill_null(pc.equal(label, ""), True), t["id"], label)
+            x = {"attrs": attrs(t, NODE_COLUMNS), "id": jc.string(t["id"]), "label": jc.string(label),
+                 "degree": (size - 4) // 2,
+                 "color": _colours(t["kind"], ontology.node_colors, "#7f7f7f")}
+            return jc.obj(node(t, x), t.num_rows)
+
+        def edge_items(t: pa.Table) -> pa.Array:
+            x = {"attrs": attrs(t, EDGE_COLUMNS), "id": jc.string(t["id"]), "source": jc.string(t["source"]),
+                 "target": jc.string(t["target"]), "label": jc.string(t["relation_type"]),
+                 "color": _colours(t["polarity"], ontology.polarity_colors, None)}
+            return jc.obj(edge(t, x), t.num_rows)
         stamp = b'"conflictgraph":' + orjson.dumps({"version": version}) + b"," if version else b""
         yield head[:1] + stamp + head[1:] + node_key
-        yield from _array(nodes, node_item)
+        yield from jc.array(nodes, node_items)
         yield edge_key
-        yield from _array(edges, edge_item)
+        yield from jc.array(edges, edge_items)
         yield tail
     return stream
 
 
+def _number(values) -> pa.Array:
+    return pc.cast(pa.array(values), pa.string())
+
+
+def _data(members: list[jc.Member], n: int) -> list[jc.Member]:
+    return [("data", jc.obj(members, n))]
+
+
 cytoscape_stream = _streamer(
     b'{"elements":{', b'"nodes":', b',"edges":', b"}}",
-    lambda r, x: {"data": {"id": r["id"], "label": x["label"], **x["attrs"], "degree": x["degree"],
-                           "color": x["color"]}},
-    lambda r, x: {"data": {"id": r["id"], "source": r["source"], "target": r["target"],
-                           "label": x["attrs"]["relation_type"], **x["attrs"], "color": x["color"]}})
+    lambda t, x: _data([("id", x["id"]), ("label", x["label"]), *x["attrs"], ("degree", _number(x["degree"])),
+                        ("color", x["color"])], t.num_rows),
+    lambda t, x: _data([("id", x["id"]), ("source", x["source"]), ("target", x["target"]), ("label", x["label"]),
+                        *x["attrs"], ("color", x["color"])], t.num_rows))
 
 graphology_stream = _streamer(
     b'{"attributes":{"name":"ConflictGraph export"},'
     b'"options":{"type":"mixed","multi":true,"allowSelfLoops":false},', b'"nodes":', b',"edges":', b"}",
-    lambda r, x: {"key": r["id"], "attributes": {"label": x["label"], **x["attrs"], "size": 1 + x["degree"],
-                                                 "color": x["color"]}},
-    lambda r, x: {"key": r["id"], "source": r["source"], "target": r["target"],
-                  "undirected": not x["attrs"]["directed"],
-                  "attributes": {"label": x["attrs"]["relation_type"], **x["attrs"], "color": x["color"]}})
+    lambda t, x: [("key", x["id"]), ("attributes", jc.obj(
+        [("label", x["label"]), *x["attrs"], ("size", _number(1 + x["degree"])), ("color", x["color"])], t.num_rows))],
+    lambda t, x: [("key", x["id"]), ("source", x["source"]), ("target", x["target"]),
+                  ("undirected", pc.if_else(t["directed"], "false", "true")),
+                  ("attributes", jc.obj([("label", x["label"]), *x["attrs"], ("color", x["color"])], t.num_rows))])
 
 d3_stream = _streamer(
     b"{", b'"nodes":', b',"links":', b"}",
-    lambda r, x: {"id": r["id"], **x["attrs"], "degree": x["degree"], "color": x["color"]},
-    lambda r, x: {"id": r["id"], "source": r["source"], "target": r["target"], **x["attrs"]})
+    lambda t, x: [("id", x["id"]), *x["attrs"], ("degree", _number(x["degree"])), ("color", x["color"])],
+    lambda t, x: [("id", x["id"]), ("source", x["source"]), ("target", x["target"]), *x["attrs"]])
 
 
 def _writer(stream):

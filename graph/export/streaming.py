@@ -5,25 +5,30 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..ontology import Ontology
-from .rows import batches, flat_attributes
+from . import json_columns as jc
+from .gexf import _bytes, _join
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph, with_events
 
 
 def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[bytes]:
-    for rows in batches(nodes):
-        yield b"".join(orjson.dumps({"an": {r["id"]: {"label": r.get("label") or r["id"],
-                                                      **flat_attributes(r, NODE_COLUMNS)}}}) + b"\r\n"
-                       for r in rows)
-    for rows in batches(edges):
-        yield b"".join(orjson.dumps({"ae": {r["id"]: {"source": r["source"], "target": r["target"],
-                                                      "label": r["relation_type"],
-                                                      **flat_attributes(r, EDGE_COLUMNS)}}}) + b"\r\n"
-                       for r in rows)
+    """Column by column (json_columns.py), a slice of rows at a time."""
+    for start in range(0, nodes.num_rows, jc.CHUNK):
+        t = nodes.slice(start, jc.CHUNK)
+        label = t["label"] if "label" in t.column_names else t["id"]
+        label = pc.if_else(pc.fill_null(pc.equal(label, ""), True), t["id"], label)
+        attrs = [("label", jc.string(label))] + [(n, jc.value(t[n])) for n in t.column_names if n not in NODE_COLUMNS]
+        yield _bytes(_join('{"an":{', jc.string(t["id"]), ":", jc.obj(attrs, t.num_rows), "}}\r\n"))
+    for start in range(0, edges.num_rows, jc.CHUNK):
+        t = edges.slice(start, jc.CHUNK)
+        attrs = [("source", jc.string(t["source"])), ("target", jc.string(t["target"])),
+                 ("label", jc.string(t["relation_type"]))]
+        attrs += [(n, jc.value(t[n])) for n in t.column_names if n not in EDGE_COLUMNS]
+        yield _bytes(_join('{"ae":{', jc.string(t["id"]), ":", jc.obj(attrs, t.num_rows), "}}\r\n"))
 
 
 def events(graph, ontology: Ontology, conflict_events=None) -> Iterator[bytes]:
