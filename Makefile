@@ -99,5 +99,8 @@ bench: install
 	$(BIN)/python -m benchmarks.ucdp --save
 	$(BIN)/python -m benchmarks.ged --save
 	$(BIN)/python -m benchmarks.versions --save
+	$(BIN)/python -m benchmarks.search --save
+	$(BIN)/python -m benchmarks.exports --save --workdir /tmp/conflictgraph-bench-exports
+	$(BIN)/python -m benchmarks.workers --save --store embedded:/tmp/conflictgraph-bench-exports/store
 	@if command -v java >/dev/null && command -v mvn >/dev/null; then $(MAKE) --no-print-directory java-tools \
 	    && $(BIN)/python -m benchmarks.neo4j --size $(SIZE); else echo "no java/mvn: Neo4j benchmark skipped"; fi

@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from .abuse import _free_port, _serve
+from .report import replace_section
 from .stats import _stat_fields, descendants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,9 +130,32 @@ def main() -> None:
               "ratio_to_one_worker_rps": {str(r["workers"]): {p: round(r["paths"][p]["throughput_rps"]
                                                                     / one["paths"][p]["throughput_rps"], 2)
                                                                 for p in one["paths"]} for r in runs}}
+    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(json.dumps(result, indent=2))
     if args.save:
         (ROOT / "benchmarks" / "results-workers.json").write_text(json.dumps(result, indent=2) + "\n")
+        replace_section("## Workers", report(result))
+
+
+def report(r: dict) -> str:
+    paths = list(r["runs"][0]["paths"])
+    lines = ["## Workers: `serve --workers 1, 2, 4` (`python -m benchmarks.workers`)", "",
+             f"One run, {r.get('date', '')}, store `{r['store']}`, {r['cores']} cores; {r['concurrency']} clients, "
+             f"{r['requests_per_path']} requests per path, the load generator a process of its own on the same "
+             "machine. Each worker warmed on fresh connections before the clock. CPU: seconds used by the "
+             "server processes and by the load generator during the measured load (from /proc and the "
+             "kernel's account of the child), as a share of the machine's cores over the wall time.", "",
+             "| workers | requests/s, all paths | " + " | ".join(f"{p} req/s (× 1 worker)" for p in paths)
+             + " | servers' share of the cores | load generator's | forced switches | RSS MB | PSS MB |",
+             "| ---: | ---: | " + " | ".join("---:" for _ in paths) + " | ---: | ---: | ---: | ---: | ---: |"]
+    for run in r["runs"]:
+        ratio = r["ratio_to_one_worker_rps"][str(run["workers"])]
+        c, m = run["cpu"], run["memory"]
+        lines.append(f"| {run['workers']} | {run['total_rps']} | "
+                     + " | ".join(f"{run['paths'][p]['throughput_rps']} (× {ratio[p]})" for p in paths)
+                     + f" | {c['servers_share_of_machine']} | {c['load_generator_share_of_machine']} | "
+                     f"{c['servers_forced_switches']} | {m['rss_mb']} | {m['pss_mb']} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
