@@ -175,9 +175,9 @@ def grade(terms: list[str], values: str, actor_id: str) -> tuple[tuple, int] | N
 def rank(terms: list[str], rows: Iterable[tuple[Any, str, str]], limit: int) -> list[tuple[Any, int, tuple]]:
     """The best `limit` of the candidates (handle, actor id, search_values) that match, best
     first, as (handle, value index, sort key): `grade` for every candidate, computed column
-    by column with Arrow (regular expressions in RE2) rather than value by value in Python;
-    only values left to typos and skeletons are graded in Python, and only when fewer than
-    `limit` actors match better. tests/test_search.py checks it against `grade`."""
+    by column with Arrow rather than value by value in Python; typos and skeletons are looked
+    at only when fewer than `limit` actors match better, once per distinct word
+    (_fuzzy_lines). tests/test_search.py checks it against `grade`."""
     rows = list(rows)
     if not rows or limit <= 0:
         return []

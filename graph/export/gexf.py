@@ -26,13 +26,12 @@ from typing import Iterator
 
 from xml.sax.saxutils import escape as xml_escape
 
-import numpy as np
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ontology import Ontology
 from ..text_rules import XML_INVALID_RE2
+from .arrow_text import INVALID, by_key, contains, escape, join, labels, text, text_bytes, value
 from .rows import present
 from .shape import EDGE_COLUMNS as TABLE_EDGE_COLUMNS, NODE_COLUMNS
 from .shape import EDGE_FIELDS
@@ -44,87 +43,30 @@ CHUNK = 50_000          # rows per piece: bounded memory for a million-relation 
 
 # `directed` is GEXF's own edge type here, not an attribute.
 EDGE_COLUMNS = (*TABLE_EDGE_COLUMNS, "directed")
-_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
-            ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
-_SPECIAL = tuple(raw.encode() for raw, _ in _ESCAPES)
-# What XML 1.0 cannot hold, as UTF-8 bytes: C0 controls but tab, newline and carriage
-# return, and U+FFFE/U+FFFF (text_rules.XML_INVALID; a valid UTF-8 buffer has no surrogates).
-_INVALID = (*(bytes([b]) for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)), b"\xef\xbf\xbe", b"\xef\xbf\xbf")
-
-
-def _data(chunk) -> bytes:
-    """The bytes of a string array's texts, back to back: only its rows' part of the data
-    buffer (a slice of a large column shares the whole column's buffer: copying all of it
-    for every slice made a million-relation GEXF spend most of its time copying)."""
-    if len(chunk) == 0 or chunk.buffers()[2] is None:
-        return b""
-    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=width, count=chunk.offset + len(chunk) + 1)
-    start, end = int(offsets[chunk.offset]), int(offsets[-1])
-    return chunk.buffers()[2].slice(start, end - start).to_pybytes()
-
-
-def _contains(values, needles) -> bool:
-    """Whether any text holds one of `needles`: a byte search over the rows' bytes (memchr speed)."""
-    for chunk in getattr(values, "chunks", [values]):
-        raw = _data(chunk)
-        if any(c in raw for c in needles):
-            return True
-    return False
-
-
 def _type(values: pa.ChunkedArray) -> str:
     t = values.type
     return "integer" if pa.types.is_integer(t) else "boolean" if pa.types.is_boolean(t) else "string"
 
 
-def _escape(values) -> pa.Array:
-    """Attribute-value escaping, as ElementTree does it, of text XML can hold: characters it
-    cannot are dropped, so no export is malformed whatever the store gives it."""
-    if _contains(values, _INVALID):
-        values = pc.replace_substring_regex(values, XML_INVALID_RE2, "")
-    if not _contains(values, _SPECIAL):
-        return values   # most columns (ids, dates, vocabularies) need none: skip 7 passes
-    for raw, entity in _ESCAPES:
-        values = pc.replace_substring(values, raw, entity)
-    return values
-
-
-def _text(values) -> pa.Array:
-    if pa.types.is_boolean(values.type):
-        return pc.if_else(values, "true", "false")
-    return values if pa.types.is_string(values.type) or pa.types.is_large_string(values.type) \
-        else pc.cast(values, pa.string())
-
-
-def _value(values) -> pa.Array:
-    text = _text(values)
-    return _escape(text) if pa.types.is_string(values.type) else text
-
-
 def _token(values) -> pa.Array:
     # xsd:token: no leading, trailing or repeated spaces. What XML cannot hold goes first: some
     # of it (U+000B, U+001F) counts as whitespace, and "Evil\x0bCorp" would become "Evil Corp".
-    if _contains(values, _INVALID):
+    if contains(values, INVALID):
         values = pc.replace_substring_regex(values, XML_INVALID_RE2, "")
     return pc.binary_join(pc.utf8_split_whitespace(pc.utf8_trim_whitespace(values)), " ")
 
 
-def _join(*parts) -> pa.Array:
-    return pc.binary_join_element_wise(*parts, "")
-
-
 def _optional(name: str, values) -> pa.Array:
     """` name="value"` where there is a value, "" where it is null."""
-    return _join(f' {name}="', _escape(_text(values)), '"').fill_null("")
+    return join(f' {name}="', escape(text(values)), '"').fill_null("")
 
 
 def _attvalues(table: pa.Table, names: list[str]) -> pa.Array:
     # A null value makes its whole piece null, then empty.
-    pieces = [_join(f'<attvalue for="{n}" value="', _value(table[n]), '"/>').fill_null("") for n in names]
+    pieces = [join(f'<attvalue for="{n}" value="', value(table[n]), '"/>').fill_null("") for n in names]
     if not pieces:
         return pa.array([""] * table.num_rows)
-    wrapped = _join("<attvalues>", _join(*pieces), "</attvalues>")
+    wrapped = join("<attvalues>", join(*pieces), "</attvalues>")
     return pc.replace_substring(wrapped, "<attvalues></attvalues>", "")   # no attributes: no element
 
 
@@ -135,10 +77,7 @@ def _rgb(hex_color: str) -> str:
 
 def _colors(keys, palette: dict, default: str) -> pa.Array:
     """The viz:color element of each row, by its key in `palette`."""
-    choices = list(palette)
-    elements = pa.array([_rgb(palette[k]) for k in choices] + [_rgb(default)])
-    position = pc.index_in(keys, value_set=pa.array(choices, keys.type)).fill_null(len(choices))
-    return pc.take(elements, position)
+    return by_key(keys, {k: _rgb(v) for k, v in palette.items()}, _rgb(default))
 
 
 def _declare(cls: str, table: pa.Table, names: list[str]) -> str:
@@ -146,12 +85,6 @@ def _declare(cls: str, table: pa.Table, names: list[str]) -> str:
     # (Gephi, networkx) by title.
     rows = "".join(f'<attribute id="{n}" title="{n}" type="{_type(table[n])}"/>' for n in names)
     return f'<attributes class="{cls}" mode="static">{rows}</attributes>'
-
-
-def _bytes(values) -> bytes:
-    """All the texts of a string array, back to back: its data buffer between the first
-    and last offsets (no Python string per row)."""
-    return b"".join(_data(chunk) for chunk in getattr(values, "chunks", [values]))
 
 
 def _in_order(pool: ThreadPoolExecutor, work, items, ahead: int = 2) -> Iterator[bytes]:
@@ -166,9 +99,9 @@ def _in_order(pool: ThreadPoolExecutor, work, items, ahead: int = 2) -> Iterator
 
 
 def _node_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
-    label = _token(pc.if_else(pc.greater(pc.binary_length(t["label"].fill_null("")), 0), t["label"], t["id"]))
+    label = _token(labels(t))
     kind = t["kind"] if "kind" in t.column_names else pa.nulls(t.num_rows, pa.string())
-    return _bytes(_join('<node id="', _escape(t["id"]), '" label="', _escape(label), '"',
+    return text_bytes(join('<node id="', escape(t["id"]), '" label="', escape(label), '"',
                         _optional("start", t["start"]), _optional("end", t["end"]), ">",
                         _attvalues(t, names), _colors(kind, ontology.node_colors, "#7f7f7f"),
                         '<viz:size value="', pc.cast(t["size"], pa.string()), '.0"/></node>'))
@@ -177,9 +110,9 @@ def _node_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
 def _edge_xml(t: pa.Table, names: list[str], ontology: Ontology) -> bytes:
     # Symmetric types are undirected edges: Gephi draws them without arrows. (networkx reads
     # no mixed graph, GEXF or otherwise: its users take the GraphML export.)
-    kind = _escape(t["relation_type"])
-    return _bytes(_join('<edge id="', _escape(t["id"]), '" source="', _escape(t["source"]),
-                        '" target="', _escape(t["target"]), '" type="',
+    kind = escape(t["relation_type"])
+    return text_bytes(join('<edge id="', escape(t["id"]), '" source="', escape(t["source"]),
+                        '" target="', escape(t["target"]), '" type="',
                         pc.if_else(t["directed"], "directed", "undirected"), '" kind="', kind, '" label="', kind, '"',
                         _optional("start", t["start"]), _optional("end", t["end"]), ">",
                         _attvalues(t, names), _colors(t["polarity"], ontology.polarity_colors, "#999999"),

@@ -12,14 +12,14 @@ apart.
 from __future__ import annotations
 
 from typing import Iterator
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..ontology import Ontology
 from ..text_rules import xml_safe
-from .gexf import CHUNK, _bytes, _escape, _join, _text
+from .arrow_text import by_key, escape, join, labels, text, text_bytes, value
+from .gexf import CHUNK
 from .rows import present
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
@@ -42,22 +42,14 @@ def _data_columns(t: pa.Table, names: list[str]) -> pa.Array:
     """Each row's <data> elements for these columns, none where a value is null."""
     if not names:
         return pa.array([""] * t.num_rows, pa.string())
-    return _join(*[_join(f"<data key={quoteattr(n)}>", _value_text(t[n]), "</data>").fill_null("") for n in names])
-
-
-def _value_text(values) -> pa.Array:
-    text = _text(values)
-    return _escape(text) if pa.types.is_string(values.type) else text
+    return join(*[join(f"<data key={quoteattr(n)}>", value(t[n]), "</data>").fill_null("") for n in names])
 
 
 def _colour_data(keys, palette: dict, default: str) -> pa.Array:
     """The r, g, b <data> elements of each row, by its key in `palette`."""
-    choices = list(palette)
-    elements = pa.array(["".join(f'<data key="{c}">{v}</data>' for c, v in zip(_RGB, _rgb(palette[k])))
-                         for k in choices]
-                        + ["".join(f'<data key="{c}">{v}</data>' for c, v in zip(_RGB, _rgb(default)))])
-    position = pc.index_in(keys, value_set=pa.array(choices, keys.type)).fill_null(len(choices))
-    return pc.take(elements, position)
+    def elements(hex_colour: str) -> str:
+        return "".join(f'<data key="{c}">{v}</data>' for c, v in zip(_RGB, _rgb(hex_colour)))
+    return by_key(keys, {k: elements(v) for k, v in palette.items()}, elements(default))
 
 
 def _keys(cls: str, table: pa.Table, names: list[str]) -> str:
@@ -76,22 +68,20 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology, *, version: str
     yield (f'<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="{NS}">'
            f'{_keys("node", nodes, node_names)}{_keys("edge", edges, edge_names)}'
            '<graph edgedefault="directed">'
-           + (f"<desc>ConflictGraph version {escape(xml_safe(version))}</desc>" if version else "")).encode()
-    # Column by column with Arrow, as GEXF is written (gexf.py's escaping and joins), a slice
+           + (f"<desc>ConflictGraph version {xml_escape(xml_safe(version))}</desc>" if version else "")).encode()
+    # Column by column with Arrow, as GEXF is written (arrow_text.py's escaping and joins), a slice
     # of rows at a time: a row-by-row writer took 40 s for a million relations.
     for start in range(0, nodes.num_rows, CHUNK):
         t = nodes.slice(start, CHUNK)
-        label = pc.if_else(pc.fill_null(pc.equal(t["label"], ""), True), t["id"], t["label"]) \
-            if "label" in t.column_names else t["id"]
         colours = _colour_data(t["kind"], ontology.node_colors, "#7f7f7f")
-        yield _bytes(_join('<node id="', _escape(t["id"]), '">', _data_columns(t, node_names),
-                           '<data key="label">', _escape(_text(label)), "</data>", colours, "</node>"))
+        yield text_bytes(join('<node id="', escape(t["id"]), '">', _data_columns(t, node_names),
+                           '<data key="label">', escape(text(labels(t))), "</data>", colours, "</node>"))
     for start in range(0, edges.num_rows, CHUNK):
         t = edges.slice(start, CHUNK)
         colours = _colour_data(t["polarity"], ontology.polarity_colors, "#999999")
-        yield _bytes(_join('<edge id="', _escape(t["id"]), '" source="', _escape(t["source"]), '" target="',
-                           _escape(t["target"]), '">', _data_columns(t, edge_names),
-                           '<data key="label">', _escape(t["relation_type"]), "</data>", colours, "</edge>"))
+        yield text_bytes(join('<edge id="', escape(t["id"]), '" source="', escape(t["source"]), '" target="',
+                           escape(t["target"]), '">', _data_columns(t, edge_names),
+                           '<data key="label">', escape(t["relation_type"]), "</data>", colours, "</edge>"))
     yield b"</graph></graphml>"
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .gexf import _bytes, _contains, _join
+from .arrow_text import contains, join, text_bytes
 from .shape import LIST_SEPARATOR
 
 CHUNK = 50_000
@@ -30,16 +30,16 @@ def string(values) -> pa.Array:
     """Texts as JSON strings."""
     values = pc.replace_substring(values, "\\", "\\\\")
     values = pc.replace_substring(values, '"', '\\"')
-    if _contains(values, _CONTROL_BYTES):
+    if contains(values, _CONTROL_BYTES):
         for c in _CONTROLS:
             values = pc.replace_substring(values, c, _SHORT.get(c, f"\\u{ord(c):04x}"))
-    return _join('"', values, '"')
+    return join('"', values, '"')
 
 
 def listed(values) -> pa.Array:
     """'|'-joined texts as JSON arrays of strings."""
     quoted = string(values)
-    return _join("[", pc.replace_substring(quoted, LIST_SEPARATOR, '","'), "]")
+    return join("[", pc.replace_substring(quoted, LIST_SEPARATOR, '","'), "]")
 
 
 def value(values, is_list: bool = False) -> pa.Array:
@@ -58,11 +58,11 @@ def constant(text: str, n: int) -> pa.Array:
 
 def obj(members: Iterable[Member], n: int) -> pa.Array:
     """One JSON object per row from its members, in order, nulls left out."""
-    pieces = [_join(f',"{key}":', v).fill_null("") for key, v in members]
+    pieces = [join(f',"{key}":', v).fill_null("") for key, v in members]
     if not pieces:
         return constant("{}", n)
-    body = _join(*pieces) if len(pieces) > 1 else pieces[0]
-    return _join("{", pc.utf8_slice_codeunits(body, 1), "}")   # the first member's comma off
+    body = join(*pieces) if len(pieces) > 1 else pieces[0]
+    return join("{", pc.utf8_slice_codeunits(body, 1), "}")   # the first member's comma off
 
 
 def array(table: pa.Table, items) -> Iterator[bytes]:
@@ -71,7 +71,7 @@ def array(table: pa.Table, items) -> Iterator[bytes]:
     first = True
     for start in range(0, table.num_rows, CHUNK):
         t = table.slice(start, CHUNK)
-        data = _bytes(_join(items(t), ","))[:-1]   # each item with its comma, the last one's off
+        data = text_bytes(join(items(t), ","))[:-1]   # each item with its comma, the last one's off
         yield data if first else b"," + data
         first = False
     yield b"]"

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from ..ontology import Ontology
 from . import json_columns as jc
+from .arrow_text import by_key, labels
 from .rows import list_attributes
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph
@@ -22,10 +23,7 @@ Members = Callable[[pa.Table, dict[str, Any]], list[jc.Member]]
 
 def _colours(keys, palette: dict, default: str | None) -> pa.Array:
     """Each row's colour from `palette` by its key, as a JSON string (null: JSON null)."""
-    choices = list(palette)
-    texts = pa.array([orjson.dumps(palette[k]).decode() for k in choices] + [orjson.dumps(default).decode()])
-    position = pc.index_in(keys, value_set=pa.array(choices, keys.type)).fill_null(len(choices))
-    return pc.take(texts, position)
+    return by_key(keys, {k: orjson.dumps(v).decode() for k, v in palette.items()}, orjson.dumps(default).decode())
 
 
 def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
@@ -39,8 +37,7 @@ def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
 
         def node_items(t: pa.Table) -> pa.Array:
             size = t["size"].to_numpy(zero_copy_only=False)
-            label = t["label"] if "label" in t.column_names else t["id"]
-            label = pc.if_else(pc.fill_null(pc.equal(label, ""), True), t["id"], label)
+            label = labels(t)
             x = {"attrs": attrs(t, NODE_COLUMNS), "id": jc.string(t["id"]), "label": jc.string(label),
                  "degree": (size - 4) // 2,
                  "color": _colours(t["kind"], ontology.node_colors, "#7f7f7f")}
@@ -60,17 +57,13 @@ def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
     return stream
 
 
-def _number(values) -> pa.Array:
-    return pc.cast(pa.array(values), pa.string())
-
-
 def _data(members: list[jc.Member], n: int) -> list[jc.Member]:
     return [("data", jc.obj(members, n))]
 
 
 cytoscape_stream = _streamer(
     b'{"elements":{', b'"nodes":', b',"edges":', b"}}",
-    lambda t, x: _data([("id", x["id"]), ("label", x["label"]), *x["attrs"], ("degree", _number(x["degree"])),
+    lambda t, x: _data([("id", x["id"]), ("label", x["label"]), *x["attrs"], ("degree", jc.value(pa.array(x["degree"]))),
                         ("color", x["color"])], t.num_rows),
     lambda t, x: _data([("id", x["id"]), ("source", x["source"]), ("target", x["target"]), ("label", x["label"]),
                         *x["attrs"], ("color", x["color"])], t.num_rows))
@@ -79,14 +72,14 @@ graphology_stream = _streamer(
     b'{"attributes":{"name":"ConflictGraph export"},'
     b'"options":{"type":"mixed","multi":true,"allowSelfLoops":false},', b'"nodes":', b',"edges":', b"}",
     lambda t, x: [("key", x["id"]), ("attributes", jc.obj(
-        [("label", x["label"]), *x["attrs"], ("size", _number(1 + x["degree"])), ("color", x["color"])], t.num_rows))],
+        [("label", x["label"]), *x["attrs"], ("size", jc.value(pa.array(1 + x["degree"]))), ("color", x["color"])], t.num_rows))],
     lambda t, x: [("key", x["id"]), ("source", x["source"]), ("target", x["target"]),
                   ("undirected", pc.if_else(t["directed"], "false", "true")),
                   ("attributes", jc.obj([("label", x["label"]), *x["attrs"], ("color", x["color"])], t.num_rows))])
 
 d3_stream = _streamer(
     b"{", b'"nodes":', b',"links":', b"}",
-    lambda t, x: [("id", x["id"]), *x["attrs"], ("degree", _number(x["degree"])), ("color", x["color"])],
+    lambda t, x: [("id", x["id"]), *x["attrs"], ("degree", jc.value(pa.array(x["degree"]))), ("color", x["color"])],
     lambda t, x: [("id", x["id"]), ("source", x["source"]), ("target", x["target"]), *x["attrs"]])
 
 

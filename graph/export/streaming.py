@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Iterator
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..ontology import Ontology
 from . import json_columns as jc
-from .gexf import _bytes, _join
+from .arrow_text import join, labels, text_bytes
 from .shape import EDGE_COLUMNS, NODE_COLUMNS
 from .tables import from_graph, with_events
 
@@ -19,16 +18,14 @@ def stream(nodes: pa.Table, edges: pa.Table, ontology: Ontology) -> Iterator[byt
     """Column by column (json_columns.py), a slice of rows at a time."""
     for start in range(0, nodes.num_rows, jc.CHUNK):
         t = nodes.slice(start, jc.CHUNK)
-        label = t["label"] if "label" in t.column_names else t["id"]
-        label = pc.if_else(pc.fill_null(pc.equal(label, ""), True), t["id"], label)
-        attrs = [("label", jc.string(label))] + [(n, jc.value(t[n])) for n in t.column_names if n not in NODE_COLUMNS]
-        yield _bytes(_join('{"an":{', jc.string(t["id"]), ":", jc.obj(attrs, t.num_rows), "}}\r\n"))
+        attrs = [("label", jc.string(labels(t)))] + [(n, jc.value(t[n])) for n in t.column_names if n not in NODE_COLUMNS]
+        yield text_bytes(join('{"an":{', jc.string(t["id"]), ":", jc.obj(attrs, t.num_rows), "}}\r\n"))
     for start in range(0, edges.num_rows, jc.CHUNK):
         t = edges.slice(start, jc.CHUNK)
         attrs = [("source", jc.string(t["source"])), ("target", jc.string(t["target"])),
                  ("label", jc.string(t["relation_type"]))]
         attrs += [(n, jc.value(t[n])) for n in t.column_names if n not in EDGE_COLUMNS]
-        yield _bytes(_join('{"ae":{', jc.string(t["id"]), ":", jc.obj(attrs, t.num_rows), "}}\r\n"))
+        yield text_bytes(join('{"ae":{', jc.string(t["id"]), ":", jc.obj(attrs, t.num_rows), "}}\r\n"))
 
 
 def events(graph, ontology: Ontology, conflict_events=None) -> Iterator[bytes]:
