@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from ..cypher import query_text
 from ..dates import NO_END, NO_START, PartialDate, day_key, end_key, holds_on, start_key
 from ..ontology import Ontology
-from ..records import (EVIDENCE_SEPARATOR, actor_from_properties, node_size, parse_identifiers, relation_columns,
+from ..records import (ACTOR_COLUMNS, EVIDENCE_SEPARATOR, actor_from_properties, node_size, parse_identifiers, relation_columns,
                        relation_from_properties)
 from ..export.shape import edge_columns, node_columns
 from ..export.tables import conform
@@ -65,6 +65,7 @@ def _joined(lists) -> pa.Array:
                       pa.nulls(len(lists), pa.string()))
 
 
+ACTORS_PER_READ = 100_000   # source actors per read of the relations (see fetch_tables)
 EVIDENCE_SUMMARIES = "evidence_summaries"   # a column of the projection's relations, derived
 
 
@@ -194,20 +195,30 @@ class Projection:
         return cls(ontology, *cls.fetch_tables(ontology, fetch))
 
     @staticmethod
-    def fetch_tables(ontology: Ontology, fetch: Callable[[str], pa.Table]) -> tuple[pa.Table, pa.Table]:
-        """A generation's actors and relations, read whole through `fetch` (Cypher text ->
-        Arrow table); a `type` column holds each relation's position in the ontology."""
+    def fetch_tables(ontology: Ontology, fetch: Callable[[str, dict], pa.Table],
+                     actors_per_read: int = ACTORS_PER_READ) -> tuple[pa.Table, pa.Table]:
+        """A generation's actors and relations, read whole through `fetch` ((Cypher text,
+        parameters) -> Arrow table); a `type` column holds each relation's position in the
+        ontology. Actors, and relations by their source actor, are read a range of node offsets
+        at a time (`actors_per_read` actors): the engine holds each result whole in its buffer
+        pool. Actors come in no particular order (the projection sorts them)."""
+        n = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
+        ranges = [{"from": lo, "below": lo + actors_per_read} for lo in range(0, max(n, 1), actors_per_read)]
         try:
-            actors = fetch(query_text("projection_actors", "embedded"))
+            text = query_text("projection_actors", "embedded")
+            actors = pa.concat_tables([fetch(text, r) for r in ranges])
         except RuntimeError as e:
             if "search_text" not in str(e):
                 raise
-            actors = fetch(query_text("projection_actors_unsearchable", "embedded"))
+            text = query_text("projection_actors_unsearchable", "embedded")
+            actors = pa.concat_tables([fetch(text, r) for r in ranges])
         parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
-            part = fetch(query_text("projection_relations", "embedded", type=name, columns=columns))
-            parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
+            text = query_text("projection_relations", "embedded", type=name, columns=columns)
+            for r in ranges:
+                part = fetch(text, r)
+                parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
         relations = pa.concat_tables(parts, promote_options="default")
         # Each relation's evidence summaries, as the exports show them: parsed from the JSON
         # once here (with the load, for large graphs), not per export.
@@ -334,6 +345,31 @@ class Projection:
         schemes = [name[len("id_"):] for name in identifiers]
         return (conform(pa.table(nodes), node_columns(schemes)),
                 conform(pa.table(columns), edge_columns(self.ontology)))
+
+    def stored_tables(self, p: dict[str, Any], batch: int = 50_000) -> tuple[Iterator[pa.Table], Iterator[pa.Table]]:
+        """Every actor and the relations passing `p` (in id order) as their stored columns,
+        `batch` rows at a time: actors as records.ACTOR_COLUMNS, relations as `source`,
+        `target`, `type` and records.relation_columns (evidence_json as stored), for the
+        exports that carry every cell (export/neo4j_csv.py). Taken slice by slice, so only
+        a batch's copy of the texts is held at a time."""
+        everything = np.arange(self.type.size, dtype=np.int32)
+        edges = everything[self._mask(everything, p)]
+        names = pa.array(self.type_names)
+        stored = [c for c in self.rows.column_names if c != EVIDENCE_SUMMARIES]
+        ids = self.actors["id"]
+
+        def actors() -> Iterator[pa.Table]:
+            for start in range(0, self.n_actors, batch):
+                yield self.actors.slice(start, batch).select(list(ACTOR_COLUMNS))
+
+        def relations() -> Iterator[pa.Table]:
+            for start in range(0, edges.size, batch):
+                e = edges[start:start + batch]
+                rows = self.rows.select(stored).take(pa.array(self.physical[e]))
+                ends = {"source": ids.take(pa.array(self.src[e])), "target": ids.take(pa.array(self.dst[e])),
+                        "type": names.take(pa.array(self.type[e]))}
+                yield pa.table({**ends, **{c: rows[c] for c in stored}})
+        return actors(), relations()
 
     def _identifier_columns(self) -> dict[str, pa.Array]:
         """id_<scheme> columns from the `scheme:value` identifier lists (few actors have any)."""
@@ -523,3 +559,6 @@ class ProjectionGraphReader:
 
     def export_tables(self, params):
         return self.p.export_tables(params)
+
+    def stored_tables(self, params):
+        return self.p.stored_tables(params)

@@ -21,9 +21,9 @@ from .projection import Projection
 
 
 def arrow_fetcher(conn: ladybug.Connection):
-    """Cypher text -> the whole result as an Arrow table (the result closed at once)."""
-    def fetch(text: str) -> pa.Table:
-        result = conn.execute(text)
+    """(Cypher text, parameters) -> the whole result as an Arrow table (the result closed at once)."""
+    def fetch(text: str, params: dict) -> pa.Table:
+        result = conn.execute(text, params)
         try:
             return result.get_as_arrow()
         finally:
