@@ -94,21 +94,32 @@ def document_row(d: Document) -> dict[str, Any]:
             "sources": [f"{p}:{doc}" for p, ids in sorted(d.sources.items()) for doc in ids]}
 
 
+def _stored_item(document: str, summary: str, paragraph, record, quote, inference) -> dict[str, Any]:
+    # Keys without a value are left out: the stored text is what a version's id digests.
+    item = {"document": document, "summary": summary}
+    if paragraph is not None:
+        item["paragraph"] = paragraph
+    if record is not None:
+        item["record"] = record
+    if quote is not None:
+        item["quote"] = quote
+    if inference:
+        item["inference"] = True
+    return item
+
+
 def evidence_json(evidence) -> str:
     # Built by hand: dataclasses.asdict was half the cost of a million-relation load.
-    items = []
-    for e in evidence:
-        item = {"document": e.document, "summary": e.summary}
-        if e.paragraph is not None:
-            item["paragraph"] = e.paragraph
-        if e.record is not None:
-            item["record"] = e.record
-        if e.quote is not None:
-            item["quote"] = e.quote
-        if e.inference:
-            item["inference"] = True
-        items.append(item)
-    return orjson.dumps(items).decode()
+    return orjson.dumps([_stored_item(e.document, e.summary, e.paragraph, e.record, e.quote, e.inference)
+                         for e in evidence]).decode()
+
+
+def stored_evidence_json(items: list[dict[str, Any]] | None) -> str:
+    """evidence_json of evidence in the API's shape (a document as its id or as a dict):
+    the text the store holds, so an export from either gives the same cell."""
+    return orjson.dumps([_stored_item(e["document"]["id"] if isinstance(e["document"], dict) else e["document"],
+                                      e.get("summary"), e.get("paragraph"), e.get("record"), e.get("quote"),
+                                      e.get("inference")) for e in items or []]).decode()
 
 
 def relation_table_columns(ontology: Ontology, type_name: str) -> dict[str, str]:

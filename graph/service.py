@@ -24,6 +24,7 @@ from .dates import PartialDate
 from .versions import check_id, pick
 from .export import FORMATS, geojson
 from .export.tables import from_graph, with_events
+from .export.neo4j_csv import actor_table, relation_table
 from .ontology import Ontology
 from .store.base import GraphStore
 from .store.graph_readers import MAX_PATHS, no_actor, page  # noqa: F401  (MAX_PATHS: the API documents it)
@@ -402,23 +403,27 @@ class GraphService:
         if f.stream_tables is not None:
             nodes, edges = self.whole_graph_tables_with_events(flt, events)
             return f.stream_tables(nodes, edges, self.ontology, version=version), nodes.num_rows, edges.num_rows
-        if f.stream_pages is None:
+        if f.stream_stored is None:
             graph = self.whole_graph(flt)
             return iter([self.export(graph, fmt)]), len(graph["nodes"]), len(graph["edges"])
         _, actors = self.search_actors("", "", 1, 0)
         _, relations = self.relations(flt, 1, 0)
+        params = flt.params(self.ontology)
+        with self.store.graph_reading(row_limit=NO_ROW_LIMIT) as g:
+            stored = g.stored_tables(params)
+        if stored is None:   # a reader without the columns in memory: pages of the API's shape
 
-        def pages(fetch, total):
-            for offset in range(0, total, EXPORT_PAGE):
-                items, _ = fetch(EXPORT_PAGE, offset)
-                if self.store.version() != version:   # a load published another graph meanwhile
-                    raise StoreUnavailable("a load replaced the graph during the export; export again")
-                yield items
-
-        stream = f.stream_pages(pages(lambda n, o: self.search_actors("", "", n, o), actors),
-                                pages(lambda n, o: self.relations(flt, n, o), relations),
-                                self._documents_by_id, self.ontology,
-                                self._event_pages(flt) if events else None, version=version)
+            def pages(fetch, total):
+                for offset in range(0, total, EXPORT_PAGE):
+                    items, _ = fetch(EXPORT_PAGE, offset)
+                    if self.store.version() != version:   # a load published another graph meanwhile
+                        raise StoreUnavailable("a load replaced the graph during the export; export again")
+                    yield items
+            stored = ((actor_table(b) for b in pages(lambda n, o: self.search_actors("", "", n, o), actors)),
+                      (relation_table(b, self.ontology) for b in pages(lambda n, o: self.relations(flt, n, o),
+                                                                       relations)))
+        stream = f.stream_stored(*stored, self._documents_by_id, self.ontology,
+                                 self._event_pages(flt) if events else None, version=version)
         return stream, actors, relations
 
     # --- events ------------------------------------------------------------------------

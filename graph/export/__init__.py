@@ -28,9 +28,10 @@ class Format:
     stream_tables: Callable[[pa.Table, pa.Table, Ontology], Iterator[bytes]] | None = None
     # Writers that also need the documents the relations cite (graph["documents"]).
     needs_documents: bool = False
-    # Writers of the whole graph from pages of actors and relations as the API shapes them
-    # (for formats that carry more than the tables hold, e.g. each relation's evidence).
-    stream_pages: Callable[..., Iterator[bytes]] | None = None
+    # Writers of the whole graph from tables of the stored columns (for formats that carry
+    # more than the export tables hold, e.g. each relation's evidence): the store's own, or
+    # pages in the API's shape turned into them (neo4j_csv.actor_table, relation_table).
+    stream_stored: Callable[..., Iterator[bytes]] | None = None
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -48,8 +49,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("csv", neo4j_csv.write_spreadsheet, "application/zip", "zip",
            "zip of actors.csv, documents.csv and relationships.csv, safe to open in a spreadsheet (a cell "
            "that would run as a formula starts with an apostrophe)",
-           needs_documents=True, stream_pages=neo4j_csv.stream_spreadsheet),
+           needs_documents=True, stream_stored=neo4j_csv.stream_spreadsheet),
     Format("neo4j-csv", neo4j_csv.write, "application/zip", "zip",
            "the same zip with every cell as stored, for neo4j-admin database import (not for spreadsheets)",
-           needs_documents=True, stream_pages=neo4j_csv.stream),
+           needs_documents=True, stream_stored=neo4j_csv.stream),
 )}

@@ -10,7 +10,7 @@ asks both the same questions on the same graph and compares every answer.
 """
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 import pyarrow as pa
 
@@ -78,6 +78,11 @@ class GraphReader(Protocol):
 
     def export_tables(self, params: dict[str, Any]) -> tuple[pa.Table, pa.Table]:
         """whole_graph as the export tables (graph/export/tables.py)."""
+
+    def stored_tables(self, params: dict[str, Any]) -> tuple[Iterator[pa.Table], Iterator[pa.Table]] | None:
+        """Every actor and the relations passing `params` as tables of their stored columns,
+        a batch at a time (Projection.stored_tables); None where the reader has them only
+        through its queries (the service then pages through them, in bounded memory)."""
 
 
 class CypherGraphReader:
@@ -187,3 +192,6 @@ class CypherGraphReader:
 
     def export_tables(self, params):
         return from_graph(self.whole_graph(params), self.ontology)
+
+    def stored_tables(self, params):
+        return None   # paged by the service: a whole graph's rows at once would hold them all
