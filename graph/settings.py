@@ -68,6 +68,7 @@ class Settings:
     batch_size: int             # CONFLICTGRAPH_BATCH_SIZE: records per write batch when loading
     load_workers: int           # CONFLICTGRAPH_LOAD_WORKERS: processes checking large relation files (embedded; 1 = none)
     buffer_pool_mb: int         # CONFLICTGRAPH_BUFFER_POOL_MB: embedded engine's memory cap (0 = engine default)
+    load_buffer_pool_mb: int    # CONFLICTGRAPH_LOAD_BUFFER_POOL_MB: the engine's memory cap while a load copies (0 = half the machine's memory)
     query_workers: int          # CONFLICTGRAPH_QUERY_WORKERS: processes for research queries (embedded)
     query_memory_mb: int        # CONFLICTGRAPH_QUERY_MEMORY_MB: resident memory of one research-query worker, its buffer pool included (embedded)
     unconfined_queries: bool    # CONFLICTGRAPH_UNCONFINED_QUERIES=accept: run research queries where the kernel cannot confine them (embedded)
@@ -100,6 +101,7 @@ class Settings:
             batch_size=_int("CONFLICTGRAPH_BATCH_SIZE", 2_000),
             load_workers=_int("CONFLICTGRAPH_LOAD_WORKERS", min(4, os.cpu_count() or 1)),
             buffer_pool_mb=_int("CONFLICTGRAPH_BUFFER_POOL_MB", 1_024),
+            load_buffer_pool_mb=_int("CONFLICTGRAPH_LOAD_BUFFER_POOL_MB", 0),
             query_workers=_int("CONFLICTGRAPH_QUERY_WORKERS", 2),
             query_memory_mb=_int("CONFLICTGRAPH_QUERY_MEMORY_MB", 1_024),
             unconfined_queries=_accept("CONFLICTGRAPH_UNCONFINED_QUERIES"),

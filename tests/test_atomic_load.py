@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conflictgraph.graph.dataset import read_dataset
-from conflictgraph.graph.errors import LoadInProgress, StoreEmpty
+from conflictgraph.graph.errors import LoadFailed, LoadInProgress, StoreEmpty
 from repo import REPO
 from conflictgraph.graph.store.embedded import EmbeddedStore
 from conflictgraph.graph.synth import dataset as synthetic_dataset
@@ -78,6 +78,24 @@ def test_a_failed_embedded_load_leaves_no_debris(embedded_store, seed_dataset):
     again = EmbeddedStore(embedded_store.root, embedded_store.ontology)
     assert again.stats() == before
     again.close()
+
+
+def test_a_load_the_engine_s_memory_cannot_hold_names_the_table_and_the_setting(embedded_store, seed_dataset):
+    # A relation table's COPY holds the whole table's pages in the load's buffer pool: when
+    # they do not fit, the user is told which table and which setting, and nothing changes.
+    embedded_store.load(seed_dataset)
+    before = embedded_store.stats()
+    generations = sorted(p.name for p in (embedded_store.root / "generations").iterdir())
+    small = EmbeddedStore(embedded_store.root, embedded_store.ontology, load_buffer_pool_mb=16)
+    try:
+        with pytest.raises(LoadFailed, match=r"copying the [A-Z_]+ table \(\d+ MB of staged Parquet\) needs more "
+                                             r"memory than the load's buffer pool of 16 MB: set "
+                                             r"CONFLICTGRAPH_LOAD_BUFFER_POOL_MB higher"):
+            small.load(synthetic_dataset(2000, 60000))
+    finally:
+        small.close()
+    assert sorted(p.name for p in (embedded_store.root / "generations").iterdir()) == generations
+    assert embedded_store.stats() == before
 
 
 def test_invalid_seed_data_never_reaches_the_store(store, seed_dataset, mini_dir):

@@ -36,7 +36,7 @@ from .embedded_loader import PARALLEL_LOAD_MIN_BYTES, PROJECTION_CHILD_ROWS, Bul
 from .generation_pool import OpenGeneration
 from .generations import DB_FILE, PROJECTION_DIR, Generations
 from .hints import embedded_hint
-from .ladybug_engine import RETRY_HINT, open_database, run
+from .ladybug_engine import RETRY_HINT, load_pool_mb, open_database, run
 from .loading import report
 from .projection import ProjectionGraphReader
 from .reader import RESULT_MAX_BYTES, QueryResult, Reader
@@ -68,7 +68,8 @@ class EmbeddedStore(GraphStore):
                  query_workers: int = 2, query_memory_mb: int = 1024, projection: bool = True,
                  load_workers: int = 1, accept_unconfined_queries: bool = False,
                  query_walls: frozenset[str] = frozenset(WALLS), result_max_bytes: int | None = RESULT_MAX_BYTES,
-                 keep_versions: int | None = None, keep_days: float | None = None):
+                 keep_versions: int | None = None, keep_days: float | None = None,
+                 load_buffer_pool_mb: int = 0):
         super().__init__(ontology)
         # The retention policy (None: no limit): the newest `keep_versions`, those younger than `keep_days`.
         self.keep_versions, self.keep_days = keep_versions, keep_days
@@ -88,6 +89,7 @@ class EmbeddedStore(GraphStore):
         self._sandbox: QuerySandbox | None = None
         self._checker: QuerySandbox | None = None
         self.buffer_pool_mb = buffer_pool_mb
+        self.load_buffer_pool_mb = load_pool_mb(load_buffer_pool_mb, buffer_pool_mb)
         self.query_timeout_ms = query_timeout_ms
         self.row_limit, self.result_max_bytes = row_limit, result_max_bytes
         self._lock = threading.Lock()
@@ -327,7 +329,7 @@ class EmbeddedStore(GraphStore):
             with self.generations.writing():
                 gen_dir.mkdir(parents=True)
             try:
-                loader = BulkLoader(self.ontology, self.buffer_pool_mb, self.load_workers,
+                loader = BulkLoader(self.ontology, self.load_buffer_pool_mb, self.load_workers,
                                     self.parallel_load_min_bytes, self.projection_child_rows)
                 by_type = loader.write(gen_dir, source, batch_size, progress)
                 if not (gen_dir / PROJECTION_DIR).is_dir():   # a large graph's: read by a child

@@ -17,14 +17,14 @@ import ladybug
 from ..children import run_child
 from ..cypher import query_text
 from ..dataset import SeedSet
-from ..errors import StoreUnavailable
+from ..errors import ConflictGraphError, LoadFailed, StoreUnavailable
 from ..ontology import PARTICIPATION, Ontology
 from ..records import (DOCUMENT_COLUMNS, EVENT_COLUMNS, PARTICIPATION_COLUMNS, STORED_ACTOR_COLUMNS, actor_stored_row,
                        document_row, event_row, participation_rows)
 from .base import Progress
 from .embedded_schema import StagingArea, schema_statements, stage_relations
 from .generations import DB_FILE, PROJECTION_DIR
-from .ladybug_engine import open_database, run
+from .ladybug_engine import machine_memory_mb, open_database, out_of_memory, run
 from .loading import check_stored, stored_counts
 from .projection_build import write_tables_from
 from .relation_workers import RelationWorkers, StagedRelations
@@ -73,7 +73,15 @@ class BulkLoader:
             if progress:
                 progress(f"copy:{table}", done, total)
             listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-            run(conn, query_text("copy_from", "embedded", table=table, files=listed), None)
+            try:
+                run(conn, query_text("copy_from", "embedded", table=table, files=listed), None)
+            except ConflictGraphError as e:
+                if not out_of_memory(str(e.__cause__ or e)):
+                    raise
+                raise LoadFailed(f"copying the {table} table ({sum(f.stat().st_size for f in files) >> 20} MB of "
+                                 f"staged Parquet) needs more memory than the load's buffer pool of "
+                                 f"{self.buffer_pool_mb} MB: set CONFLICTGRAPH_LOAD_BUFFER_POOL_MB higher "
+                                 f"(this machine has {machine_memory_mb()} MB)") from e
 
         from_workers = 0
 

@@ -30,6 +30,7 @@ def open_store(uri: str | None = None, ontology: Ontology | None = None,
     if not path:
         raise StoreUnavailable("the embedded store needs a path: embedded:PATH")
     return EmbeddedStore(path, ontology, buffer_pool_mb=settings.buffer_pool_mb,
+                         load_buffer_pool_mb=settings.load_buffer_pool_mb,
                          query_timeout_ms=settings.query_timeout_ms, row_limit=settings.row_limit,
                          query_workers=settings.query_workers, query_memory_mb=settings.query_memory_mb,
                          projection=settings.projection, load_workers=settings.load_workers,

@@ -2,6 +2,7 @@
 a database, running a text, reading a result, and the engine's errors in our words."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,26 @@ def open_database(path: Path, read_only: bool, buffer_pool_mb: int) -> ladybug.D
     # and a reader must never write into a published generation.
     return ladybug.Database(str(path), read_only=read_only, auto_checkpoint=False,
                             buffer_pool_size=buffer_pool_mb * 1024 * 1024)
+
+
+def machine_memory_mb() -> int:
+    """Physical memory, or the cgroup's limit if it is lower (in a container)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 20
+    try:
+        limit = open("/sys/fs/cgroup/memory.max").read().strip()
+        if limit.isdigit():
+            total = min(total, int(limit) >> 20)
+    except OSError:
+        pass
+    return total
+
+
+def load_pool_mb(configured: int, at_least: int) -> int:
+    """The buffer pool a load's database gets: `configured`, else half the machine's memory
+    (never less than the readers' pool). A relation table's COPY, and the checkpoint after it,
+    hold the whole table's pages in the pool: at 10M relations the readers' 1 GB refused the
+    largest table. The pool is reserved, not taken: memory is used as pages are written."""
+    return configured or max(at_least, machine_memory_mb() // 2)
 
 
 def out_of_memory(message: str) -> bool:
