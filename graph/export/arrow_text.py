@@ -61,7 +61,7 @@ def text(values) -> pa.Array:
 def value(values) -> pa.Array:
     """A column's values as XML attribute text (strings escaped)."""
     shown = text(values)
-    return escape(shown) if pa.types.is_string(values.type) else shown
+    return escape(shown) if pa.types.is_string(values.type) or pa.types.is_large_string(values.type) else shown
 
 
 def join(*parts) -> pa.Array:

@@ -32,7 +32,12 @@ def conform(table: pa.Table, names: list[str]) -> pa.Table:
         wanted = column_type(name)
         if name in table.column_names:
             col = table[name]
-            columns[name] = col if col.type == wanted else col.cast(wanted)
+            if col.type == pa.large_string() and wanted == pa.string():
+                try:
+                    col = col.cast(wanted)
+                except pa.ArrowInvalid:
+                    pass   # over 2 GB of text (10M relations' evidence): the writers take it as it is
+            columns[name] = col if col.type == wanted or col.type == pa.large_string() else col.cast(wanted)
         else:
             columns[name] = pa.nulls(table.num_rows, wanted)
     return pa.table(columns)

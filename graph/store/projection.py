@@ -35,6 +35,7 @@ from ..export.shape import edge_columns, node_columns
 from ..export.tables import conform
 from ..search import match, rank
 from .graph_readers import EVERY_ROW, no_actor
+from .ladybug_engine import out_of_memory
 from .search_index import SearchIndex
 
 def _day(iso: str) -> int:
@@ -65,7 +66,8 @@ def _joined(lists) -> pa.Array:
                       pa.nulls(len(lists), pa.string()))
 
 
-ACTORS_PER_READ = 100_000   # source actors per read of the relations (see fetch_tables)
+ACTORS_PER_READ = 100_000       # actors per read (see fetch_tables)
+RELATIONS_PER_READ = 200_000    # relations per read, were degrees even (see fetch_tables)
 EVIDENCE_SUMMARIES = "evidence_summaries"   # a column of the projection's relations, derived
 
 
@@ -79,7 +81,8 @@ def _summaries(evidence_json: pa.ChunkedArray) -> pa.Array:
             lines = [e["summary"] for e in orjson.loads(text) if e.get("summary")] if text else []
             out.append(EVIDENCE_SEPARATOR.join(lines) or None)
         parts.append(pa.array(out, pa.string()))
-    return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+    # Chunked: a million relations' summaries fit one array, ten million's may not (2 GB of text).
+    return pa.chunked_array(parts, pa.string())
 
 
 def _codes(column: pa.ChunkedArray, vocabulary: list[str]) -> np.ndarray:
@@ -127,6 +130,21 @@ class _SortedIds:
 # read-only by every service process on the generation: their pages are shared, not copied.
 ARRAYS = ("physical", "src", "dst", "type", "confidence", "status", "start", "end",
           "out_ptr", "out_edges", "in_ptr", "in_edges")
+
+
+def _read_in_ranges(fetch: Callable[[str, dict], pa.Table], text: str, ranges: list[dict]) -> Iterator[pa.Table]:
+    """`text` read for each range of node offsets ({"from", "below"}); a range whose result
+    the engine's buffer pool cannot hold is read in two halves instead (down to one node)."""
+    todo = list(reversed(ranges))
+    while todo:
+        r = todo.pop()
+        try:
+            yield fetch(text, r)
+        except RuntimeError as e:
+            if not out_of_memory(str(e)) or r["below"] - r["from"] <= 1:
+                raise
+            middle = (r["from"] + r["below"]) // 2
+            todo += [{"from": middle, "below": r["below"]}, {"from": r["from"], "below": middle}]
 
 
 class Projection:
@@ -202,22 +220,26 @@ class Projection:
         ontology. Actors, and relations by their source actor, are read a range of node offsets
         at a time (`actors_per_read` actors): the engine holds each result whole in its buffer
         pool. Actors come in no particular order (the projection sorts them)."""
-        n = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
-        ranges = [{"from": lo, "below": lo + actors_per_read} for lo in range(0, max(n, 1), actors_per_read)]
+        below = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
+        ranges = [{"from": lo, "below": lo + actors_per_read} for lo in range(0, max(below, 1), actors_per_read)]
         try:
             text = query_text("projection_actors", "embedded")
-            actors = pa.concat_tables([fetch(text, r) for r in ranges])
+            actors = pa.concat_tables(_read_in_ranges(fetch, text, ranges))
         except RuntimeError as e:
             if "search_text" not in str(e):
                 raise
             text = query_text("projection_actors_unsearchable", "embedded")
-            actors = pa.concat_tables([fetch(text, r) for r in ranges])
+            actors = pa.concat_tables(_read_in_ranges(fetch, text, ranges))
+        # About RELATIONS_PER_READ relations a read, if degrees were even; a range that still
+        # does not fit is read in halves (_read_in_ranges).
+        relations_total = fetch(query_text("relation_count", "embedded"), {}).column(0)[0].as_py()
+        step = max(1, min(actors_per_read, below * RELATIONS_PER_READ // max(1, relations_total)))
+        ranges = [{"from": lo, "below": lo + step} for lo in range(0, max(below, 1), step)]
         parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
             text = query_text("projection_relations", "embedded", type=name, columns=columns)
-            for r in ranges:
-                part = fetch(text, r)
+            for part in _read_in_ranges(fetch, text, ranges):
                 parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
         relations = pa.concat_tables(parts, promote_options="default")
         # Each relation's evidence summaries, as the exports show them: parsed from the JSON
