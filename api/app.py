@@ -13,6 +13,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from conflictgraph.graph import __version__, errors
+from conflictgraph.graph.gc_tuning import tune_for_answering
 from conflictgraph.graph.paths import EXPLORER_DIR
 from conflictgraph.graph.service import GraphService
 from conflictgraph.graph.settings import Settings
@@ -58,6 +59,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
             yield
             return
         app.state.service = GraphService.from_settings(open_store(settings.store, settings=settings), settings)
+        tune_for_answering()   # graph/gc_tuning.py: the collector was half of a 2-hop answer's time
         # Build the embedded store's projection while the first requests are on their way
         # (seconds at a million relations); requests that need it meanwhile wait for it.
         warming = threading.Thread(target=_warm_up, args=(app.state.service.store,), daemon=True,
