@@ -10,6 +10,8 @@ validation is skipped too: for a median 2-hop subgraph (5.9 MB) it took 260 ms o
 from __future__ import annotations
 
 import gzip
+import queue
+import threading
 import zlib
 from typing import Iterable, Iterator
 
@@ -53,12 +55,66 @@ def _gzipped(pieces: Iterable[bytes]) -> Iterator[bytes]:
     yield z.flush()
 
 
+READ_AHEAD = 2   # pieces written ahead of the one being compressed and sent
+
+
+def _read_ahead(pieces: Iterable[bytes], depth: int = READ_AHEAD) -> Iterator[bytes]:
+    """The pieces, written by a thread of their own up to `depth` ahead of the reader: the
+    writing (Arrow kernels) and the compressing (zlib) both release the GIL, so on two cores
+    they overlap instead of taking turns (GEXF at 1M relations over HTTP: writing 4.6 s and
+    compressing ~1.5 s, one after the other). Stops writing when the reader stops (a client
+    that went away); the writer's error is raised to the reader."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def write() -> None:
+        try:
+            for piece in pieces:
+                while not stop.is_set():
+                    try:
+                        box.put(piece, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item = end
+        except BaseException as e:  # noqa: BLE001 - handed to the reader, which raises it
+            item = e
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    writer = threading.Thread(target=write, daemon=True, name="export-writer")
+    writer.start()
+    try:
+        while True:
+            item = box.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        close = getattr(pieces, "close", None)
+        writer.join(timeout=5)
+        if close is not None and not writer.is_alive():
+            close()
+
+
 def streamed_response(pieces: Iterable[bytes], media_type: str, request: Request,
                       headers: dict[str, str] | None = None) -> StreamingResponse:
-    """A streamed answer (a sync iterator: Starlette pulls it in a worker thread), compressed
-    there when the client accepts gzip, so that neither the writing nor the compressing of a
-    large export holds the event loop; the GZip middleware then leaves it alone."""
+    """A streamed answer (a sync iterator: Starlette pulls it in a worker thread), written a
+    few pieces ahead by a thread of its own and compressed as it is read when the client
+    accepts gzip, so that neither the writing nor the compressing of a large export holds the
+    event loop; the GZip middleware then leaves it alone."""
     headers = {**(headers or {}), "Vary": "Accept-Encoding"}
+    pieces = _read_ahead(pieces)
     if media_type not in COMPRESSED_ALREADY and "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
         pieces = _gzipped(pieces)
