@@ -145,6 +145,7 @@ function refresh({ relayout = true } = {}) {
     status("Loading…");
     try {
       lastData = await fetchView();
+      performance.mark("cg:view-fetched");
       showError(null);
     } catch (e) {
       showError(e);
@@ -157,7 +158,9 @@ function refresh({ relayout = true } = {}) {
       graphView.sigma.once("afterRender", () => requestAnimationFrame(() => setTimeout(() => performance.mark("cg:view-drawn"), 0)));
     }
     graphView.setData(lastData.nodes, lastData.edges);
+    performance.mark("cg:view-set");
     renderLists();
+    performance.mark("cg:lists-rendered");
     status(`${lastData.nodes.length} actors, ${lastData.edges.length} relations` +
            (view.asOf ? ` as of ${view.asOf}` : " (all dates)") + ".");
     if (relayout) graphView.layout();
@@ -568,22 +571,47 @@ function setupSearch() {
   input.addEventListener("blur", () => setTimeout(close, 100));
 }
 
-async function fillDatalist() {
-  try {
-    const all = await api.get("/actors", { limit: 1000 });
-    $("actor-ids").replaceChildren(...all.items.map((a) => h("option", { value: a.id }, a.name)));
-  } catch (e) { showError(e); }
+// The path ends offer what /search finds as the user types (ids as values, names shown):
+// a fixed list of actors would be an arbitrary few of a million.
+function setupPathEnds() {
+  const list = $("actor-ids");
+  let timer;
+  let asked = 0;
+  for (const input of [$("path-from"), $("path-to")]) {
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (!q || !/[\p{L}\p{N}]/u.test(q)) return;
+      timer = setTimeout(async () => {
+        const mine = ++asked;
+        let found;
+        try { found = await api.get("/search", { q, limit: 10 }); } catch (e) { showError(e); return; }
+        if (mine !== asked) return;
+        list.replaceChildren(...found.items.map((a) => h("option", { value: a.id }, `${a.name} · ${a.kind}`)));
+      }, 150);
+    });
+  }
+}
+
+// A path end as typed: an actor's id, else the best /search answer for it (a name). Search
+// finds ids too, an exact one first, so one call answers both.
+async function actorFor(typed) {
+  const found = await api.get("/search", { q: typed, limit: 10 });
+  const hit = found.items.find((a) => a.id === typed) || found.items[0];
+  if (!hit) throw new Error(`no actor is called or numbered "${typed}"`);
+  return hit.id;
 }
 
 // ---- paths ----------------------------------------------------------------------------
 
 async function findPaths() {
-  const source = $("path-from").value.trim();
-  const target = $("path-to").value.trim();
-  if (!source || !target) { showError(new Error("give both ends of the path (actor ids)")); return; }
-  let found;
-  try { found = await api.get("/paths", { source, target, as_of: view.asOf, types: view.types }); }
-  catch (e) { showError(e); return; }
+  const typed = [$("path-from").value.trim(), $("path-to").value.trim()];
+  if (!typed[0] || !typed[1]) { showError(new Error("give both ends of the path (actor ids or names)")); return; }
+  let found, source, target;
+  try {
+    [source, target] = await Promise.all(typed.map(actorFor));
+    found = await api.get("/paths", { source, target, as_of: view.asOf, types: view.types });
+  } catch (e) { showError(e); return; }
   showError(null);
   const nodes = new Map();
   const edges = new Map();
@@ -648,21 +676,26 @@ function setupControls() {
       h("span", { class: "dot", style: `background:${graphView.kindColor(k.name)}` }), ` ${k.name.replaceAll("_", " ")}`)));
 }
 
+// Marks (cg:*) say what the page did before its first frame: benchmarks/explorer.py reads them.
 async function main() {
+  performance.mark("cg:main");
   api.pin(view.version);
   try {
     ontology = await api.get("/ontology");
+    performance.mark("cg:ontology");
   } catch (e) {
     showError(e);
     return;
   }
   graphView = new GraphView($("canvas"), ontology);
+  performance.mark("cg:graph-view");
   graphView.addEventListener("node", (e) => openActor(e.detail));
   graphView.addEventListener("edge", (e) => openRelation(e.detail));
   graphView.addEventListener("layout-started", () => performance.mark("cg:layout-started"));
   graphView.addEventListener("layout-settled", () => performance.mark("cg:layout-settled"));
   eventsPanel = new EventsPanel($("map"), $("timeline"), $("events-status"));
   eventsPanel.addEventListener("event", (e) => openEvent(e.detail));
+  performance.mark("cg:panels");
   // Brushing the timeline sets the view's dates: the graph as of the range's last day, the
   // map's events within the range.
   eventsPanel.addEventListener("brush", (e) => {
@@ -684,11 +717,13 @@ async function main() {
     },
     showError,
   });
-  fillDatalist();
+  setupPathEnds();
   window.addEventListener("hashchange", () => {
     view = state.read(); api.pin(view.version); versionNote(); overlay = null; refresh();
   });
+  performance.mark("cg:controls");
   await track(setupVersions());
+  performance.mark("cg:versions");
   syncTimeControls();
   await refresh();
   if (view.selected) await openActor(view.selected, { focus: false });

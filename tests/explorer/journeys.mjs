@@ -189,6 +189,22 @@ const journeys = {
     return { paths: paths.length };
   },
 
+  "path-ends-offered-and-named": async (page) => {
+    // The path ends offer what /search finds as one types, and take a name as well as an id.
+    await ready(page);
+    await page.fill("#path-from", "Haftar");
+    await page.waitForFunction(() => [...document.querySelectorAll("#actor-ids option")]
+      .some((o) => o.value === "haftar-forces"));
+    const offered = await page.$$eval("#actor-ids option", (os) => os.map((o) => o.value));
+    await page.fill("#path-from", "Russia");
+    await page.fill("#path-to", "Government of National Accord");
+    await page.click("#find-paths");
+    await page.waitForSelector("#paths li");
+    const paths = await page.$$eval("#paths li", (ls) => ls.map((l) => l.textContent));
+    expect(paths.includes("Russia —BACKS— Haftar's forces —FIGHTS— Government of National Accord"), paths.join("; "));
+    return { offered };
+  },
+
   "cypher-console-table-and-graph": async (page) => {
     await ready(page);
     await page.fill("#cypher", "MATCH (a:Actor)-[r:SANCTIONS]->(b:Actor) RETURN a, r, b");
