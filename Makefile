@@ -11,7 +11,7 @@ STORE  ?= embedded:data/graph
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install load stats clean bench neo4j gephi-picture java-tools explorer chromium explorer-picture
+.PHONY: run test install load stats clean bench bench-huge neo4j gephi-picture java-tools explorer chromium explorer-picture
 
 run: load explorer
 	$(BIN)/conflictgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
@@ -104,3 +104,8 @@ bench: install
 	$(BIN)/python -m benchmarks.workers --save --store embedded:/tmp/conflictgraph-bench-exports/store
 	@if command -v java >/dev/null && command -v mvn >/dev/null; then $(MAKE) --no-print-directory java-tools \
 	    && $(BIN)/python -m benchmarks.neo4j --size $(SIZE); else echo "no java/mvn: Neo4j benchmark skipped"; fi
+
+# 10M relations on one machine (1M actors): on demand, not in `make bench` (most of an hour,
+# ~50 GB of disk under /tmp/conflictgraph-bench/huge).
+bench-huge: install
+	$(BIN)/python -m benchmarks.huge --save

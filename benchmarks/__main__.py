@@ -19,6 +19,7 @@ import networkx as nx
 
 from conflictgraph.graph.dataset import SeedSet
 from conflictgraph.graph.export import FORMATS
+from conflictgraph.graph.gc_tuning import tune_for_answering
 from conflictgraph.graph.ontology import default_ontology
 from conflictgraph.graph.service import GraphService, RelationFilter
 from conflictgraph.graph.store.embedded import EmbeddedStore
@@ -299,6 +300,7 @@ def main() -> None:
     log("queries: building the networkx baseline")
     g = queries.load_networkx(seed_dir)
     gc.freeze()  # out of every collection: see queries.run (the HTTP direct baseline runs here too)
+    tune_for_answering()   # the collector as the service process sets it (api/app.py)
     if args.reuse_queries and "load_reused_from" in results:
         results["queries"] = prev["queries"]
         results["queries_reused_from"] = prev.get("queries_reused_from", prev["date"])

@@ -61,6 +61,17 @@ if (mode === "picture") {
         // [start after the layout started, duration] of each long task while it ran
         long_tasks: during.map(([start, d]) => [Math.round(start - started), Math.round(d)]),
         longest_task_after_layout_ms: longest(after),
+        // What the page did before its first frame: the document, the bundle, each of the
+        // page's marks (explorer/src/main.js) and each request, in ms since navigation.
+        before_first_frame: {
+          document_ms: Math.round(performance.getEntriesByType("navigation")[0].responseEnd),
+          dom_content_loaded_ms: Math.round(performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd),
+          marks: performance.getEntriesByType("mark").filter((m) => m.name.startsWith("cg:") && m.startTime <= drawn)
+            .map((m) => [m.name.slice(3), Math.round(m.startTime)]),
+          requests: performance.getEntriesByType("resource").filter((r) => r.startTime <= drawn)
+            .map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]),
+          long_tasks: window.__longtasks.filter(([start]) => start <= drawn).map(([start, d]) => [Math.round(start), Math.round(d)]),
+        },
       };
     });
     console.log(JSON.stringify({ hash, ...out }));

@@ -118,7 +118,39 @@ def markdown(results: dict, when: str) -> str:
             "quarter second's positions are drawn; a view of more than 250 relations is drawn from its "
             "actors alone, unlabelled, until the layout settles, then with every relation in one frame "
             "(the last column: seconds at 10,000 relations on this machine), and hides its edges while the "
-            "camera moves. It has not been measured on a machine with a GPU.\n")
+            "camera moves. It has not been measured on a machine with a GPU.\n" + breakdown(results))
+
+
+# The page's marks (explorer/src/main.js), in the order it reaches them, and what each step is.
+STEPS = [("document", "the HTML received"), ("main", "the bundle loaded and run: main() starts"),
+         ("ontology", "GET /ontology answered"), ("graph-view", "the graph view built (sigma, WebGL context)"),
+         ("panels", "the events panel built (map, timeline)"), ("controls", "controls, search, console set up"),
+         ("versions", "GET /versions answered, the version picker filled"),
+         ("view-fetched", "GET /subgraph answered and parsed"), ("view-set", "the view's graph built (graphology)"),
+         ("lists-rendered", "the actor and relation lists rendered"), ("view-drawn", "the first frame on screen")]
+
+
+def breakdown(results: dict) -> str:
+    """Where the time before the first frame went, step by step (the best run of each view)."""
+    out = []
+    for name, r in results.items():
+        before = r["best"].get("before_first_frame")
+        if not before:
+            continue
+        at = {"document": before["document_ms"], **dict(before["marks"]), "view-drawn": r["best"]["first_frame_ms"]}
+        lines = [f"\n**Before the first frame, {name} view** (ms since navigation; best run):\n",
+                 "| step | at | took |", "| --- | ---: | ---: |"]
+        last = 0
+        for key, label in STEPS:
+            if key in at:
+                lines.append(f"| {label} | {at[key]} | {at[key] - last} |")
+                last = at[key]
+        requests = ", ".join(f"{path} {start}-{end}" for path, start, end in before["requests"]
+                             if not path.endswith((".js", ".css")))
+        tasks = ", ".join(f"{d} at {s}" for s, d in before["long_tasks"]) or "none"
+        lines += ["", f"Requests (start-end): {requests}. Long tasks (ms at ms): {tasks}."]
+        out.append("\n".join(lines) + "\n")
+    return "".join(out)
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 import orjson
 
 from conflictgraph.graph.dataset import SeedSet
+from conflictgraph.graph.gc_tuning import tune_for_answering
 from conflictgraph.graph.ontology import default_ontology
 from conflictgraph.graph.search import skeleton, tokens
 from conflictgraph.graph.service import GraphService
@@ -233,6 +234,7 @@ def main() -> None:
     store.load(SeedSet(seed_dir, onto))
     result["embedded_load_s"] = round(time.perf_counter() - t, 1)
     svc = GraphService(store)
+    tune_for_answering()   # the collector as the service process sets it (api/app.py)
     before = rss_mb()
     t = time.perf_counter()
     svc.search("warm", "", 10)          # builds the projection (if not yet) and the index
