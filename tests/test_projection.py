@@ -253,3 +253,28 @@ def test_relations_read_by_ranges_of_source_actors_are_every_relation_once(both,
     assert ranged.num_rows == whole.num_rows == 4000
     order = [("id", "ascending")]
     assert ranged.sort_by(order).equals(whole.sort_by(order))
+
+
+def test_a_range_the_engine_cannot_hold_is_read_in_halves():
+    # At 10M relations a range of source actors can hold more than the reader's buffer pool:
+    # the engine refuses it, and the projection reads the range in halves instead.
+    import pyarrow as pa
+
+    from conflictgraph.graph.store.projection import _read_in_ranges
+
+    asked = []
+
+    def fetch(text, r):
+        asked.append((r["from"], r["below"]))
+        if r["below"] - r["from"] > 3:
+            raise RuntimeError("Buffer manager exception: Unable to allocate memory! The buffer pool is full")
+        return pa.table({"offset": list(range(r["from"], r["below"]))})
+
+    got = pa.concat_tables(_read_in_ranges(fetch, "text", [{"from": 0, "below": 10}, {"from": 10, "below": 13}]))
+    assert got["offset"].to_pylist() == list(range(13))          # every node once, in order
+    assert (0, 10) in asked and (10, 13) in asked and max(b - a for a, b in asked) == 10
+
+    def broken(text, r):
+        raise RuntimeError("Binder exception: no such property")
+    with pytest.raises(RuntimeError, match="Binder"):
+        list(_read_in_ranges(broken, "text", [{"from": 0, "below": 10}]))
