@@ -32,6 +32,7 @@ from ..records import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, EVENT_COLUMNS, RELATION_
 from .arrow_text import contains, join, text_bytes
 
 ARRAY_DELIMITER = ";"
+ZIP_LEVEL = 1
 ARROW_TYPES = {"string": pa.string(), "string_list": pa.list_(pa.string()), "boolean": pa.bool_(),
                "double": pa.float64(), "int64": pa.int64()}
 
@@ -231,7 +232,9 @@ def stream(actor_tables: Iterable[pa.Table], relation_tables: Iterable[pa.Table]
         yield _lines(_rows_table(rows, len(header)), spreadsheet)
 
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
+    # Deflate at level 1: at level 6 compressing was most of a million relations' export
+    # (in process: csv 14.4 s -> 7.3 s, neo4j-csv 10.2 s -> 5.3 s; the zip 54 MB -> 69 MB).
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
         entries = [("actors.csv", actors), ("relationships.csv", relations)]
         if event_batches is not None:
             entries += [("events.csv", events), ("participations.csv", participation_lines)]
