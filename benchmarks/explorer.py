@@ -141,10 +141,10 @@ def breakdown(results: dict) -> str:
         lines = [f"\n**Before the first frame, {name} view** (ms since navigation; best run):\n",
                  "| step | at | took |", "| --- | ---: | ---: |"]
         last = 0
-        for key, label in STEPS:
-            if key in at:
-                lines.append(f"| {label} | {at[key]} | {at[key] - last} |")
-                last = at[key]
+        labels = dict(STEPS)
+        for key in sorted((k for k in labels if k in at), key=lambda k: at[k]):   # in the order reached
+            lines.append(f"| {labels[key]} | {at[key]} | {at[key] - last} |")
+            last = at[key]
         requests = ", ".join(f"{path} {start}-{end}" for path, start, end in before["requests"]
                              if not path.endswith((".js", ".css")))
         tasks = ", ".join(f"{d} at {s}" for s, d in before["long_tasks"]) or "none"

@@ -722,10 +722,12 @@ async function main() {
     view = state.read(); api.pin(view.version); versionNote(); overlay = null; refresh();
   });
   performance.mark("cg:controls");
-  await track(setupVersions());
-  performance.mark("cg:versions");
+  // The version picker and the view load side by side: the view reads view.version (from
+  // the address), not the picker; waiting for /versions first held the first frame back.
+  const versions = track(setupVersions()).then(() => performance.mark("cg:versions"));
   syncTimeControls();
   await refresh();
+  await versions;
   if (view.selected) await openActor(view.selected, { focus: false });
   document.body.dataset.ready = "true";
 }
