@@ -68,26 +68,25 @@ def _read_ahead(pieces: Iterable[bytes], depth: int = READ_AHEAD) -> Iterator[by
     stop = threading.Event()
     end = object()
 
+    def hand(item) -> bool:
+        """Put `item` in the box for the reader, unless it stopped reading meanwhile."""
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def write() -> None:
         try:
             for piece in pieces:
-                while not stop.is_set():
-                    try:
-                        box.put(piece, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not hand(piece):
                     return
             item = end
         except BaseException as e:  # noqa: BLE001 - handed to the reader, which raises it
             item = e
-        while not stop.is_set():
-            try:
-                box.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
+        hand(item)
 
     writer = threading.Thread(target=write, daemon=True, name="export-writer")
     writer.start()
