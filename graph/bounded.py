@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable
 
 from .errors import (ComputationCancelled, ComputationCrashed, ComputationTimeout, ComputationTooLarge,
-                     ConflictGraphError)
+                     ComputationUnavailable, ConflictGraphError)
 
 _PR_SET_PDEATHSIG = 1
 _POLL_S = 0.2
@@ -60,7 +60,13 @@ def run_bounded(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, memory_mb), daemon=True)
-    proc.start()
+    try:
+        proc.start()
+    except OSError as e:   # ENOMEM or EAGAIN from fork: the system's state, not the request
+        receive.close()
+        send.close()
+        raise ComputationUnavailable(f"the server could not start {what} ({e.strerror or e}); "
+                                     "try again later") from None
     send.close()
     deadline = time.monotonic() + timeout_s
     try:

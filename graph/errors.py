@@ -67,6 +67,11 @@ class ComputationCrashed(ConflictGraphError):
     status = 500
 
 
+class ComputationUnavailable(ConflictGraphError):
+    """The server could not start the computation's process (the system refused a fork)."""
+    status = 503
+
+
 # --- stores --------------------------------------------------------------------------
 class StoreUnavailable(ConflictGraphError):
     """The store cannot be reached or opened."""

@@ -10,7 +10,7 @@ from procs import children
 
 from conflictgraph.graph.bounded import run_bounded
 from conflictgraph.graph.errors import (AnalyticsError, ComputationCancelled, ComputationCrashed, ComputationTimeout,
-                                       ComputationTooLarge)
+                                       ComputationTooLarge, ComputationUnavailable)
 from conflictgraph.graph.dataset import read_dataset
 from conflictgraph.graph.service import GraphService, RelationFilter
 
@@ -52,6 +52,29 @@ def test_a_caller_that_goes_away_stops_it():
 def test_a_crash_is_reported_as_a_crash_not_a_timeout():
     with pytest.raises(ComputationCrashed, match="crashed"):
         run_bounded(os.abort, (), timeout_s=30, memory_mb=256)
+
+
+def test_a_fork_the_system_refuses_is_a_503_saying_so_not_a_crash():
+    # Reproduces what a service met after many engine reads: a process whose private,
+    # writable address space is larger than the machine, which Linux (heuristic
+    # overcommit) will not fork. Each 16 GiB mapping alone is allowed; the fork is not.
+    import mmap
+    page = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    held = []
+    try:
+        try:
+            while sum(len(m) for m in held) < 3 * page:
+                held.append(mmap.mmap(-1, 16 << 30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS,
+                                      prot=mmap.PROT_READ | mmap.PROT_WRITE))
+        except OSError:
+            pytest.skip("this system refuses large private mappings (strict overcommit): a fork "
+                        "cannot be made to fail this way here")
+        with pytest.raises(ComputationUnavailable, match=r"could not start the census \(.+\); try again later"):
+            run_bounded(lambda: 1, (), timeout_s=30, memory_mb=256, what="the census")
+    finally:
+        for m in held:
+            m.close()
+    assert run_bounded(lambda: 1, (), timeout_s=30, memory_mb=256) == 1   # and works again after
 
 
 def test_the_computation_s_own_errors_pass_through():

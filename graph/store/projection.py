@@ -221,7 +221,10 @@ class Projection:
         at a time (`actors_per_read` actors): the engine holds each result whole in its buffer
         pool. Actors come in no particular order (the projection sorts them)."""
         below = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
-        ranges = [{"from": lo, "below": lo + actors_per_read} for lo in range(0, max(below, 1), actors_per_read)]
+        # A range never reaches past the last offset: the engine sizes work by the bound it is
+        # given (a bound of 10^9 on 600 actors grew the heap by 123 GB of address space, and
+        # the next fork of that process was refused for memory).
+        ranges = [{"from": lo, "below": min(lo + actors_per_read, below)} for lo in range(0, max(below, 1), actors_per_read)]
         try:
             text = query_text("projection_actors", "embedded")
             actors = pa.concat_tables(_read_in_ranges(fetch, text, ranges))
@@ -234,7 +237,7 @@ class Projection:
         # does not fit is read in halves (_read_in_ranges).
         relations_total = fetch(query_text("relation_count", "embedded"), {}).column(0)[0].as_py()
         step = max(1, min(actors_per_read, below * RELATIONS_PER_READ // max(1, relations_total)))
-        ranges = [{"from": lo, "below": lo + step} for lo in range(0, max(below, 1), step)]
+        ranges = [{"from": lo, "below": min(lo + step, below)} for lo in range(0, max(below, 1), step)]
         parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
