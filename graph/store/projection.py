@@ -221,9 +221,7 @@ class Projection:
         at a time (`actors_per_read` actors): the engine holds each result whole in its buffer
         pool. Actors come in no particular order (the projection sorts them)."""
         below = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
-        # A range never reaches past the last offset: the engine sizes work by the bound it is
-        # given (a bound of 10^9 on 600 actors grew the heap by 123 GB of address space, and
-        # the next fork of that process was refused for memory).
+        # The last range stops at the last offset (the reads say which actors they cover).
         ranges = [{"from": lo, "below": min(lo + actors_per_read, below)} for lo in range(0, max(below, 1), actors_per_read)]
         try:
             text = query_text("projection_actors", "embedded")
