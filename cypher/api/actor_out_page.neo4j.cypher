@@ -4,6 +4,6 @@
 MATCH (a:Actor {id: $id})-[r]->(b:Actor)
 WITH a, r, b, type(r) AS type
 // include: relation_filters — the API's filters, cypher/fragments/relation_filters.cypher
-RETURN a.id AS source, b.id AS target, r AS rel
+RETURN a.id AS source, b.id AS target, r {.*, _type: type} AS rel
 ORDER BY r.id
 LIMIT $limit

@@ -4,4 +4,4 @@
 // params: keys
 MATCH (a:Actor)-[r]->(b:Actor)
 WHERE elementId(r) IN $keys
-RETURN a.id AS source, b.id AS target, r AS rel
+RETURN a.id AS source, b.id AS target, r {.*, _type: type(r)} AS rel

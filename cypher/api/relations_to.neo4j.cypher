@@ -4,4 +4,4 @@ MATCH (a:Actor)-[r]->(b:Actor)
 WHERE b.id IN $ids
 WITH a, r, b, type(r) AS type
 // include: relation_filters — the API's filters, cypher/fragments/relation_filters.cypher
-RETURN a.id AS source, b.id AS target, r AS rel
+RETURN a.id AS source, b.id AS target, r {.*, _type: type} AS rel

@@ -150,12 +150,15 @@ class CypherGraphReader:
         for ring in range(1, depth + 1):
             if not frontier:
                 break
-            rels = []
+            rows = []
             for name in ("relations_from", "relations_to"):
-                rels += self._relations(self.r.run_named(name, **params, ids=frontier).rows)
+                rows += self.r.run_named(name, **params, ids=frontier).rows
+            # A relation between two actors of the frontier comes back from both queries, and
+            # the next ring meets the last ring's relations again: shape each once.
+            new = {row[2]["id"]: row for row in rows if row[2]["id"] not in edges}
             nxt = []
-            for rel in rels:
-                edges.setdefault(rel["id"], rel)
+            for rel in self._relations(new.values()):
+                edges[rel["id"]] = rel
                 for end in (rel["source"], rel["target"]):
                     if end not in distance:
                         distance[end] = ring

@@ -22,15 +22,18 @@ _NODE, _REL, _PATH = _neo4j_graph_types()
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _plain_props(value, out: dict | None = None) -> dict:
+def _plain_value(v: Any) -> Any:
     # Most property values are scalars or lists of strings: skip the recursion for those
     # (converting values was most of the time of a whole-graph fetch, on both engines).
+    t = type(v)
+    return v if t in _SCALARS else list(v) if t is list and all(type(x) is str for x in v) else plain(v)
+
+
+def _plain_props(value, out: dict | None = None) -> dict:
     out = {} if out is None else out
     for k, v in value.items():
-        if k[0] == "_":
-            continue
-        t = type(v)
-        out[k] = v if t in _SCALARS else list(v) if t is list and all(type(x) is str for x in v) else plain(v)
+        if k[0] != "_":
+            out[k] = _plain_value(v)
     return out
 
 
@@ -49,6 +52,19 @@ def plain(value: Any) -> Any:
     {"_type", props}, paths {"nodes", "relationships"}, temporal values as ISO text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    # Maps first: the API's relation queries return map projections, a dict per row, and
+    # each check below costs (hasattr on a dict raises and catches AttributeError).
+    if isinstance(value, dict):
+        if "_nodes" in value and "_rels" in value:  # a recursive path
+            return {"nodes": [plain(n) for n in value["_nodes"]],
+                    "relationships": [plain(r) for r in value["_rels"]]}
+        if "_LABEL" in value and "_ID" in value:
+            props = _plain_props(value)
+            if "_SRC" in value:
+                return {"_type": value["_LABEL"], **props}
+            return {"_labels": [value["_LABEL"]], **props}
+        # A map (a Cypher map projection, most often): keys are text, values mostly scalars.
+        return {k: v if type(v) in _SCALARS else _plain_value(v) for k, v in value.items()}
     if _NODE and isinstance(value, _NODE):
         return _plain_props(value, {"_labels": sorted(_label(x) for x in value.labels)})
     if _REL and isinstance(value, _REL):
@@ -66,16 +82,6 @@ def plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, dict):
-        if "_nodes" in value and "_rels" in value:  # a recursive path
-            return {"nodes": [plain(n) for n in value["_nodes"]],
-                    "relationships": [plain(r) for r in value["_rels"]]}
-        if "_LABEL" in value and "_ID" in value:
-            props = _plain_props(value)
-            if "_SRC" in value:
-                return {"_type": value["_LABEL"], **props}
-            return {"_labels": [value["_LABEL"]], **props}
-        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [plain(v) for v in value]
     return str(value)
