@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import ladybug
+import numpy as np
 import pyarrow as pa
 
 from ..ontology import Ontology, load_ontology
@@ -79,8 +80,11 @@ def write_tables_from(conn: ladybug.Connection, ontology: Ontology, out: Path) -
 def write_tables_with(fetch, ontology: Ontology, out: Path) -> None:
     """The tables, and the projection's arrays computed from them (Projection.save_arrays),
     so that a service process maps all of it and computes nothing."""
-    actors, relations = Projection.fetch_tables(ontology, fetch)
-    relations = _one_chunk_each(relations)
+    tables = list(Projection.fetch_tables(ontology, fetch))
+    # Handed over, not passed: while this frame held the table too, no column's chunks could
+    # be let go as its combined copy was made (10M relations: 13.4 GB at the peak).
+    relations = _one_chunk_each(tables.pop())
+    actors = tables.pop()
     projection = Projection(ontology, actors, relations)
     # The actors as the projection ordered them (by id), the relations as they came: the
     # arrays' positions refer to these rows.
@@ -106,14 +110,45 @@ def _one_chunk_each(table: pa.Table) -> pa.Table:
             # offsets: cast a chunk at a time, each original let go as its copy is made.
             if not pa.types.is_string(column.type):
                 raise
-            chunks, large = list(column.chunks), []
+            chunks = list(column.chunks)
             del column
-            while chunks:
-                large.append(chunks.pop(0).cast(pa.large_string()))
-            columns.append(pa.concat_arrays(large))
-            del large
+            columns.append(_large_string_of(chunks))
         column = None
+    pool = pa.default_memory_pool()
+    pool.release_unused()   # the freed chunks: back to the system now, not when the allocator decides
     return pa.table(columns, names=names)
+
+
+def _large_string_of(chunks: list[pa.Array]) -> pa.Array:
+    """One large_string array of string `chunks`, emptying the list as it goes: each chunk's
+    bytes are copied into buffers sized for all of them and the chunk let go, so the peak is
+    the column and one chunk (casting each chunk, then concatenating, held it twice)."""
+    lengths = [len(c) for c in chunks]
+    n = sum(lengths)
+    sizes = []
+    for c in chunks:
+        o = np.frombuffer(c.buffers()[1], np.int32, len(c) + 1, c.offset * 4)
+        sizes.append(int(o[-1] - o[0]))
+    offsets = np.empty(n + 1, np.int64)
+    offsets[0] = 0
+    data = np.empty(sum(sizes), np.uint8)
+    valid = np.ones(n, bool)
+    row = at = 0
+    while chunks:
+        c = chunks.pop(0)
+        k = len(c)
+        o = np.frombuffer(c.buffers()[1], np.int32, k + 1, c.offset * 4)
+        if o[-1] > o[0]:
+            data[at:at + int(o[-1] - o[0])] = np.frombuffer(c.buffers()[2], np.uint8, int(o[-1] - o[0]), int(o[0]))
+        offsets[row + 1:row + k + 1] = o[1:].astype(np.int64) - int(o[0]) + at
+        if c.null_count:
+            valid[row:row + k] = c.is_valid().to_numpy(zero_copy_only=False)
+        at += int(o[-1] - o[0])
+        row += k
+        del c
+    nulls = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.large_string(), n, [nulls, pa.py_buffer(offsets), pa.py_buffer(data)],
+                                 null_count=int(n - valid.sum()))
 
 
 def read_tables(out: Path) -> tuple[pa.Table, pa.Table]:
