@@ -185,6 +185,9 @@ def main() -> None:
         log(f"synth took {time.perf_counter() - t:.0f} s")
     r["seed_mb"] = round(sum(p.stat().st_size for p in seed_dir.iterdir()) / 1e6, 1)
     prev = json.loads(saved.read_text()) if saved.exists() else {}
+    # What broke and why is written by hand into the saved results after looking at a run;
+    # a new run keeps it (to be edited), rather than printing a report without it.
+    r["findings"] = prev.get("findings", [])
     if args.reuse_load and prev.get("load") and (store_dir / "CURRENT").exists():
         r["load"], r["load_reused_from"] = prev["load"], prev.get("load_reused_from", prev["date"])
     else:
