@@ -21,6 +21,7 @@ from conflictgraph.graph.errors import OntologyError
 from conflictgraph.graph.ontology import parse_ontology
 from conflictgraph.graph.paths import ONTOLOGY_FILE
 from conflictgraph.graph.service import EventFilter, GraphService
+from conflictgraph.graph.records import evidence_json
 from seed_counts import ACTORS, EVENTS, PARTICIPATIONS, RELATIONS
 
 
@@ -375,6 +376,11 @@ def test_the_neo4j_import_zip_with_events(client, seed_dataset):
         (p.actor, e.id, "PARTICIPATED_IN", p.role) for e in seed_dataset.events for p in e.participants)
     # The documents events cite are in the zip, even those no relation cites.
     assert {x.document for e in seed_dataset.events for x in e.evidence} <= documents
+    # Each event's evidence is the text the store holds, as relationships.csv's is: an
+    # import of the zip reads back the seed's evidence.
+    stored = {e.id: e for e in seed_dataset.events}
+    for r in events:
+        assert r["evidence_json"] == evidence_json(stored[r["id:ID(Event)"]].evidence)
     with zipfile.ZipFile(io.BytesIO(client.get("/export", params={"format": "csv"}).content)) as z:
         assert "events.csv" not in z.namelist()
 

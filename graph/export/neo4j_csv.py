@@ -19,7 +19,6 @@ formula (one starting with = + - @, a tab or a carriage return: `=HYPERLINK(...)
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from typing import Any, Callable, Iterable, Iterator
 
@@ -167,14 +166,6 @@ class _Sink(io.RawIOBase):
         return out
 
 
-def _evidence(items: list[dict], cited: set[str]) -> list[dict]:
-    """Evidence as stored (document ids, not resolved documents); the ids are added to `cited`."""
-    evidence = [{**ev, "document": ev["document"]["id"]} if isinstance(ev["document"], dict) else ev
-                for ev in items or []]
-    cited.update(ev["document"] for ev in evidence)
-    return evidence
-
-
 def stream(actor_tables: Iterable[pa.Table], relation_tables: Iterable[pa.Table],
            documents_for: Callable[[list[str]], list[dict]], ontology: Ontology,
            event_batches: Iterable[list[dict]] | None = None, *, spreadsheet: bool = False,
@@ -202,10 +193,13 @@ def stream(actor_tables: Iterable[pa.Table], relation_tables: Iterable[pa.Table]
     participations: list[list[str]] = []
 
     def event(e):
-        evidence = _evidence(e.get("evidence"), cited)
+        evidence = e.get("evidence") or []
+        documents = sorted({ev["document"]["id"] if isinstance(ev["document"], dict) else ev["document"]
+                            for ev in evidence})
+        cited.update(documents)
         participations.extend([p["actor"], e["id"], PARTICIPATION, p["role"]] for p in e["participants"])
-        values = {**e, "evidence_json": json.dumps(evidence, ensure_ascii=False),
-                  "document_ids": sorted({ev["document"] for ev in evidence}),
+        # As relationships.csv: the evidence as the store holds it (an import reads it back).
+        values = {**e, "evidence_json": stored_evidence_json(evidence), "document_ids": documents,
                   **{f"deaths_{k}": v for k, v in (e.get("deaths") or {}).items()},
                   "identifiers": identifier_texts(e.get("identifiers") or {})}
         return [e["id"]] + [_cell(values.get(c)) for c in event_cols] + ["Event"]
