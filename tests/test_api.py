@@ -324,6 +324,12 @@ def test_cypher_endpoint_runs_read_queries_with_parameters(client):
     assert body == {"columns": ["backer"], "rows": [["egypt"], ["russia"], ["uae"]], "truncated": False}
 
 
+def test_cypher_maps_keyed_by_numbers_come_back_keyed_by_text(client):
+    # JSON keys are text; the embedded engine hands a MAP over with its own key type.
+    body = ok(client.post("/cypher", json={"query": "RETURN map([1, 2], ['a', 'b']) AS m"}))
+    assert body["rows"] == [[{"1": "a", "2": "b"}]]
+
+
 @pytest.mark.parametrize("value", [2 ** 63, -(2 ** 63) - 1, [1, {"deep": 2 ** 64}]])
 def test_cypher_parameters_beyond_64_bit_integers_are_400_naming_the_parameter(client, value):
     # Found on the real Neo4j: the driver's wire encoder overflowed and the answer was a 500.

@@ -63,8 +63,10 @@ def plain(value: Any) -> Any:
             if "_SRC" in value:
                 return {"_type": value["_LABEL"], **props}
             return {"_labels": [value["_LABEL"]], **props}
-        # A map (a Cypher map projection, most often): keys are text, values mostly scalars.
-        return {k: v if type(v) in _SCALARS else _plain_value(v) for k, v in value.items()}
+        # A map (a Cypher map projection, most often): values mostly scalars; keys as text
+        # (an engine's MAP may have other keys, which JSON cannot carry).
+        return {k if type(k) is str else str(k): v if type(v) in _SCALARS else _plain_value(v)
+                for k, v in value.items()}
     if _NODE and isinstance(value, _NODE):
         return _plain_props(value, {"_labels": sorted(_label(x) for x in value.labels)})
     if _REL and isinstance(value, _REL):
