@@ -128,6 +128,19 @@ def test_subgraphs_agree(both, actor_ids, ontology, edge_days):
         assert got["nodes"][0]["distance"] == 0
 
 
+def test_a_subgraph_larger_than_the_row_limit_is_answered_whole(both, ontology):
+    # The Cypher reader's queries ran under the researchers' row limit: a neighbourhood of
+    # more rows than that came back cut (on Neo4j at 1M relations: a KeyError, a 500).
+    few = EmbeddedStore(both[1].store.root, ontology, buffer_pool_mb=256, projection=False, row_limit=50)
+    try:
+        hub = max(both[0].whole_graph()["nodes"], key=lambda a: both[0].actor(a["id"])["total_degree"])["id"]
+        want = both[0].subgraph([hub], 2)
+        assert len(want["nodes"]) > 50 and len(want["edges"]) > 50
+        assert GraphService(few).subgraph([hub], 2) == want
+    finally:
+        few.close()
+
+
 def test_shortest_paths_agree(both, actor_ids, ontology, edge_days):
     rnd = random.Random(5)
     seen_lengths = set()
