@@ -325,7 +325,10 @@ def test_cypher_endpoint_runs_read_queries_with_parameters(client):
 
 
 def test_cypher_maps_keyed_by_numbers_come_back_keyed_by_text(client):
-    # JSON keys are text; the embedded engine hands a MAP over with its own key type.
+    # JSON keys are text; the embedded engine hands a MAP over with its own key type (Neo4j's
+    # maps are keyed by text, and it has no map() to build another).
+    if client.app.state.service.store.dialect != "embedded":
+        pytest.skip("only the embedded engine has maps keyed by numbers")
     body = ok(client.post("/cypher", json={"query": "RETURN map([1, 2], ['a', 'b']) AS m"}))
     assert body["rows"] == [[{"1": "a", "2": "b"}]]
 
