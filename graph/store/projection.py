@@ -132,6 +132,11 @@ ARRAYS = ("physical", "src", "dst", "type", "confidence", "status", "start", "en
           "out_ptr", "out_edges", "in_ptr", "in_edges")
 
 
+def _ranges(below: int, step: int) -> list[dict]:
+    """Node offsets [0, below) in ranges of `step`, the last one stopping at `below`."""
+    return [{"from": lo, "below": min(lo + step, below)} for lo in range(0, max(below, 1), step)]
+
+
 def _read_in_ranges(fetch: Callable[[str, dict], pa.Table], text: str, ranges: list[dict]) -> Iterator[pa.Table]:
     """`text` read for each range of node offsets ({"from", "below"}); a range whose result
     the engine's buffer pool cannot hold is read in two halves instead (down to one node)."""
@@ -221,8 +226,7 @@ class Projection:
         at a time (`actors_per_read` actors): the engine holds each result whole in its buffer
         pool. Actors come in no particular order (the projection sorts them)."""
         below = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
-        # The last range stops at the last offset (the reads say which actors they cover).
-        ranges = [{"from": lo, "below": min(lo + actors_per_read, below)} for lo in range(0, max(below, 1), actors_per_read)]
+        ranges = _ranges(below, actors_per_read)
         try:
             text = query_text("projection_actors", "embedded")
             actors = pa.concat_tables(_read_in_ranges(fetch, text, ranges))
@@ -235,7 +239,7 @@ class Projection:
         # does not fit is read in halves (_read_in_ranges).
         relations_total = fetch(query_text("relation_count", "embedded"), {}).column(0)[0].as_py()
         step = max(1, min(actors_per_read, below * RELATIONS_PER_READ // max(1, relations_total)))
-        ranges = [{"from": lo, "below": min(lo + step, below)} for lo in range(0, max(below, 1), step)]
+        ranges = _ranges(below, step)
         parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))

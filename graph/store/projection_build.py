@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..ontology import Ontology, load_ontology
-from .ladybug_engine import out_of_memory
+from .ladybug_engine import open_database, out_of_memory
 from .projection import Projection
 
 
@@ -40,13 +40,14 @@ class ReopeningFetcher:
     needed were not freed); a fresh database read the same range at once."""
 
     def __init__(self, db_file: str, buffer_pool_mb: int):
-        self.db_file, self.pool = db_file, buffer_pool_mb * 1024 * 1024
+        self.db_file, self.pool_mb = Path(db_file), buffer_pool_mb
         self.reopened = 0
         self._open()
 
     def _open(self) -> None:
-        self.db = ladybug.Database(self.db_file, read_only=True, buffer_pool_size=self.pool)
+        self.db = open_database(self.db_file, True, self.pool_mb)
         self.conn = ladybug.Connection(self.db)
+        self._fetch = arrow_fetcher(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -54,14 +55,14 @@ class ReopeningFetcher:
 
     def __call__(self, text: str, params: dict) -> pa.Table:
         try:
-            return arrow_fetcher(self.conn)(text, params)
+            return self._fetch(text, params)
         except RuntimeError as e:
             if not out_of_memory(str(e)):
                 raise
         self.close()
         self._open()
         self.reopened += 1
-        return arrow_fetcher(self.conn)(text, params)   # still too big: the caller reads it in halves
+        return self._fetch(text, params)   # still too big: the caller reads it in halves
 
 
 def write_tables(ontology: Ontology, db_file: str, out: Path, buffer_pool_mb: int) -> None:
@@ -82,7 +83,8 @@ def write_tables_with(fetch, ontology: Ontology, out: Path) -> None:
     so that a service process maps all of it and computes nothing."""
     tables = list(Projection.fetch_tables(ontology, fetch))
     # Handed over, not passed: while this frame held the table too, no column's chunks could
-    # be let go as its combined copy was made (10M relations: 13.4 GB at the peak).
+    # be let go as its combined copy was made (the reader at 10M relations: 14.0 GB at the
+    # peak, 12.2 GB handed over).
     relations = _one_chunk_each(tables.pop())
     actors = tables.pop()
     projection = Projection(ontology, actors, relations)
@@ -101,49 +103,53 @@ def _one_chunk_each(table: pa.Table) -> pa.Table:
     relations)."""
     names, columns = table.column_names, []
     for name in names:
-        column = table.column(name)
+        held = [table.column(name)]
         table = table.drop_columns([name])
-        try:
-            columns.append(column.combine_chunks())
-        except pa.ArrowInvalid:
-            # Over 2 GB of text in one column (evidence_json at 10M relations) needs 64-bit
-            # offsets: cast a chunk at a time, each original let go as its copy is made.
-            if not pa.types.is_string(column.type):
-                raise
-            chunks = list(column.chunks)
-            del column
-            columns.append(_large_string_of(chunks))
-        column = None
-    pool = pa.default_memory_pool()
-    pool.release_unused()   # the freed chunks: back to the system now, not when the allocator decides
+        columns.append(_combined(held))
+    pa.default_memory_pool().release_unused()   # the freed chunks: back to the system now
     return pa.table(columns, names=names)
+
+
+def _combined(held: list[pa.ChunkedArray]) -> pa.Array:
+    """The column in `held` (taken out of it: this frame is then its only holder) as one array."""
+    column = held.pop()
+    try:
+        return column.combine_chunks()
+    except pa.ArrowInvalid:
+        # Over 2 GB of text in one column (evidence_json at 10M relations) needs 64-bit
+        # offsets: a large_string column, joined a chunk at a time.
+        if not pa.types.is_string(column.type):
+            raise
+        chunks = list(column.chunks)
+    del column   # the list is then the chunks' last holder: each goes as it is copied
+    return _large_string_of(chunks)
+
+
+def _offsets(chunk: pa.Array) -> np.ndarray:
+    """A string array's 32-bit offsets, its own slice of them (no copy)."""
+    return np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
 
 
 def _large_string_of(chunks: list[pa.Array]) -> pa.Array:
     """One large_string array of string `chunks`, emptying the list as it goes: each chunk's
     bytes are copied into buffers sized for all of them and the chunk let go, so the peak is
     the column and one chunk (casting each chunk, then concatenating, held it twice)."""
-    lengths = [len(c) for c in chunks]
-    n = sum(lengths)
-    sizes = []
-    for c in chunks:
-        o = np.frombuffer(c.buffers()[1], np.int32, len(c) + 1, c.offset * 4)
-        sizes.append(int(o[-1] - o[0]))
+    n = sum(len(c) for c in chunks)
     offsets = np.empty(n + 1, np.int64)
     offsets[0] = 0
-    data = np.empty(sum(sizes), np.uint8)
+    data = np.empty(sum(int(o[-1] - o[0]) for o in map(_offsets, chunks)), np.uint8)
     valid = np.ones(n, bool)
     row = at = 0
     while chunks:
         c = chunks.pop(0)
-        k = len(c)
-        o = np.frombuffer(c.buffers()[1], np.int32, k + 1, c.offset * 4)
-        if o[-1] > o[0]:
-            data[at:at + int(o[-1] - o[0])] = np.frombuffer(c.buffers()[2], np.uint8, int(o[-1] - o[0]), int(o[0]))
+        k, o = len(c), _offsets(c)
+        size = int(o[-1] - o[0])
+        if size:
+            data[at:at + size] = np.frombuffer(c.buffers()[2], np.uint8, size, int(o[0]))
         offsets[row + 1:row + k + 1] = o[1:].astype(np.int64) - int(o[0]) + at
         if c.null_count:
             valid[row:row + k] = c.is_valid().to_numpy(zero_copy_only=False)
-        at += int(o[-1] - o[0])
+        at += size
         row += k
         del c
     nulls = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
