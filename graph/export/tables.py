@@ -32,12 +32,14 @@ def conform(table: pa.Table, names: list[str]) -> pa.Table:
         wanted = column_type(name)
         if name in table.column_names:
             col = table[name]
-            if col.type == pa.large_string() and wanted == pa.string():
+            if col.type != wanted:
                 try:
                     col = col.cast(wanted)
                 except pa.ArrowInvalid:
-                    pass   # over 2 GB of text (10M relations' evidence): the writers take it as it is
-            columns[name] = col if col.type == wanted or col.type == pa.large_string() else col.cast(wanted)
+                    # Over 2 GB of text (10M relations' evidence) stays large_string: the writers take it.
+                    if not (col.type == pa.large_string() and wanted == pa.string()):
+                        raise
+            columns[name] = col
         else:
             columns[name] = pa.nulls(table.num_rows, wanted)
     return pa.table(columns)
