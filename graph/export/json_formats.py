@@ -38,16 +38,16 @@ def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
         def node_items(t: pa.Table) -> pa.Array:
             size = t["size"].to_numpy(zero_copy_only=False)
             label = labels(t)
-            x = {"attrs": attrs(t, NODE_COLUMNS), "id": jc.string(t["id"]), "label": jc.string(label),
+            x = {"attrs": attrs(t, NODE_COLUMNS), "id": jc.quoted(t["id"]), "label": jc.quoted(label),
                  "degree": (size - 4) // 2,
                  "color": _colours(t["kind"], ontology.node_colors, "#7f7f7f")}
-            return jc.obj(node(t, x), t.num_rows)
+            return jc.obj(node(t, x), t.num_rows, after=",")
 
         def edge_items(t: pa.Table) -> pa.Array:
-            x = {"attrs": attrs(t, EDGE_COLUMNS), "id": jc.string(t["id"]), "source": jc.string(t["source"]),
-                 "target": jc.string(t["target"]), "label": jc.string(t["relation_type"]),
+            x = {"attrs": attrs(t, EDGE_COLUMNS), "id": jc.quoted(t["id"]), "source": jc.quoted(t["source"]),
+                 "target": jc.quoted(t["target"]), "label": jc.quoted(t["relation_type"]),
                  "color": _colours(t["polarity"], ontology.polarity_colors, None)}
-            return jc.obj(edge(t, x), t.num_rows)
+            return jc.obj(edge(t, x), t.num_rows, after=",")
         stamp = b'"conflictgraph":' + orjson.dumps({"version": version}) + b"," if version else b""
         yield head[:1] + stamp + head[1:] + node_key
         yield from jc.array(nodes, node_items)
@@ -57,25 +57,25 @@ def _streamer(head: bytes, node_key: bytes, edge_key: bytes, tail: bytes,
     return stream
 
 
-def _data(members: list[jc.Member], n: int) -> list[jc.Member]:
-    return [("data", jc.obj(members, n))]
+def _data(members: list[jc.Member]) -> list[jc.Member]:
+    return [("data", jc.Nested(members))]
 
 
 cytoscape_stream = _streamer(
     b'{"elements":{', b'"nodes":', b',"edges":', b"}}",
     lambda t, x: _data([("id", x["id"]), ("label", x["label"]), *x["attrs"], ("degree", jc.value(pa.array(x["degree"]))),
-                        ("color", x["color"])], t.num_rows),
+                        ("color", x["color"])]),
     lambda t, x: _data([("id", x["id"]), ("source", x["source"]), ("target", x["target"]), ("label", x["label"]),
-                        *x["attrs"], ("color", x["color"])], t.num_rows))
+                        *x["attrs"], ("color", x["color"])]))
 
 graphology_stream = _streamer(
     b'{"attributes":{"name":"ConflictGraph export"},'
     b'"options":{"type":"mixed","multi":true,"allowSelfLoops":false},', b'"nodes":', b',"edges":', b"}",
-    lambda t, x: [("key", x["id"]), ("attributes", jc.obj(
-        [("label", x["label"]), *x["attrs"], ("size", jc.value(pa.array(1 + x["degree"]))), ("color", x["color"])], t.num_rows))],
+    lambda t, x: [("key", x["id"]), ("attributes", jc.Nested(
+        [("label", x["label"]), *x["attrs"], ("size", jc.value(pa.array(1 + x["degree"]))), ("color", x["color"])]))],
     lambda t, x: [("key", x["id"]), ("source", x["source"]), ("target", x["target"]),
                   ("undirected", pc.if_else(t["directed"], "false", "true")),
-                  ("attributes", jc.obj([("label", x["label"]), *x["attrs"], ("color", x["color"])], t.num_rows))])
+                  ("attributes", jc.Nested([("label", x["label"]), *x["attrs"], ("color", x["color"])]))])
 
 d3_stream = _streamer(
     b"{", b'"nodes":', b',"links":', b"}",
