@@ -323,3 +323,35 @@ def test_text_chunks_joined_into_one_large_string_column_keep_every_value():
     assert joined.to_pylist() == ["a", "bc", None, "déf", "y", "z", None, "", "زز", "s", "t"]
     assert joined.equals(expected)
     assert _large_string_of([pa.array(["no", "nulls"])]).null_count == 0
+
+
+def test_a_projection_written_before_its_derived_columns_exports_the_same(both, ontology):
+    # A generation's projection files from an earlier release lack the columns derived for
+    # the exports (evidence summaries, evidence item counts): the exports derive them then,
+    # and the same tables come out. No relation answer carries a derived column either way.
+    import ladybug
+
+    from conflictgraph.graph.store.generations import DB_FILE
+    from conflictgraph.graph.store.projection import DERIVED, Projection
+    from conflictgraph.graph.store.projection_build import arrow_fetcher
+
+    store = both[0].store
+    db = ladybug.Database(str(store.root / "generations" / store.current_generation() / DB_FILE), read_only=True,
+                          buffer_pool_size=128 << 20)
+    conn = ladybug.Connection(db)
+    try:
+        actors, relations = Projection.fetch_tables(ontology, arrow_fetcher(conn))
+    finally:
+        conn.close()
+        db.close()
+    assert set(DERIVED) <= set(relations.column_names)
+    now = Projection(ontology, actors, relations)
+    before = Projection(ontology, actors, relations.drop_columns(list(DERIVED)))
+    everything = RelationFilter().params(ontology)
+    for got, want in zip(before.export_tables(everything), now.export_tables(everything)):
+        assert got.equals(want)
+    counts = dict(zip(got["id"].to_pylist(), got["evidence_count"].to_pylist()))
+    assert counts == {rel["id"]: len(rel["evidence"]) for rel in both[1].whole_graph()["edges"]}
+    some = np.arange(0, now.type.size, 7)
+    assert now.relation_dicts(some) == before.relation_dicts(some)
+    assert not set(DERIVED) & {k for rel in now.relation_dicts(some) for k in rel}

@@ -68,7 +68,15 @@ def _joined(lists) -> pa.Array:
 
 ACTORS_PER_READ = 100_000       # actors per read (see fetch_tables)
 RELATIONS_PER_READ = 200_000    # relations per read, were degrees even (see fetch_tables)
-EVIDENCE_SUMMARIES = "evidence_summaries"   # a column of the projection's relations, derived
+EVIDENCE_SUMMARIES = "evidence_summaries"   # columns of the projection's relations, derived
+EVIDENCE_ITEMS = "evidence_items"           # from evidence_json when the projection is built
+DERIVED = (EVIDENCE_SUMMARIES, EVIDENCE_ITEMS)
+
+
+def _evidence_items(evidence_json) -> pa.ChunkedArray:
+    """How many evidence items each relation has. evidence_json is compact JSON written by the
+    loader: one "document" key per item (a quote inside a text is escaped, so cannot match)."""
+    return pc.cast(pc.count_substring(evidence_json.fill_null(""), '"document":'), pa.int32())
 
 
 def _summaries(evidence_json: pa.ChunkedArray) -> pa.Array:
@@ -164,6 +172,8 @@ class Projection:
         self._search_lock = threading.Lock()
         rels = relations.combine_chunks()   # no copy when already one chunk (a mapped file)
         self.rows = rels.drop_columns(["source", "target", "type"])
+        # The columns the store holds, without those derived for the exports (no copy).
+        self.stored_rows = self.rows.drop_columns([c for c in DERIVED if c in self.rows.column_names])
         if arrays is not None:
             self.actors = actors.combine_chunks()
             self._ids = _SortedIds(_one_chunk(self.actors.column("id")))
@@ -247,10 +257,12 @@ class Projection:
             for part in _read_in_ranges(fetch, text, ranges):
                 parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
         relations = pa.concat_tables(parts, promote_options="default")
-        # Each relation's evidence summaries, as the exports show them: parsed from the JSON
-        # once here (with the load, for large graphs), not per export.
+        # Each relation's evidence summaries and its number of evidence items, as the exports
+        # show them: derived from the JSON once here (with the load, for large graphs), not
+        # per export (counting the items of a million relations took ~0.5 s of each export).
         summaries = _summaries(relations["evidence_json"]) if relations.num_rows else pa.array([], pa.string())
-        return actors, relations.append_column(EVIDENCE_SUMMARIES, summaries)
+        return actors, (relations.append_column(EVIDENCE_SUMMARIES, summaries)
+                        .append_column(EVIDENCE_ITEMS, _evidence_items(relations["evidence_json"])))
 
     def search_index(self) -> SearchIndex:
         """The actors' search index, built on first use (once)."""
@@ -311,7 +323,7 @@ class Projection:
     # --- rows ----------------------------------------------------------------------
     def relation_dicts(self, edges) -> list[dict[str, Any]]:
         edges = np.asarray(edges, dtype=np.int64)
-        rows = self.rows.take(pa.array(self.physical[edges])).to_pylist()
+        rows = self.stored_rows.take(pa.array(self.physical[edges])).to_pylist()
         names, onto = self.type_names, self.ontology
         return [relation_from_properties(names[t], s, d, row, onto)
                 for t, s, d, row in zip(self.type[edges].tolist(), self.ids_of(self.src[edges]),
@@ -331,10 +343,11 @@ class Projection:
         everything = np.arange(self.type.size, dtype=np.int32)
         edges = everything[self._mask(everything, p)]
         # Only the columns an export shows (evidence is counted, not copied).
-        shown = [c for c in self.rows.column_names if c not in ("evidence_json", "notes", EVIDENCE_SUMMARIES)]
+        shown = [c for c in self.stored_rows.column_names if c not in ("evidence_json", "notes")]
         where = pa.array(self.physical[edges])
         rows = self.rows.select(shown).take(where)
-        evidence = pc.count_substring(self.rows["evidence_json"].fill_null(""), '"document":')
+        evidence = (self.rows[EVIDENCE_ITEMS] if EVIDENCE_ITEMS in self.rows.column_names
+                    else _evidence_items(self.rows["evidence_json"]))   # files from before
         t = self.type[edges]
         specs = list(self.ontology.relation_types.values())
         columns: dict[str, Any] = {
@@ -350,8 +363,6 @@ class Projection:
             "start_precision": rows["start_precision"], "end_precision": rows["end_precision"],
             "start_unknown": rows["start_unknown"],
             "attributed_to": rows["attributed_to"], "location": rows["location"],
-            # evidence_json is compact JSON written by the loader: one "document" key per item
-            # (a quote inside a text is escaped, so it cannot match).
             "evidence_count": pc.take(evidence, where),
             "documents": _joined(rows["document_ids"]),
             "events": _joined(rows["event_ids"]),
@@ -382,7 +393,7 @@ class Projection:
         everything = np.arange(self.type.size, dtype=np.int32)
         edges = everything[self._mask(everything, p)]
         names = pa.array(self.type_names)
-        stored = [c for c in self.rows.column_names if c != EVIDENCE_SUMMARIES]
+        stored = self.stored_rows.column_names
         ids = self.actors["id"]
 
         def actors() -> Iterator[pa.Table]:
@@ -392,7 +403,7 @@ class Projection:
         def relations() -> Iterator[pa.Table]:
             for start in range(0, edges.size, batch):
                 e = edges[start:start + batch]
-                rows = self.rows.select(stored).take(pa.array(self.physical[e]))
+                rows = self.stored_rows.take(pa.array(self.physical[e]))
                 ends = {"source": ids.take(pa.array(self.src[e])), "target": ids.take(pa.array(self.dst[e])),
                         "type": names.take(pa.array(self.type[e]))}
                 yield pa.table({**ends, **{c: rows[c] for c in stored}})
