@@ -14,7 +14,7 @@ from conflictgraph.graph.dates import PartialDate
 from conflictgraph.graph.errors import BadRequest, NotFound
 from conflictgraph.graph.service import MAX_PATHS, GraphService, RelationFilter
 from conflictgraph.graph.store.embedded import EmbeddedStore
-from conflictgraph.graph.store.projection import ARRAYS
+from conflictgraph.graph.store.projection import ARRAYS, NEIGHBOURS
 from conflictgraph.graph.synth import generate
 
 N_QUESTIONS = 40
@@ -230,9 +230,10 @@ def test_the_projection_read_by_a_child_process_is_the_same(both, ontology):
             a, b = r.projection, c.projection
             assert a is not b
             # The child's arrays are mapped from its files (every worker shares their pages).
-            assert all(isinstance(getattr(b, name), np.memmap) for name in ARRAYS)
+            assert all(isinstance(getattr(b, name), np.memmap) for name in (*ARRAYS, *NEIGHBOURS))
             assert a.ids_of(range(a.n_actors)) == b.ids_of(range(b.n_actors))
-            for name in ("src", "dst", "type", "confidence", "status", "start", "end", "out_edges", "in_edges"):
+            for name in ("src", "dst", "type", "confidence", "status", "start", "end", "out_edges", "in_edges",
+                         *NEIGHBOURS):
                 assert (getattr(a, name) == getattr(b, name)).all(), name
             assert a.rows.take(a.physical).equals(b.rows.take(b.physical))
         assert GraphService(child).whole_graph() == both[1].whole_graph()

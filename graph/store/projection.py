@@ -105,15 +105,21 @@ def _csr(ends: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return ptr, np.argsort(ends, kind="stable").astype(np.int32)
 
 
-def _gather(ptr: np.ndarray, edges: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The relations in the CSR slices of `nodes`, and the node each came from."""
+def _slices(ptr: np.ndarray, values: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values in the CSR slices of `nodes`, and each slice's length."""
     starts = ptr[nodes]
     lengths = ptr[nodes + 1] - starts
     total = int(lengths.sum())
     if total == 0:
-        return np.empty(0, np.int32), np.empty(0, np.int32)
+        return np.empty(0, values.dtype), lengths
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-    return edges[offsets], np.repeat(nodes, lengths)
+    return values[offsets], lengths
+
+
+def _gather(ptr: np.ndarray, edges: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The relations in the CSR slices of `nodes`, and the node each came from."""
+    found, lengths = _slices(ptr, edges, nodes)
+    return found, np.repeat(nodes, lengths)
 
 
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
@@ -136,6 +142,10 @@ class _SortedIds:
 
 # The projection's arrays, as written beside its tables by the load (save_arrays) and mapped
 # read-only by every service process on the generation: their pages are shared, not copied.
+# Each CSR slice's other ends (dst[out_edges], src[in_edges]): a search that needs only the
+# neighbours reads them in order instead of gathering from 10M-row arrays. Saved with ARRAYS
+# and derived when opening files written before them.
+NEIGHBOURS = ("out_nbr", "in_nbr")
 ARRAYS = ("physical", "src", "dst", "type", "confidence", "status", "start", "end",
           "out_ptr", "out_edges", "in_ptr", "in_edges")
 
@@ -170,6 +180,7 @@ class Projection:
         self.symmetric = np.array([not t.directed for t in ontology.relation_types.values()])
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
+        self._unknown: dict[str, bool] = {}   # see _has_unknown
         rels = relations.combine_chunks()   # no copy when already one chunk (a mapped file)
         self.rows = rels.drop_columns(["source", "target", "type"])
         # The columns the store holds, without those derived for the exports (no copy).
@@ -180,6 +191,7 @@ class Projection:
             self.n_actors = self.actors.num_rows
             for name in ARRAYS:
                 setattr(self, name, arrays[name])
+            self._set_neighbours(arrays)
             return
         # One chunk per column: take() on a column of many chunks (the engine hands results
         # over in small ones) concatenates them first, on every call.
@@ -202,18 +214,26 @@ class Projection:
         self.end = _day_keys(rels["end_date"], False, NO_END)[order]
         self.out_ptr, self.out_edges = _csr(self.src, n)
         self.in_ptr, self.in_edges = _csr(self.dst, n)
+        self._set_neighbours({})
+
+    def _set_neighbours(self, arrays: dict[str, np.ndarray]) -> None:
+        """NEIGHBOURS from `arrays`, or derived (files written before them)."""
+        self.out_nbr = arrays["out_nbr"] if "out_nbr" in arrays else self.dst[self.out_edges]
+        self.in_nbr = arrays["in_nbr"] if "in_nbr" in arrays else self.src[self.in_edges]
 
     def save_arrays(self, folder: Path) -> None:
-        """ARRAYS as .npy files in `folder` (for `arrays=` through load_arrays)."""
-        for name in ARRAYS:
+        """ARRAYS and NEIGHBOURS as .npy files in `folder` (for `arrays=` through load_arrays)."""
+        for name in (*ARRAYS, *NEIGHBOURS):
             np.save(folder / f"{name}.npy", getattr(self, name))
 
     @staticmethod
     def load_arrays(folder: Path) -> dict[str, np.ndarray] | None:
-        """save_arrays' files mapped read-only, or None if the folder has none."""
+        """save_arrays' files mapped read-only (NEIGHBOURS where written), or None if the
+        folder has none."""
         if not all((folder / f"{name}.npy").is_file() for name in ARRAYS):
             return None
-        return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        return {name: np.load(folder / f"{name}.npy", mmap_mode="r")
+                for name in (*ARRAYS, *NEIGHBOURS) if (folder / f"{name}.npy").is_file()}
 
     def position(self, actor_id: str) -> int:
         """The actor's position (in id order), -1 if there is none."""
@@ -274,7 +294,7 @@ class Projection:
     @property
     def nbytes(self) -> int:
         arrays = (self.src, self.dst, self.type, self.confidence, self.status, self.start, self.end,
-                  self.out_ptr, self.out_edges, self.in_ptr, self.in_edges, self.physical)
+                  self.out_ptr, self.out_edges, self.in_ptr, self.in_edges, self.physical, self.out_nbr, self.in_nbr)
         return self.actors.nbytes + self.rows.nbytes + sum(a.nbytes for a in arrays)
 
     # --- filters -------------------------------------------------------------------
@@ -284,25 +304,50 @@ class Projection:
         ok[[positions[x] for x in names if x in positions]] = True
         return ok
 
+    def _vocabulary_tests(self, p: dict[str, Any], types=None) -> list[tuple[str, Any, list[str]]]:
+        """The filters `p` sets on coded columns: (codes array, names allowed, vocabulary)."""
+        tests = [("type", types if types is not None else p["types"], self.type_names)]
+        if "confidences" in p:
+            tests += [("confidence", p["confidences"], list(self.ontology.confidence_levels)),
+                      ("status", p["statuses"], list(self.ontology.statuses))]
+        return tests
+
+    def _allows_every(self, codes: str, names, vocabulary) -> bool:
+        """Whether every relation's `codes` value is among `names` (the default filters allow
+        every type, confidence and status: then nothing need be looked up per relation, and
+        on a hub's million relations each gather from a 10M-row array cost milliseconds)."""
+        return bool(self._lookup(names, vocabulary)[:-1].all()) and not self._has_unknown(codes)
+
+    def _has_unknown(self, codes: str) -> bool:
+        """Whether some relation's `codes` value is none of the vocabulary's (code -1)."""
+        if codes not in self._unknown:
+            self._unknown[codes] = bool((getattr(self, codes) < 0).any())
+        return self._unknown[codes]
+
+    def _filters_nothing(self, p: dict[str, Any]) -> bool:
+        """Whether every relation passes `p`."""
+        return (not any(p.get(k) for k in ("source", "target", "either", "as_of", "until", "since"))
+                and all(self._allows_every(*test) for test in self._vocabulary_tests(p)))
+
     def _mask(self, e: np.ndarray, p: dict[str, Any], types=None) -> np.ndarray:
         """Which relations `e` pass the API filters `p` (RelationFilter.params): the same
         tests as cypher/fragments/relation_filters.cypher, on day keys instead of texts."""
-        t = self.type[e]
-        ok = self._lookup(types if types is not None else p["types"], self.type_names)[t]
-        if "confidences" in p:
-            ok &= self._lookup(p["confidences"], self.ontology.confidence_levels)[self.confidence[e]]
-            ok &= self._lookup(p["statuses"], self.ontology.statuses)[self.status[e]]
-        src, dst = self.src[e], self.dst[e]
-        sym = self._lookup(p.get("symmetric", ()), self.type_names)[t]
-        if p.get("source"):
-            s = self.position(p["source"])
-            ok &= (src == s) | (sym & (dst == s))
-        if p.get("target"):
-            s = self.position(p["target"])
-            ok &= (dst == s) | (sym & (src == s))
-        if p.get("either"):
-            s = self.position(p["either"])
-            ok &= (src == s) | (dst == s)
+        ok = np.ones(e.size, dtype=bool)
+        for codes, names, vocabulary in self._vocabulary_tests(p, types):
+            if not self._allows_every(codes, names, vocabulary):
+                ok &= self._lookup(names, vocabulary)[getattr(self, codes)[e]]
+        if p.get("source") or p.get("target") or p.get("either"):
+            src, dst = self.src[e], self.dst[e]
+            sym = self._lookup(p.get("symmetric", ()), self.type_names)[self.type[e]]
+            if p.get("source"):
+                s = self.position(p["source"])
+                ok &= (src == s) | (sym & (dst == s))
+            if p.get("target"):
+                s = self.position(p["target"])
+                ok &= (dst == s) | (sym & (src == s))
+            if p.get("either"):
+                s = self.position(p["either"])
+                ok &= (src == s) | (dst == s)
         if p.get("as_of"):
             ok &= holds_on(self.start[e], self.end[e], _day(p["as_of"]))
         if p.get("until"):
@@ -319,6 +364,14 @@ class Projection:
             np.concatenate([self.dst[e1], self.src[e2]])
         keep = self._mask(e, p)
         return e[keep], f[keep], other[keep]
+
+    def _neighbours(self, nodes: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+        """The other end of each relation touching `nodes` that passes `p` (_incident's
+        third part): read in order from NEIGHBOURS when `p` lets every relation through."""
+        if not self._filters_nothing(p):
+            return self._incident(nodes, p)[2]
+        return np.concatenate([_slices(self.out_ptr, self.out_nbr, nodes)[0],
+                               _slices(self.in_ptr, self.in_nbr, nodes)[0]])
 
     # --- rows ----------------------------------------------------------------------
     def relation_dicts(self, edges) -> list[dict[str, Any]]:
@@ -481,13 +534,13 @@ class Projection:
             cost_s = int((self.out_ptr[fs + 1] - self.out_ptr[fs] + self.in_ptr[fs + 1] - self.in_ptr[fs]).sum())
             cost_t = int((self.out_ptr[ft + 1] - self.out_ptr[ft] + self.in_ptr[ft + 1] - self.in_ptr[ft]).sum())
             if cost_s <= cost_t:
-                _, _, other = self._incident(fs, p)
+                other = self._neighbours(fs, p)
                 fs = np.unique(other[ds[other] < 0])
                 ls += 1
                 ds[fs] = ls
                 meet = fs[dt[fs] >= 0]
             else:
-                _, _, other = self._incident(ft, p)
+                other = self._neighbours(ft, p)
                 ft = np.unique(other[dt[other] < 0])
                 lt += 1
                 dt[ft] = lt
@@ -503,12 +556,12 @@ class Projection:
         position[meet] = ls
         layer = meet
         for k in range(ls - 1, -1, -1):
-            _, _, other = self._incident(layer, p)
+            other = self._neighbours(layer, p)
             layer = np.unique(other[ds[other] == k])
             position[layer] = k
         layer = meet
         for k in range(ls + 1, d + 1):
-            _, _, other = self._incident(layer, p)
+            other = self._neighbours(layer, p)
             layer = np.unique(other[dt[other] == d - k])
             position[layer] = k
         successors: dict[int, list[tuple[int, list[int]]]] = {}
