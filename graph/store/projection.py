@@ -122,6 +122,17 @@ def _gather(ptr: np.ndarray, edges: np.ndarray, nodes: np.ndarray) -> tuple[np.n
     return found, np.repeat(nodes, lengths)
 
 
+def _distinct(values: np.ndarray, n: int) -> np.ndarray:
+    """The distinct values of `values` (each in range(n)), sorted, as int32. Many values (a
+    hub's neighbours): marked in a table of n and read back in order, where a hash or a
+    sort of a million values took ~10 ms."""
+    if values.size * 16 < n:
+        return np.unique(values).astype(np.int32, copy=False)
+    seen = np.zeros(n, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen).astype(np.int32)
+
+
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
     return column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks) if column.num_chunks \
         else pa.array([], column.type)
@@ -365,13 +376,31 @@ class Projection:
         keep = self._mask(e, p)
         return e[keep], f[keep], other[keep]
 
-    def _neighbours(self, nodes: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+    def _neighbours(self, nodes: np.ndarray, p: dict[str, Any], origins: bool = False):
         """The other end of each relation touching `nodes` that passes `p` (_incident's
-        third part): read in order from NEIGHBOURS when `p` lets every relation through."""
+        third part), and with `origins` the node each came from: read in order from
+        NEIGHBOURS when `p` lets every relation through."""
         if not self._filters_nothing(p):
-            return self._incident(nodes, p)[2]
-        return np.concatenate([_slices(self.out_ptr, self.out_nbr, nodes)[0],
-                               _slices(self.in_ptr, self.in_nbr, nodes)[0]])
+            _, came_from, other = self._incident(nodes, p)
+        else:
+            out, n_out = _slices(self.out_ptr, self.out_nbr, nodes)
+            into, n_in = _slices(self.in_ptr, self.in_nbr, nodes)
+            other = np.concatenate([out, into])
+            came_from = np.concatenate([np.repeat(nodes, n_out), np.repeat(nodes, n_in)]) if origins else None
+        return (other, came_from) if origins else other
+
+    def _reach(self, nodes: np.ndarray) -> int:
+        """How many relations touch `nodes`: what expanding them reads."""
+        return int((self.out_ptr[nodes + 1] - self.out_ptr[nodes] + self.in_ptr[nodes + 1] - self.in_ptr[nodes]).sum())
+
+    def _adjacent(self, layer: np.ndarray, candidates: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+        """The `candidates` joined to some actor of `layer` by a relation passing `p`, found
+        from whichever side touches fewer relations (a meeting layer of hubs can touch a
+        million relations where the frontier behind it touches a thousand)."""
+        if self._reach(candidates) < self._reach(layer):
+            other, came_from = self._neighbours(candidates, p, origins=True)
+            return _distinct(came_from[np.isin(other, layer)], self.n_actors)
+        return np.intersect1d(self._neighbours(layer, p), candidates)
 
     # --- rows ----------------------------------------------------------------------
     def relation_dicts(self, edges) -> list[dict[str, Any]]:
@@ -527,23 +556,25 @@ class Projection:
         ds, dt = np.full(n, -1, np.int32), np.full(n, -1, np.int32)
         ds[source], dt[target] = 0, 0
         fs, ft = np.array([source], np.int32), np.array([target], np.int32)
+        # The frontiers: fronts_s[k] holds the actors k relations from the source (ds == k).
+        fronts_s, fronts_t = [fs], [ft]
         ls = lt = 0
         meet = np.empty(0, np.int32)
         while ls + lt < max_hops and fs.size and ft.size:
             # Grow the side with fewer relations to look at: hubs make frontiers lopsided.
-            cost_s = int((self.out_ptr[fs + 1] - self.out_ptr[fs] + self.in_ptr[fs + 1] - self.in_ptr[fs]).sum())
-            cost_t = int((self.out_ptr[ft + 1] - self.out_ptr[ft] + self.in_ptr[ft + 1] - self.in_ptr[ft]).sum())
-            if cost_s <= cost_t:
+            if self._reach(fs) <= self._reach(ft):
                 other = self._neighbours(fs, p)
-                fs = np.unique(other[ds[other] < 0])
+                fs = _distinct(other[ds[other] < 0], n)
                 ls += 1
                 ds[fs] = ls
+                fronts_s.append(fs)
                 meet = fs[dt[fs] >= 0]
             else:
                 other = self._neighbours(ft, p)
-                ft = np.unique(other[dt[other] < 0])
+                ft = _distinct(other[dt[other] < 0], n)
                 lt += 1
                 dt[ft] = lt
+                fronts_t.append(ft)
                 meet = ft[ds[ft] >= 0]
             if meet.size:
                 break
@@ -554,22 +585,26 @@ class Projection:
         # `ls`; walking back from it by ds and forward by dt keeps only actors on such paths.
         position = np.full(n, -1, np.int32)
         position[meet] = ls
-        layer = meet
+        layers = {ls: meet}
         for k in range(ls - 1, -1, -1):
-            other = self._neighbours(layer, p)
-            layer = np.unique(other[ds[other] == k])
-            position[layer] = k
-        layer = meet
+            layers[k] = self._adjacent(layers[k + 1], fronts_s[k], p)
+            position[layers[k]] = k
         for k in range(ls + 1, d + 1):
-            other = self._neighbours(layer, p)
-            layer = np.unique(other[dt[other] == d - k])
-            position[layer] = k
+            layers[k] = self._adjacent(layers[k - 1], fronts_t[d - k], p)
+            position[layers[k]] = k
         successors: dict[int, list[tuple[int, list[int]]]] = {}
 
         def after(u: int) -> list[tuple[int, list[int]]]:
             if u not in successors:
-                e, _, other = self._incident(np.array([u], np.int32), p)
-                keep = position[other] == position[u] + 1
+                # u's relations into the next layer, read from whichever side touches fewer
+                # (a hub on a path touches a million relations; the next layer, a few).
+                here, ahead = np.array([u], np.int32), layers[int(position[u]) + 1]
+                if self._reach(here) <= self._reach(ahead):
+                    e, _, other = self._incident(here, p)
+                    keep = position[other] == position[u] + 1
+                else:
+                    e, other, back = self._incident(ahead, p)
+                    keep = back == u
                 e, other = e[keep], other[keep]
                 order = np.lexsort((e, other))
                 groups: dict[int, list[int]] = {}
