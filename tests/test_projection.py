@@ -307,23 +307,25 @@ def test_a_range_the_engine_cannot_hold_is_read_in_halves():
         list(_read_in_ranges(broken, "text", [{"from": 0, "below": 10}]))
 
 
-def test_text_chunks_joined_into_one_large_string_column_keep_every_value():
-    # At 10M relations evidence_json passes 2 GB, past a 32-bit string column: the reader
-    # joins its chunks into one large_string column (projection_build._large_string_of),
-    # copying chunk by chunk. Slices, nulls, empty texts and non-ASCII text must survive.
+def test_text_chunks_joined_into_one_column_keep_every_value():
+    # The reader joins each text column's chunks into one array (projection_build._string_of),
+    # copying chunk by chunk; past 2 GB of text (evidence_json at 10M relations) the column
+    # is large_string (the limit made 0 here to take that path). Slices, nulls, empty texts
+    # and non-ASCII text must survive either way.
     import pyarrow as pa
 
-    from conflictgraph.graph.store.projection_build import _large_string_of
+    from conflictgraph.graph.store.projection_build import _string_of
 
     chunks = [pa.array(["a", "bc", None, "déf"]), pa.array(["x", "y", "z"]).slice(1),
               pa.array([], pa.string()), pa.array([None, "", "زز"]), pa.array(list("qrstu")).slice(2, 2)]
-    expected = pa.concat_arrays([c.cast(pa.large_string()) for c in chunks])
-    joined = _large_string_of(list(chunks))
-    joined.validate(full=True)
-    assert joined.type == pa.large_string()
-    assert joined.to_pylist() == ["a", "bc", None, "déf", "y", "z", None, "", "زز", "s", "t"]
-    assert joined.equals(expected)
-    assert _large_string_of([pa.array(["no", "nulls"])]).null_count == 0
+    values = ["a", "bc", None, "déf", "y", "z", None, "", "زز", "s", "t"]
+    for limit, kind in ((0, pa.large_string()), (2**31 - 1, pa.string())):
+        joined = _string_of(list(chunks), limit)
+        joined.validate(full=True)
+        assert joined.type == kind
+        assert joined.to_pylist() == values
+        assert joined.equals(pa.concat_arrays([c.cast(kind) for c in chunks]))
+    assert _string_of([pa.array(["no", "nulls"])]).null_count == 0
 
 
 def test_a_projection_written_before_its_derived_columns_exports_the_same(both, ontology):

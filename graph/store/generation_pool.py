@@ -16,7 +16,7 @@ from .embedded_loader import build_projection_files
 from .generations import PROJECTION_DIR
 from .ladybug_engine import run
 from .projection import Projection
-from .projection_build import arrow_fetcher, open_projection
+from .projection_build import arrow_fetcher, open_projection, written as projection_written
 
 
 class OpenGeneration:
@@ -62,7 +62,7 @@ class OpenGeneration:
         with self._projection_lock:
             if self._projection is None:
                 written = self.path.parent / PROJECTION_DIR
-                if (written / "relations.arrow").is_file():
+                if projection_written(written):
                     # Written by the load, mapped read-only: every service process on this
                     # generation shares the same pages.
                     self._projection = open_projection(ontology, written)

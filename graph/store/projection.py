@@ -71,6 +71,8 @@ RELATIONS_PER_READ = 200_000    # relations per read, were degrees even (see fet
 EVIDENCE_SUMMARIES = "evidence_summaries"   # columns of the projection's relations, derived
 EVIDENCE_ITEMS = "evidence_items"           # from evidence_json when the projection is built
 DERIVED = (EVIDENCE_SUMMARIES, EVIDENCE_ITEMS)
+# The relation columns the projection's arrays are computed from (the rest are only taken).
+ARRAY_SOURCES = ("id", "source", "target", "type", "confidence", "status", "start_date", "end_date")
 
 
 def _evidence_items(evidence_json) -> pa.ChunkedArray:
@@ -262,38 +264,53 @@ class Projection:
     def fetch_tables(ontology: Ontology, fetch: Callable[[str, dict], pa.Table],
                      actors_per_read: int = ACTORS_PER_READ) -> tuple[pa.Table, pa.Table]:
         """A generation's actors and relations, read whole through `fetch` ((Cypher text,
-        parameters) -> Arrow table); a `type` column holds each relation's position in the
-        ontology. Actors, and relations by their source actor, are read a range of node offsets
-        at a time (`actors_per_read` actors): the engine holds each result whole in its buffer
-        pool. Actors come in no particular order (the projection sorts them)."""
+        parameters) -> Arrow table): fetch_actors, and relation_parts put together."""
+        return (Projection.fetch_actors(ontology, fetch, actors_per_read),
+                pa.concat_tables(list(Projection.relation_parts(ontology, fetch, actors_per_read)),
+                                 promote_options="default"))
+
+    @staticmethod
+    def fetch_actors(ontology: Ontology, fetch: Callable[[str, dict], pa.Table],
+                     actors_per_read: int = ACTORS_PER_READ) -> pa.Table:
+        """Every actor, read a range of node offsets at a time (`actors_per_read` actors: the
+        engine holds each result whole in its buffer pool), in no particular order (the
+        projection sorts them)."""
         below = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
         ranges = _ranges(below, actors_per_read)
         try:
             text = query_text("projection_actors", "embedded")
-            actors = pa.concat_tables(_read_in_ranges(fetch, text, ranges))
+            return pa.concat_tables(_read_in_ranges(fetch, text, ranges))
         except RuntimeError as e:
             if "search_text" not in str(e):
                 raise
             text = query_text("projection_actors_unsearchable", "embedded")
-            actors = pa.concat_tables(_read_in_ranges(fetch, text, ranges))
+            return pa.concat_tables(_read_in_ranges(fetch, text, ranges))
+
+    @staticmethod
+    def relation_parts(ontology: Ontology, fetch: Callable[[str, dict], pa.Table],
+                       actors_per_read: int = ACTORS_PER_READ) -> Iterator[pa.Table]:
+        """Every relation, a part at a time as read (one type, a range of source actors): a
+        `type` column holds its type's position in the ontology, and the columns DERIVED
+        for the exports follow. A type's part lacks the properties only other types have."""
+        below = fetch(query_text("actor_offsets", "embedded"), {}).column(0)[0].as_py()
         # About RELATIONS_PER_READ relations a read, if degrees were even; a range that still
         # does not fit is read in halves (_read_in_ranges).
         relations_total = fetch(query_text("relation_count", "embedded"), {}).column(0)[0].as_py()
         step = max(1, min(actors_per_read, below * RELATIONS_PER_READ // max(1, relations_total)))
         ranges = _ranges(below, step)
-        parts = []
         for code, name in enumerate(ontology.relation_types):
             columns = ", ".join(f"r.{c} AS {c}" for c in relation_columns(ontology, name))
             text = query_text("projection_relations", "embedded", type=name, columns=columns)
             for part in _read_in_ranges(fetch, text, ranges):
-                parts.append(part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8))))
-        relations = pa.concat_tables(parts, promote_options="default")
-        # Each relation's evidence summaries and its number of evidence items, as the exports
-        # show them: derived from the JSON once here (with the load, for large graphs), not
-        # per export (counting the items of a million relations took ~0.5 s of each export).
-        summaries = _summaries(relations["evidence_json"]) if relations.num_rows else pa.array([], pa.string())
-        return actors, (relations.append_column(EVIDENCE_SUMMARIES, summaries)
-                        .append_column(EVIDENCE_ITEMS, _evidence_items(relations["evidence_json"])))
+                evidence = part["evidence_json"]
+                # Each relation's evidence summaries and its number of evidence items, as the
+                # exports show them: derived from the JSON once here (with the load, for large
+                # graphs), not per export (counting the items of a million relations took
+                # ~0.5 s of each export).
+                yield (part.append_column("type", pa.array(np.full(part.num_rows, code, np.int8)))
+                       .append_column(EVIDENCE_SUMMARIES, _summaries(evidence) if part.num_rows
+                                      else pa.array([], pa.string()))
+                       .append_column(EVIDENCE_ITEMS, _evidence_items(evidence)))
 
     def search_index(self) -> SearchIndex:
         """The actors' search index, built on first use (once)."""

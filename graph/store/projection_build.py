@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ..ontology import Ontology, load_ontology
 from .ladybug_engine import open_database, out_of_memory
-from .projection import Projection
+from .projection import ARRAY_SOURCES, Projection
 
 
 def arrow_fetcher(conn: ladybug.Connection):
@@ -78,51 +78,110 @@ def write_tables_from(conn: ladybug.Connection, ontology: Ontology, out: Path) -
     write_tables_with(arrow_fetcher(conn), ontology, out)
 
 
+RELATION_COLUMNS = "relations"   # in OUT_DIR: a file per relation column (see ColumnSpill)
+
+
 def write_tables_with(fetch, ontology: Ontology, out: Path) -> None:
     """The tables, and the projection's arrays computed from them (Projection.save_arrays),
-    so that a service process maps all of it and computes nothing."""
-    tables = list(Projection.fetch_tables(ontology, fetch))
-    # Handed over, not passed: while this frame held the table too, no column's chunks could
-    # be let go as its combined copy was made (the reader at 10M relations: 14.0 GB at the
-    # peak, 12.2 GB handed over).
-    relations = _one_chunk_each(tables.pop())
-    actors = tables.pop()
-    projection = Projection(ontology, actors, relations)
+    so that a service process maps all of it and computes nothing. The relations are
+    written a part at a time as they are read (ColumnSpill), and only the columns the
+    arrays are computed from are held: at 10M relations the reader held every relation's
+    texts at once (8.2 GB of Arrow, 12 GB at its peak)."""
+    actors = Projection.fetch_actors(ontology, fetch)
+    spill = ColumnSpill(out / RELATION_COLUMNS)
+    kept = []
+    for part in Projection.relation_parts(ontology, fetch):
+        spill.add(part)
+        kept.append(part.select(list(ARRAY_SOURCES)))
+        del part
+    projection = Projection(ontology, actors, pa.concat_tables(kept))
+    del kept
     # The actors as the projection ordered them (by id), the relations as they came: the
     # arrays' positions refer to these rows.
-    for name, table in (("actors", projection.actors), ("relations", relations)):
-        with pa.OSFile(str(out / f"{name}.arrow"), "wb") as sink, \
-                pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table.combine_chunks())   # one record batch: mapped columns are contiguous
+    _write_file(out / "actors.arrow", projection.actors.combine_chunks())   # one batch: contiguous columns
     projection.save_arrays(out)
+    del projection
+    spill.finish()
 
 
-def _one_chunk_each(table: pa.Table) -> pa.Table:
-    """`table` with each column in one chunk, combined a column at a time and its pieces let
-    go at once: combining the whole table at once held two copies of it (5.9 GB each at 10M
-    relations)."""
-    names, columns = table.column_names, []
-    for name in names:
-        held = [table.column(name)]
-        table = table.drop_columns([name])
-        columns.append(_combined(held))
-    pa.default_memory_pool().release_unused()   # the freed chunks: back to the system now
-    return pa.table(columns, names=names)
+def _write_file(path: Path, table: pa.Table) -> None:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
 
 
-def _combined(held: list[pa.ChunkedArray]) -> pa.Array:
-    """The column in `held` (taken out of it: this frame is then its only holder) as one array."""
-    column = held.pop()
-    try:
-        return column.combine_chunks()
-    except pa.ArrowInvalid:
-        # Over 2 GB of text in one column (evidence_json at 10M relations) needs 64-bit
-        # offsets: a large_string column, joined a chunk at a time.
-        if not pa.types.is_string(column.type):
-            raise
-        chunks = list(column.chunks)
-    del column   # the list is then the chunks' last holder: each goes as it is copied
-    return _large_string_of(chunks)
+class ColumnSpill:
+    """Relation parts (tables of one type each, so of different columns) kept a column at a
+    time on disk as they come, then each column joined into one array and written alone as
+    `NNNN.arrow` in `folder`: a service maps every column whole (one chunk, so a take reads
+    it in place) while the reader held one column at a time, not every relation's texts.
+    The columns are those of the parts put together (pa.concat_tables with the default
+    promotion): in order of first appearance, null where a part has no such column."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.spill = folder / "parts"
+        self.spill.mkdir(parents=True)
+        self.names: list[str] = []
+        self.types: dict[str, pa.DataType] = {}
+        self.writers: dict[str, tuple[pa.NativeFile, pa.ipc.RecordBatchStreamWriter]] = {}
+        self.parts: list[tuple[int, set[str]]] = []   # each part's rows, and the columns written for it
+
+    def _file(self, i: int) -> Path:
+        return self.spill / f"{i:04d}.arrows"
+
+    def add(self, part: pa.Table) -> None:
+        written: set[str] = set()
+        for name in part.column_names:
+            if name not in self.types:
+                self.names.append(name)
+                self.types[name] = pa.null()
+            column = part[name]
+            if pa.types.is_null(self.types[name]):
+                self.types[name] = column.type   # the first type other than null (as concat_tables)
+            if part.num_rows == 0 or pa.types.is_null(column.type):
+                continue   # no values: nulls of the column's type when it is joined (and an
+                # empty batch would not be written at all)
+            if name not in self.writers:
+                sink = pa.OSFile(str(self._file(self.names.index(name))), "wb")
+                self.writers[name] = (sink, pa.ipc.new_stream(sink, pa.schema([(name, self.types[name])])))
+            if column.type != self.types[name]:
+                column = column.cast(self.types[name])
+            # One batch per part and column, so the join reads them back part by part.
+            self.writers[name][1].write_batch(pa.record_batch([column.combine_chunks()], names=[name]))
+            written.add(name)
+        self.parts.append((part.num_rows, written))
+
+    def finish(self) -> None:
+        for sink, writer in self.writers.values():
+            writer.close()
+            sink.close()
+        for i, name in enumerate(self.names):
+            column_type = self.types[name]
+            chunks: list[pa.Array] = []
+            if name in self.writers:
+                with pa.OSFile(str(self._file(i))) as source:
+                    batches = pa.ipc.open_stream(source)
+                    for rows, written in self.parts:
+                        if name in written:
+                            chunks.append(batches.read_next_batch().column(0))
+                        else:
+                            chunks.append(pa.nulls(rows, column_type))
+                self._file(i).unlink()
+            else:
+                chunks = [pa.nulls(sum(rows for rows, _ in self.parts), column_type)]
+            _write_file(self.folder / f"{i:04d}.arrow", pa.table([_joined(chunks)], names=[name]))
+            del chunks
+            pa.default_memory_pool().release_unused()   # the column's pieces: back to the system now
+        self.spill.rmdir()
+
+
+def _joined(chunks: list[pa.Array]) -> pa.Array:
+    """The chunks (emptying the list) as one array; text a chunk at a time (_string_of)."""
+    if chunks and pa.types.is_string(chunks[0].type):
+        return _string_of(chunks)
+    joined = pa.concat_arrays(chunks) if chunks else pa.array([])
+    chunks.clear()
+    return joined
 
 
 def _offsets(chunk: pa.Array) -> np.ndarray:
@@ -130,14 +189,17 @@ def _offsets(chunk: pa.Array) -> np.ndarray:
     return np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
 
 
-def _large_string_of(chunks: list[pa.Array]) -> pa.Array:
-    """One large_string array of string `chunks`, emptying the list as it goes: each chunk's
-    bytes are copied into buffers sized for all of them and the chunk let go, so the peak is
-    the column and one chunk (casting each chunk, then concatenating, held it twice)."""
+def _string_of(chunks: list[pa.Array], limit: int = np.iinfo(np.int32).max) -> pa.Array:
+    """One array of string `chunks`, emptying the list as it goes: each chunk's bytes are
+    copied into buffers sized for all of them and the chunk let go, so the peak is the column
+    and one chunk (concatenating held it twice). More than `limit` bytes of text (over 2 GB:
+    evidence_json at 10M relations) needs 64-bit offsets: then a large_string array."""
     n = sum(len(c) for c in chunks)
-    offsets = np.empty(n + 1, np.int64)
+    size = sum(int(o[-1] - o[0]) for o in map(_offsets, chunks))
+    large = size > limit
+    offsets = np.empty(n + 1, np.int64 if large else np.int32)
     offsets[0] = 0
-    data = np.empty(sum(int(o[-1] - o[0]) for o in map(_offsets, chunks)), np.uint8)
+    data = np.empty(size, np.uint8)
     valid = np.ones(n, bool)
     row = at = 0
     while chunks:
@@ -153,14 +215,28 @@ def _large_string_of(chunks: list[pa.Array]) -> pa.Array:
         row += k
         del c
     nulls = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(pa.large_string(), n, [nulls, pa.py_buffer(offsets), pa.py_buffer(data)],
+    return pa.Array.from_buffers(pa.large_string() if large else pa.string(), n,
+                                 [nulls, pa.py_buffer(offsets), pa.py_buffer(data)],
                                  null_count=int(n - valid.sum()))
 
 
+def _mapped(path: Path) -> pa.Table:
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+
+
+def written(out: Path) -> bool:
+    """Whether `out` holds a projection's tables."""
+    return (out / "actors.arrow").is_file() and ((out / RELATION_COLUMNS).is_dir() or (out / "relations.arrow").is_file())
+
+
 def read_tables(out: Path) -> tuple[pa.Table, pa.Table]:
-    """The two tables, memory-mapped: pages come from the file as they are used."""
-    return tuple(pa.ipc.open_file(pa.memory_map(str(out / f"{name}.arrow"))).read_all()
-                 for name in ("actors", "relations"))
+    """The two tables, memory-mapped: pages come from the file as they are used. Relations
+    from their column files (ColumnSpill), or from one file (written before them)."""
+    if not (out / RELATION_COLUMNS).is_dir():
+        return _mapped(out / "actors.arrow"), _mapped(out / "relations.arrow")
+    columns = [_mapped(f) for f in sorted((out / RELATION_COLUMNS).glob("*.arrow"))]
+    return _mapped(out / "actors.arrow"), pa.table([c.column(0) for c in columns],
+                                                   names=[c.column_names[0] for c in columns])
 
 
 def open_projection(ontology: Ontology, out: Path) -> Projection:
