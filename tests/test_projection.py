@@ -358,3 +358,35 @@ def test_a_projection_written_before_its_derived_columns_exports_the_same(both, 
     some = np.arange(0, now.type.size, 7)
     assert now.relation_dicts(some) == before.relation_dicts(some)
     assert not set(DERIVED) & {k for rel in now.relation_dicts(some) for k in rel}
+
+
+def test_relation_parts_kept_a_column_at_a_time_read_back_as_put_together(tmp_path):
+    # The reader writes each read part's columns to spill files as they come and joins each
+    # column alone (projection_build.ColumnSpill): read back, the columns must be the parts
+    # put together as pa.concat_tables does it (a column a part lacks, or has only as nulls
+    # of no type, is null there; columns in order of first appearance), each in one chunk,
+    # and the folder counts as written only once the last column is.
+    import pyarrow as pa
+
+    from conflictgraph.graph.store.projection_build import (RELATION_COLUMNS, ColumnSpill, _write_file,
+                                                            read_tables, written)
+
+    parts = [pa.table({"id": ["r1", "r2"], "text": ["é", None], "n": pa.array([1, 2], pa.int8())}),
+             pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string()),
+                       "extra": pa.array([], pa.list_(pa.string()))}),
+             pa.table({"id": ["r3"], "text": pa.nulls(1), "n": pa.array([3], pa.int8()),
+                       "extra": pa.array([["a", "b"]], pa.list_(pa.string()))}),
+             pa.table({"id": ["r4", "r5"], "text": ["", "زز"], "late": [True, None]})]
+    out = tmp_path / "projection"
+    spill = ColumnSpill(out / RELATION_COLUMNS)
+    for part in parts:
+        spill.add(part)
+    _write_file(out / "actors.arrow", pa.table({"id": ["a"]}))
+    assert not written(out)
+    spill.finish()
+    assert written(out)
+    _, got = read_tables(out)
+    want = pa.concat_tables(parts, promote_options="default")
+    assert got.column_names == ["id", "text", "n", "extra", "late"] == want.column_names
+    assert got.equals(want.combine_chunks())
+    assert all(got[name].num_chunks == 1 for name in got.column_names)

@@ -2,8 +2,8 @@
 
     python -m conflictgraph.graph.store.projection_build ONTOLOGY_FILE DB_FILE OUT_DIR BUFFER_POOL_MB
 
-Writes OUT_DIR/actors.arrow and OUT_DIR/relations.arrow (Arrow IPC files) and the
-projection's arrays (.npy). Reading a
+Writes OUT_DIR/actors.arrow, a file per relation column in OUT_DIR/relations/ (Arrow IPC
+files) and the projection's arrays (.npy). Reading a
 million relations holds the engine's buffer pool and the fetched results at once (1.2 GB
 measured at 1M relations); in a child process that memory is gone when it exits, and the
 service maps the files instead of holding a second copy.
@@ -96,8 +96,7 @@ def write_tables_with(fetch, ontology: Ontology, out: Path) -> None:
         # reader grew to 6.4 GB over 10M relations' reads while holding ~1 GB of columns).
         kept.append(pa.table([part[c].combine_chunks() for c in ARRAY_SOURCES], names=list(ARRAY_SOURCES)))
         del part
-    projection = Projection(ontology, actors, pa.concat_tables(kept))
-    del kept
+    projection = Projection(ontology, actors, _one_chunk_each(kept))
     # The actors as the projection ordered them (by id), the relations as they came: the
     # arrays' positions refer to these rows.
     _write_file(out / "actors.arrow", projection.actors.combine_chunks())   # one batch: contiguous columns
@@ -105,6 +104,21 @@ def write_tables_with(fetch, ontology: Ontology, out: Path) -> None:
     del projection
     pa.default_memory_pool().release_unused()
     spill.finish()
+
+
+def _one_chunk_each(parts: list[pa.Table]) -> pa.Table:
+    """The parts put together (emptying the list), each column in one chunk: joined a column
+    at a time, its pieces let go as it is (combining the whole table at once held it twice:
+    at 10M relations, 1.2 GB more at the reader's peak)."""
+    table = pa.concat_tables(parts, promote_options="default")
+    parts.clear()
+    names, columns = table.column_names, []
+    for name in names:
+        chunks = list(table.column(name).chunks)
+        table = table.drop_columns([name])   # the list is then the pieces' last holder
+        columns.append(_joined(chunks))
+    pa.default_memory_pool().release_unused()
+    return pa.table(columns, names=names)
 
 
 def _write_file(path: Path, table: pa.Table) -> None:
@@ -234,8 +248,11 @@ def _mapped(path: Path) -> pa.Table:
 
 
 def written(out: Path) -> bool:
-    """Whether `out` holds a projection's tables."""
-    return (out / "actors.arrow").is_file() and ((out / RELATION_COLUMNS).is_dir() or (out / "relations.arrow").is_file())
+    """Whether `out` holds a projection's tables, whole: the relation columns are the last
+    written, and their spill folder goes when the last is (ColumnSpill.finish)."""
+    columns = out / RELATION_COLUMNS
+    return (out / "actors.arrow").is_file() and (
+        (columns.is_dir() and not (columns / "parts").exists()) or (out / "relations.arrow").is_file())
 
 
 def read_tables(out: Path) -> tuple[pa.Table, pa.Table]:
