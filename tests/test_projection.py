@@ -3,6 +3,7 @@ Cypher the other stores run: the same questions, asked both ways of one generati
 synthetic graph shaped like real data (hubs, blocs, partial dates), must agree."""
 from __future__ import annotations
 
+import contextlib
 import random
 
 import numpy as np
@@ -250,31 +251,37 @@ def _heap_mb() -> int:
     return 0
 
 
-def test_relations_read_by_ranges_of_source_actors_are_every_relation_once(both, ontology):
-    # The projection reads actors, and relations by their source actor, a range of node
-    # offsets at a time (the engine holds a whole result in its buffer pool); ranges of 7
-    # actors must give exactly what one read of all gives, none twice, whatever they cut.
+@contextlib.contextmanager
+def _fetcher(store):
+    """The store's current generation opened read-only on its own: Projection's `fetch`."""
     import ladybug
 
     from conflictgraph.graph.store.generations import DB_FILE
-    from conflictgraph.graph.store.projection import Projection
     from conflictgraph.graph.store.projection_build import arrow_fetcher
 
-    store = both[0].store
     db = ladybug.Database(str(store.root / "generations" / store.current_generation() / DB_FILE), read_only=True,
                           buffer_pool_size=128 << 20)
     conn = ladybug.Connection(db)
     try:
-        fetch = arrow_fetcher(conn)
+        yield arrow_fetcher(conn)
+    finally:
+        conn.close()
+        db.close()
+
+
+def test_relations_read_by_ranges_of_source_actors_are_every_relation_once(both, ontology):
+    # The projection reads actors, and relations by their source actor, a range of node
+    # offsets at a time (the engine holds a whole result in its buffer pool); ranges of 7
+    # actors must give exactly what one read of all gives, none twice, whatever they cut.
+    from conflictgraph.graph.store.projection import Projection
+
+    with _fetcher(both[0].store) as fetch:
         whole_actors, whole = Projection.fetch_tables(ontology, fetch, actors_per_read=10**9)
         heap = _heap_mb()
         ranged_actors, ranged = Projection.fetch_tables(ontology, fetch, actors_per_read=7)
         # 1,636 reads: with glibc's own mmap threshold they left 120 GB of heap address space
         # (committed memory), and the process could no longer fork (ladybug_engine.py).
         assert _heap_mb() - heap < 4096
-    finally:
-        conn.close()
-        db.close()
     assert ranged_actors.sort_by([("id", "ascending")]).equals(whole_actors.sort_by([("id", "ascending")]))
     assert ranged_actors.num_rows == 600
     assert ranged.num_rows == whole.num_rows == 4000
@@ -332,21 +339,10 @@ def test_a_projection_written_before_its_derived_columns_exports_the_same(both, 
     # A generation's projection files from an earlier release lack the columns derived for
     # the exports (evidence summaries, evidence item counts): the exports derive them then,
     # and the same tables come out. No relation answer carries a derived column either way.
-    import ladybug
-
-    from conflictgraph.graph.store.generations import DB_FILE
     from conflictgraph.graph.store.projection import DERIVED, Projection
-    from conflictgraph.graph.store.projection_build import arrow_fetcher
 
-    store = both[0].store
-    db = ladybug.Database(str(store.root / "generations" / store.current_generation() / DB_FILE), read_only=True,
-                          buffer_pool_size=128 << 20)
-    conn = ladybug.Connection(db)
-    try:
-        actors, relations = Projection.fetch_tables(ontology, arrow_fetcher(conn))
-    finally:
-        conn.close()
-        db.close()
+    with _fetcher(both[0].store) as fetch:
+        actors, relations = Projection.fetch_tables(ontology, fetch)
     assert set(DERIVED) <= set(relations.column_names)
     now = Projection(ontology, actors, relations)
     before = Projection(ontology, actors, relations.drop_columns(list(DERIVED)))
